@@ -1,0 +1,208 @@
+#include "impl/cpu/scalar/scalar_backend.h"
+
+#include <cfenv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "impl/cpu/scalar/flush_arith.h"
+#include "impl/cpu/scalar/narrow_float.h"
+#include "reference/contract/view.h"
+
+namespace qdq::cpu {
+namespace {
+
+// Values of the storage dtype carried in C (float or double), which holds every one exactly.
+// Each operation is FlushArith<C>'s, then rounded back to the storage dtype when narrower.
+template <typename C>
+class Env {
+ public:
+  Env(DType storage, const ArithEnv& e) : t_(storage), a_(e.ftz, e.daz) {}
+
+  C load(std::uint64_t b) const {
+    switch (t_) {
+      case DType::BFloat16: return bfloat16_to_float(static_cast<std::uint16_t>(b));
+      case DType::Float16: return float16_to_float(static_cast<std::uint16_t>(b));
+      default: {
+        C v;
+        std::memcpy(&v, &b, sizeof v);
+        return v;
+      }
+    }
+  }
+  std::uint64_t store(C v) const {
+    switch (t_) {
+      case DType::BFloat16: return float_to_bfloat16(static_cast<float>(v));
+      case DType::Float16: return float_to_float16(static_cast<float>(v));
+      default: {
+        std::uint64_t b = 0;
+        std::memcpy(&b, &v, sizeof v);
+        return b;
+      }
+    }
+  }
+  C narrow(C v) const { return t_ == DType::BFloat16 || t_ == DType::Float16 ? load(store(v)) : v; }
+
+  C add(C x, C y) const { return narrow(a_.add(x, y)); }
+  C mul(C x, C y) const { return narrow(a_.mul(x, y)); }
+  C div(C x, C y) const { return narrow(a_.div(x, y)); }
+  C rint(C x) const { return narrow(a_.rint(x)); }
+  C floor(C x) const { return narrow(a_.floor(x)); }
+  C read(C x) const { return a_.read(x); }
+  bool lt(C x, C y) const { return a_.lt(x, y); }
+  bool le(C x, C y) const { return a_.le(x, y); }
+  C max_finite() const {
+    switch (t_) {
+      case DType::BFloat16: return bfloat16_to_float(0x7f7f);
+      case DType::Float16: return float16_to_float(0x7bff);
+      default: return std::numeric_limits<C>::max();
+    }
+  }
+
+ private:
+  DType t_;
+  FlushArith<C> a_;
+};
+
+template <typename C>
+struct Scale {
+  C scale, inv, lo, hi;
+};
+
+template <typename C>
+Scale<C> select_scale(const Env<C>& h, C qmin, C qmax, C lo, C hi) {
+  const C maxf = h.max_finite();
+  const C s_lo = h.lt(0, h.mul(qmin, lo)) ? h.div(qmin, lo) : maxf;
+  const C s_hi = h.lt(0, h.mul(qmax, hi)) ? h.div(qmax, hi) : maxf;
+  if (h.lt(s_lo, s_hi)) {
+    const C inv = h.div(lo, qmin);
+    return {s_lo, inv, lo, h.mul(qmax, inv)};
+  }
+  const C inv = h.div(hi, qmax);
+  return {s_hi, inv, h.mul(qmin, inv), hi};
+}
+
+template <typename C>
+C clamp(ClampRule rule, const Env<C>& d, C v, C lo, C hi) {
+  if (rule == ClampRule::NonNaNWins) {  // fmax(fmin(v, hi), lo): the non-NaN operand wins
+    const C m = std::isnan(v) ? hi : std::isnan(hi) ? v : d.lt(hi, v) ? hi : v;
+    return std::isnan(m) ? lo : std::isnan(lo) ? m : d.lt(m, lo) ? lo : m;
+  }
+  if (rule == ClampRule::PropagateNaN) {
+    if (std::isnan(v) || std::isnan(lo) || std::isnan(hi)) return std::numeric_limits<C>::quiet_NaN();
+    const C m = d.lt(v, lo) ? lo : v;
+    return d.lt(hi, m) ? hi : m;
+  }
+  const C m = d.lt(hi, v) ? hi : v;  // std::min(v, hi)
+  return d.lt(m, lo) ? lo : m;       // std::max(m, lo)
+}
+
+template <typename C>
+Outcome forward(const Profile& p, const OpCase& c) {
+  const Attrs& a = c.attrs;
+  const DType t = c.input.dtype;
+  const Env<C> host(t, p.rules(t).host), dev(t, p.rules(t).device);
+  const ChannelView view = channel_view(c.input.shape, a.axis);
+  const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
+  const int b = static_cast<int>(a.num_bits);
+
+  C qmin, qmax;
+  if (p.int_range == IntRangeRule::PowerOfTwoInT) {  // XLA: ±2^(b-1) in T, then ± 1 in T
+    const C pow = host.narrow(std::ldexp(C(1), a.signed_input ? b - 1 : b));
+    qmin = !a.signed_input ? C(0) : a.narrow_range ? host.add(-pow, C(1)) : -pow;
+    qmax = host.add(pow, C(-1));
+  } else {  // kernel: exact int64 bounds, one rounding each
+    std::int64_t lo = 0, hi = (std::int64_t{1} << b) - 1;
+    if (a.signed_input) {
+      lo = -(std::int64_t{1} << (b - 1)) + (a.narrow_range ? 1 : 0);
+      hi = (std::int64_t{1} << (b - 1)) - 1;
+    }
+    qmin = host.narrow(static_cast<C>(lo));
+    qmax = host.narrow(static_cast<C>(hi));
+  }
+
+  Outcome out;
+  out.outputs.emplace_back(t, c.input.shape);
+  Tensor& y = out.outputs[0];
+  const std::int64_t channels = a.axis == -1 ? 1 : view.depth;
+  for (std::int64_t ch = 0; ch < channels; ++ch) {
+    C lo, hi;
+    if (a.range_given) {
+      const std::size_t i = a.axis == -1 ? 0 : static_cast<std::size_t>(ch);
+      lo = host.load(c.input_min.bits(i));
+      hi = host.load(c.input_max.bits(i));
+    } else {
+      lo = std::numeric_limits<C>::infinity();
+      hi = -lo;
+      bool nan = false;
+      for_each_in_channel(view, ch, [&](std::int64_t k) {
+        const C x = dev.read(dev.load(c.input.bits(k)));
+        if (std::isnan(x)) {
+          nan = true;
+          return;
+        }
+        if (x < lo) lo = x;
+        if (hi < x) hi = x;
+      });
+      if (nan && p.range_nan == RangeNaNRule::Propagated) lo = hi = std::numeric_limits<C>::quiet_NaN();
+    }
+    const Scale<C> s = select_scale(host, qmin, qmax, lo, hi);
+    for_each_in_channel(view, ch, [&](std::int64_t k) {
+      C v = dev.load(c.input.bits(k));
+      if (a.range_given) v = clamp(p.clamp, dev, dev.read(v), s.lo, s.hi);
+      const C scaled = dev.mul(v, s.scale);
+      const C r = half_up ? dev.floor(dev.add(scaled, C(0.5))) : dev.rint(scaled);
+      y.set_bits(k, dev.store(dev.mul(r, s.inv)));
+    });
+  }
+  return out;
+}
+
+template <typename C>
+Outcome gradient(const Profile& p, const OpCase& c) {
+  const DType t = c.input.dtype;
+  const Env<C> dev(t, p.rules(t).device);
+  const ChannelView view = channel_view(c.input.shape, c.attrs.axis);
+  Outcome out;
+  out.outputs.emplace_back(t, c.input.shape);
+  out.outputs.emplace_back(t, c.input_min.shape);
+  out.outputs.emplace_back(t, c.input_min.shape);
+  Tensor& dx = out.outputs[0];
+  for (std::size_t k = 0; k < dx.size(); ++k) {
+    const std::size_t ch = c.attrs.axis == -1 ? 0 : static_cast<std::size_t>(view.channel_of(static_cast<std::int64_t>(k)));
+    const C x = dev.load(c.input.bits(k));
+    const bool inside = dev.le(dev.load(c.input_min.bits(ch)), x) && dev.le(x, dev.load(c.input_max.bits(ch)));
+    dx.set_bits(k, dev.store(dev.mul(dev.load(c.gradients.bits(k)), inside ? C(1) : C(0))));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool ScalarBackend::supports(ProfileId id, DType t) const {
+  const Profile& p = profile(id);
+  if (p.exact_arithmetic) return false;
+  if (!p.supports(t)) return true;  // answered with TF's NotFound by validation
+  const DTypeRules& r = p.rules(t);
+  const DType compute = t == DType::Float64 ? DType::Float64 : DType::Float32;
+  for (const ArithEnv& e : {r.host, r.device}) {
+    if (!e.ftz || !e.daz || e.compute != compute) return false;
+  }
+  return true;
+}
+
+Outcome ScalarBackend::run(const OpCase& c) {
+  if (Status s = validate_case(c); !s.ok()) return {s, {}, {}};
+  if (!supports(c.profile, c.input.dtype)) {
+    return {{Code::Unimplemented, "cpu-scalar does not implement this profile and dtype"}, {}, {}};
+  }
+  if (std::fegetround() != FE_TONEAREST) {
+    return {{Code::Unimplemented, "cpu-scalar needs the default rounding mode (FE_TONEAREST)"}, {}, {}};
+  }
+  const Profile& p = profile(c.profile);
+  const bool wide = c.input.dtype == DType::Float64;
+  if (c.op == Op::Forward) return wide ? forward<double>(p, c) : forward<float>(p, c);
+  return wide ? gradient<double>(p, c) : gradient<float>(p, c);
+}
+
+}  // namespace qdq::cpu

@@ -1,0 +1,13 @@
+#include "reference/contract/backend.h"
+
+#include "reference/contract/validate.h"
+
+namespace qdq {
+
+Status validate_case(const OpCase& c) {
+  const Profile& p = profile(c.profile);
+  if (c.op == Op::Forward) return validate_forward(p, c.attrs, c.input, c.input_min, c.input_max);
+  return validate_gradient(p, c.attrs.axis, c.gradients, c.input, c.input_min, c.input_max);
+}
+
+}  // namespace qdq

@@ -1,0 +1,90 @@
+// Semantics profiles: which implementation of the op a result must match. Everything that differs
+// between profiles is stated here, once, as data; every backend reads it and none hard-codes it.
+// Sources: ../shared/spec/tf-qdq-v4.md (section numbers below), TensorFlow 2.21.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string_view>
+
+#include "reference/contract/dtype.h"
+
+namespace qdq {
+
+enum class ProfileId { TfCpu, TfGpu, TfXla, Exact };
+inline constexpr std::array<ProfileId, 4> kAllProfiles = {ProfileId::TfCpu, ProfileId::TfGpu,
+                                                          ProfileId::TfXla, ProfileId::Exact};
+
+// How each arithmetic operation of one dtype is carried out (spec §2.8, §3.8).
+// Every op is computed exactly, rounded to nearest-even in `compute`, then (when `compute` differs
+// from the dtype) rounded again to the dtype. `ftz`: a result that is tiny after rounding (x86
+// MXCSR.FTZ: below the smallest normal once rounded to the format's precision with unbounded
+// exponent) becomes a zero of the same sign. `daz`: subnormal operands (of `compute`) are read as
+// zero of the same sign, in arithmetic, comparisons and min/max alike (x86 MXCSR.DAZ).
+struct ArithEnv {
+  DType compute;
+  bool ftz;
+  bool daz;
+};
+
+struct DTypeRules {
+  bool supported;    // false: TF has no kernel for the dtype and answers NotFound (spec §1.1)
+  ArithEnv host;     // the scale selection of §2.4 (the host thread, also for the GPU kernel)
+  ArithEnv device;   // range reduction, clamp, quantize, dequantize and the gradient
+};
+
+// How [qmin, qmax] become values of T (spec §2.3, §6.4).
+enum class IntRangeRule {
+  Int64ThenConvert,  // kernel: exact int64 bounds, one round-to-nearest conversion to T each
+  PowerOfTwoInT,     // XLA: ±2^(b-1) (or 2^b) in T, then ± 1 as an addition in T
+  Exact,             // exact integers, no rounding
+};
+
+// What a NaN element does to a measured range (spec §2.9).
+enum class RangeNaNRule {
+  ImplementationDefined,  // TF CPU: depends on position, vector width and threads; not checked
+  Ignored,                // fminf/fmaxf reductions: NaNs skipped; all-NaN gives [+inf, -inf]
+  Propagated,             // NaN-propagating reductions: the range becomes [NaN, NaN]
+};
+
+// How the clamp v = max(min(v, hi'), lo') treats NaN (spec §2.5, §6.4).
+enum class ClampRule {
+  KeepInput,     // C++ std::min/std::max: an unordered comparison returns the input operand
+  NonNaNWins,    // CUDA fminf/fmaxf: the non-NaN operand wins, so a NaN input becomes hi'
+  PropagateNaN,  // XLA Clamp: NaN in any operand gives NaN [provisional]
+  Saturate,      // exact profile: clamp to the grid's ends [lo', hi'], NaN stays NaN
+};
+
+// Which checks reject a case, in which order (spec §4).
+enum class ValidationRule {
+  EagerKernel,  // TF's CPU/GPU kernels run eagerly: kernel lookup, construction, Compute checks
+  XlaJit,       // tf.function(jit_compile=True): shape functions, then the XLA kernel [provisional]
+};
+
+struct Profile {
+  ProfileId id;
+  std::string_view name;
+  std::string_view summary;
+  bool exact_arithmetic;  // the ideal op: no operation rounds except the output (see exact_op.h)
+  IntRangeRule int_range;
+  RangeNaNRule range_nan;
+  ClampRule clamp;
+  ValidationRule validation;
+  // TF 2.21's kernel checks "input_min must be a scalar." before looking at axis, so every
+  // per-channel call with range_given=true is rejected (spec §4.2, newest kernel source).
+  bool rejects_per_channel_range_given;
+  // A measured min or max that is a zero, where both +0 and -0 attain it, has an
+  // implementation-defined sign (reduction order; spec §2.2).
+  bool zero_sign_of_measured_range_defined;
+  std::string_view provisional;  // what is not yet confirmed against real TF ("" when nothing)
+  std::array<DTypeRules, 4> dtypes;  // indexed by DType
+
+  const DTypeRules& rules(DType t) const { return dtypes[static_cast<int>(t)]; }
+  bool supports(DType t) const { return rules(t).supported; }
+};
+
+const Profile& profile(ProfileId id);
+std::string_view profile_name(ProfileId id);
+std::optional<ProfileId> parse_profile(std::string_view name);
+
+}  // namespace qdq

@@ -1,0 +1,27 @@
+// Validation of QuantizeAndDequantizeV4 and V4Grad cases: TF's checks, in TF's order, with TF's
+// error codes and exact messages (spec §4). Messages are those of TF 2.21's kernels
+// (tensorflow/core/kernels/quantize_and_dequantize_op.cc as of 2025, spec §0 source (a)) and,
+// for tf-xla, of the shape functions in tensorflow/core/ops/array_ops.cc (2025/26) followed by
+// tensorflow/compiler/tf2xla/kernels/quantize_and_dequantize_op.cc.
+#pragma once
+
+#include <string>
+
+#include "reference/contract/attrs.h"
+#include "reference/contract/profile.h"
+#include "reference/contract/status.h"
+#include "reference/contract/tensor.h"
+
+namespace qdq {
+
+// Every backend calls these before computing. OK means the op computes a result; otherwise the
+// status is what TF reports for the case under `p`. All tensors share the input's dtype.
+Status validate_forward(const Profile& p, const Attrs& a, const Tensor& input,
+                        const Tensor& input_min, const Tensor& input_max);
+Status validate_gradient(const Profile& p, std::int64_t axis, const Tensor& gradients,
+                         const Tensor& input, const Tensor& input_min, const Tensor& input_max);
+
+// A value of T as TF's StrCat prints it in messages: "%.6g", and "nan" for any NaN.
+std::string tf_format_value(DType t, std::uint64_t bits);
+
+}  // namespace qdq

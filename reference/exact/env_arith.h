@@ -1,0 +1,45 @@
+// IEEE arithmetic on values of one dtype as a profile's ArithEnv carries it out: each operation is
+// computed exactly on XFloat values and rounded by round_to_format, first to the env's compute
+// format (with FTZ if the env says so), then, when that differs, to the dtype. Operands are read
+// with DAZ when the env says so. Round to nearest-even throughout (TF sets FE_TONEAREST).
+#pragma once
+
+#include <cstdint>
+
+#include "reference/contract/profile.h"
+#include "reference/exact/exact_float.h"
+
+namespace qdq::exact {
+
+class EnvArith {
+ public:
+  using Bits = std::uint64_t;
+  EnvArith(DType storage, ArithEnv env);
+
+  // Operand as the env reads it: a subnormal (of the compute format) is ±0 under DAZ.
+  XFloat read(Bits a) const;
+  // An exact result rounded as the env rounds it.
+  Bits write(const XFloat& exact) const;
+
+  Bits add(Bits a, Bits b) const;  // a ⊕ b; an exact zero sum is +0 unless both operands are -0
+  Bits mul(Bits a, Bits b) const;  // a ⊗ b
+  Bits div(Bits a, Bits b) const;  // a ⊘ b
+  Bits negate(Bits a) const;       // sign flip, exact (XLA's Neg)
+  Bits rint(Bits a) const;         // round to integral, ties to even, sign kept: rint(-0.3) = -0
+  Bits floor(Bits a) const;        // floor(-0) = -0, floor(0.3) = +0
+  bool lt(Bits a, Bits b) const;   // a < b; false when unordered; -0 == +0
+  bool le(Bits a, Bits b) const;   // a <= b; false when unordered
+  bool is_nan(Bits a) const { return is_nan_bits(storage_, a); }
+
+  Bits constant(const Rational& v) const { return write(XFloat::of(v)); }  // rounded conversion
+  Bits max_finite() const;
+  Bits nan() const { return write(XFloat::nan()); }  // the default NaN
+  DType storage() const { return storage_; }
+
+ private:
+  DType storage_;
+  ArithEnv env_;
+  FloatFormat storage_format_, compute_format_;
+};
+
+}  // namespace qdq::exact

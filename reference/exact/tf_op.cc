@@ -1,0 +1,193 @@
+#include "reference/exact/tf_op.h"
+
+#include <utility>
+#include <vector>
+
+#include "reference/contract/view.h"
+#include "reference/exact/env_arith.h"
+
+namespace qdq::exact {
+namespace {
+
+using Bits = std::uint64_t;
+
+struct IntRange {
+  Bits qmin, qmax;
+};
+
+// [qmin, qmax] as values of T (spec §2.3; XLA §6.4).
+IntRange integer_range(const Profile& p, const EnvArith& host, const Attrs& a) {
+  const long b = static_cast<long>(a.num_bits);
+  if (p.int_range == IntRangeRule::PowerOfTwoInT) {
+    const Bits one = host.constant(1);
+    const Bits minus_one = host.negate(one);
+    if (!a.signed_input) return {host.constant(0), host.add(host.constant(Rational(Integer(1) << b)), minus_one)};
+    const Bits pow = host.constant(Rational(Integer(1) << (b - 1)));
+    const Bits qmin = a.narrow_range ? host.add(host.negate(pow), one) : host.negate(pow);
+    return {qmin, host.add(pow, minus_one)};
+  }
+  Integer qmin = 0, qmax = (Integer(1) << b) - 1;
+  if (a.signed_input) {
+    qmin = -(Integer(1) << (b - 1)) + (a.narrow_range ? 1 : 0);
+    qmax = (Integer(1) << (b - 1)) - 1;
+  }
+  return {host.constant(Rational(qmin)), host.constant(Rational(qmax))};
+}
+
+struct Scale {
+  Bits scale, inv, lo, hi;  // lo/hi: the adjusted clamp bounds lo', hi'
+};
+
+// ComputeQuantizationRange (spec §2.4), every step in the host env.
+Scale select_scale(const EnvArith& h, const IntRange& q, Bits lo, Bits hi) {
+  const Bits zero = h.constant(0), maxf = h.max_finite();
+  const Bits s_lo = h.lt(zero, h.mul(q.qmin, lo)) ? h.div(q.qmin, lo) : maxf;
+  const Bits s_hi = h.lt(zero, h.mul(q.qmax, hi)) ? h.div(q.qmax, hi) : maxf;
+  if (h.lt(s_lo, s_hi)) {
+    const Bits inv = h.div(lo, q.qmin);
+    return {s_lo, inv, lo, h.mul(q.qmax, inv)};
+  }
+  const Bits inv = h.div(hi, q.qmax);
+  return {s_hi, inv, h.mul(q.qmin, inv), hi};
+}
+
+// v clamped to [lo', hi'] as the profile's clamp does it (spec §2.5, §6.4).
+Bits clamp(ClampRule rule, const EnvArith& d, Bits v, Bits lo, Bits hi) {
+  switch (rule) {
+    case ClampRule::KeepInput: {  // std::max(std::min(v, hi), lo)
+      const Bits m = d.lt(hi, v) ? hi : v;
+      return d.lt(m, lo) ? lo : m;
+    }
+    case ClampRule::NonNaNWins: {  // fmax(fmin(v, hi), lo)
+      const Bits m = d.is_nan(v) ? hi : d.is_nan(hi) ? v : d.lt(hi, v) ? hi : v;
+      return d.is_nan(m) ? lo : d.is_nan(lo) ? m : d.lt(m, lo) ? lo : m;
+    }
+    case ClampRule::PropagateNaN: {  // min(max(v, lo), hi), NaN if any operand is NaN
+      if (d.is_nan(v) || d.is_nan(lo) || d.is_nan(hi)) return d.nan();
+      const Bits m = d.lt(v, lo) ? lo : v;
+      return d.lt(hi, m) ? hi : m;
+    }
+    case ClampRule::Saturate: break;  // exact profile only
+  }
+  return v;
+}
+
+// One measured bound: the extreme value, and whether a zero extreme is attained with both signs.
+struct Extreme {
+  Bits value;
+  bool zero_sign_ambiguous = false;
+};
+
+struct MeasuredRange {
+  Extreme lo, hi;
+  bool has_nan = false;
+};
+
+MeasuredRange measure(const Profile& p, const EnvArith& d, const Tensor& x, const ChannelView& v, std::int64_t c) {
+  const DType t = x.dtype;
+  MeasuredRange r{{exponent_mask(t)}, {exponent_mask(t) | sign_mask(t)}};  // [+inf, -inf] when empty
+  bool any = false;
+  for_each_in_channel(v, c, [&](std::int64_t k) {
+    const Bits b = x.bits(k);
+    if (d.is_nan(b)) {
+      r.has_nan = true;
+      return;
+    }
+    const Bits e = d.write(d.read(b));  // a flushed subnormal reads as ±0 (DAZ)
+    auto update = [&](Extreme& ex, bool better) {
+      if (!any || better) {
+        ex = {e};
+      } else if (!d.lt(e, ex.value) && !d.lt(ex.value, e) && e != ex.value) {
+        ex.zero_sign_ambiguous = true;  // equal values, different bits: +0 and -0
+      }
+    };
+    update(r.lo, any && d.lt(e, r.lo.value));
+    update(r.hi, any && d.lt(r.hi.value, e));
+    any = true;
+  });
+  if (r.has_nan && p.range_nan == RangeNaNRule::Propagated) {
+    r.lo = {d.nan()};
+    r.hi = {d.nan()};
+  }
+  return r;
+}
+
+// The values a measured bound may take: itself, or both zeros when its sign is not defined.
+std::vector<Bits> bound_choices(const Profile& p, const Extreme& e, DType t) {
+  if (!e.zero_sign_ambiguous || p.zero_sign_of_measured_range_defined) return {e.value};
+  return {0, sign_mask(t)};
+}
+
+}  // namespace
+
+Outcome tf_forward(const Profile& p, const OpCase& c) {
+  const Attrs& a = c.attrs;
+  const DType t = c.input.dtype;
+  const EnvArith host(t, p.rules(t).host), dev(t, p.rules(t).device);
+  const ChannelView view = channel_view(c.input.shape, a.axis);
+  const IntRange q = integer_range(p, host, a);
+  const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
+  const Bits half = dev.constant(Rational(1, 2));
+
+  Outcome out;
+  out.outputs.emplace_back(t, c.input.shape);
+  Tensor& y = out.outputs[0];
+  out.undefined.assign(y.size(), 0);
+
+  auto transform = [&](const Scale& s, Bits v) {
+    if (a.range_given) v = clamp(p.clamp, dev, v, s.lo, s.hi);
+    const Bits scaled = dev.mul(v, s.scale);
+    const Bits r = half_up ? dev.floor(dev.add(scaled, half)) : dev.rint(scaled);
+    return dev.mul(r, s.inv);
+  };
+
+  const std::int64_t channels = a.axis == -1 ? 1 : view.depth;
+  for (std::int64_t ch = 0; ch < channels; ++ch) {
+    std::vector<std::pair<Bits, Bits>> ranges;  // candidate (lo, hi) pairs
+    bool channel_undefined = false;
+    if (a.range_given) {
+      const std::size_t i = a.axis == -1 ? 0 : static_cast<std::size_t>(ch);
+      ranges.emplace_back(c.input_min.bits(i), c.input_max.bits(i));
+    } else {
+      const MeasuredRange m = measure(p, dev, c.input, view, ch);
+      channel_undefined = m.has_nan && p.range_nan == RangeNaNRule::ImplementationDefined;
+      for (Bits lo : bound_choices(p, m.lo, t)) {
+        for (Bits hi : bound_choices(p, m.hi, t)) ranges.emplace_back(lo, hi);
+      }
+    }
+    std::vector<Scale> scales;
+    for (const auto& [lo, hi] : ranges) scales.push_back(select_scale(host, q, lo, hi));
+    for_each_in_channel(view, ch, [&](std::int64_t k) {
+      const Bits first = transform(scales[0], c.input.bits(k));
+      y.set_bits(k, first);
+      bool undefined = channel_undefined;
+      for (std::size_t j = 1; j < scales.size() && !undefined; ++j) {
+        const Bits other = transform(scales[j], c.input.bits(k));
+        undefined = other != first && !(dev.is_nan(other) && dev.is_nan(first));
+      }
+      out.undefined[k] = undefined;
+    });
+  }
+  return out;
+}
+
+Outcome tf_gradient(const Profile& p, const OpCase& c) {
+  const DType t = c.input.dtype;
+  const EnvArith dev(t, p.rules(t).device);
+  const ChannelView view = channel_view(c.input.shape, c.attrs.axis);
+  const Bits one = dev.constant(1), zero = dev.constant(0);
+  Outcome out;
+  out.outputs.emplace_back(t, c.input.shape);
+  out.outputs.emplace_back(t, c.input_min.shape);
+  out.outputs.emplace_back(t, c.input_min.shape);
+  Tensor& dx = out.outputs[0];
+  for (std::size_t k = 0; k < dx.size(); ++k) {
+    const std::size_t ch = c.attrs.axis == -1 ? 0 : static_cast<std::size_t>(view.channel_of(static_cast<std::int64_t>(k)));
+    const Bits x = c.input.bits(k);
+    const bool inside = dev.le(c.input_min.bits(ch), x) && dev.le(x, c.input_max.bits(ch));
+    dx.set_bits(k, dev.mul(c.gradients.bits(k), inside ? one : zero));
+  }
+  return out;
+}
+
+}  // namespace qdq::exact
