@@ -1,0 +1,183 @@
+// Every validation path, with the message TF's source produces (spec §4; kernel source of TF 2.21,
+// tensorflow/core/kernels/quantize_and_dequantize_op.cc; shape functions in core/ops/array_ops.cc).
+#include "reference/contract/validate.h"
+
+#include <gtest/gtest.h>
+
+namespace qdq {
+namespace {
+
+constexpr std::uint64_t kOne = 0x3f800000, kZero = 0, kMinusOne = 0xbf800000, kNaN = 0x7fc00000;
+
+Tensor f32(Shape s, std::uint64_t fill = kZero) {
+  Tensor t(DType::Float32, std::move(s));
+  for (std::size_t i = 0; i < t.size(); ++i) t.set_bits(i, fill);
+  return t;
+}
+
+Status forward(ProfileId p, const Attrs& a, const Tensor& x, const Tensor& mn, const Tensor& mx) {
+  return validate_forward(profile(p), a, x, mn, mx);
+}
+
+void expect_error(const Status& s, const std::string& message, Code code = Code::InvalidArgument) {
+  EXPECT_EQ(s.code, code) << s.message;
+  EXPECT_EQ(s.message, message);
+}
+
+TEST(ValidateForward, AcceptsDefaults) {
+  EXPECT_TRUE(forward(ProfileId::TfCpu, Attrs{}, f32({4}), f32({}), f32({})).ok());
+  EXPECT_TRUE(forward(ProfileId::TfXla, Attrs{}, f32({4}), f32({}), f32({})).ok());
+}
+
+TEST(ValidateForward, NumBitsRange) {
+  for (std::int64_t nb : {0, -1, 62}) {
+    Attrs a;
+    a.num_bits = nb;
+    expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})),
+                 "num_bits is out of range: " + std::to_string(nb) + " with signed_input_ 1");
+  }
+  Attrs a;
+  a.signed_input = false;
+  a.num_bits = 63;
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})), "num_bits is out of range: 63 with signed_input_ 0");
+  a.num_bits = 62;
+  EXPECT_TRUE(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})).ok());
+  a.signed_input = true;
+  a.num_bits = 61;
+  EXPECT_TRUE(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})).ok());
+}
+
+TEST(ValidateForward, RoundMode) {
+  Attrs a;
+  a.round_mode = "HALF_DOWN";
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})),
+               "Round mode string must be 'HALF_UP' or 'HALF_TO_EVEN', is 'HALF_DOWN'");
+  a.num_bits = 0;  // the num_bits check comes first
+  EXPECT_EQ(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})).message,
+            "num_bits is out of range: 0 with signed_input_ 1");
+}
+
+TEST(ValidateForward, AxisChecks) {
+  Attrs a;
+  a.axis = -2;
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})), "Axis must be at least -1. Found -2");
+  a.axis = 1;
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})), "Shape must be at least rank 2 but is rank 1");
+  a.axis = 0;
+  expect_error(forward(ProfileId::TfCpu, a, f32({}), f32({}), f32({})), "Shape must be at least rank 1 but is rank 0");
+  // TF keeps axis in an int: axis + 1 wraps.
+  a.axis = 2147483647;
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({})),
+               "Shape must be at least rank -2147483648 but is rank 1");
+}
+
+TEST(ValidateForward, RangeGivenPerTensor) {
+  Attrs a;
+  a.range_given = true;
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({1}), f32({})), "input_min must be a scalar.");
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}), f32({1})), "input_max must be a scalar.");
+  // TF's test Invalid_range_given: "Invalid range: input_min 1 > input_max 0"
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}, kOne), f32({}, kZero)),
+               "Invalid range: input_min 1 > input_max 0");
+  expect_error(forward(ProfileId::TfCpu, a, f32({4}), f32({}, kNaN), f32({}, kOne)),
+               "Invalid range: input_min nan > input_max 1");
+  EXPECT_TRUE(forward(ProfileId::TfCpu, a, f32({4}), f32({}, kMinusOne), f32({}, kOne)).ok());
+  // Under DAZ a subnormal max compares equal to zero (the host runs with FTZ/DAZ).
+  EXPECT_TRUE(forward(ProfileId::TfCpu, a, f32({4}), f32({}, kZero), f32({}, 0x80000001)).ok());
+  EXPECT_FALSE(forward(ProfileId::Exact, a, f32({4}), f32({}, kZero), f32({}, 0x80000001)).ok());
+  // A range not given is never looked at.
+  a.range_given = false;
+  EXPECT_TRUE(forward(ProfileId::TfCpu, a, f32({4}), f32({3, 3}), f32({})).ok());
+}
+
+TEST(ValidateForward, RangeGivenPerChannel) {
+  Attrs a;
+  a.range_given = true;
+  a.axis = 0;
+  // TF 2.21 checks for scalars before looking at axis: every per-channel call is rejected.
+  expect_error(forward(ProfileId::TfCpu, a, f32({2, 3}), f32({2}), f32({2})), "input_min must be a scalar.");
+  // Without that regression (the exact profile) the older per-channel checks apply.
+  expect_error(forward(ProfileId::Exact, a, f32({2, 3}), f32({}), f32({2})),
+               "Shape must be rank 1 for input_min_tensor when the axis is specified");
+  expect_error(forward(ProfileId::Exact, a, f32({2, 3}), f32({2}), f32({})),
+               "Shape must be rank 1 for input_max_tensor when the axis is specified");
+  expect_error(forward(ProfileId::Exact, a, f32({2, 3}), f32({3}), f32({2})),
+               "input_min_tensor has incorrect size, was 3 expected 2 to match dim 0 of the input [3]");
+  expect_error(forward(ProfileId::Exact, a, f32({2, 3}), f32({2}), f32({5})),
+               "input_max_tensor has incorrect size, was 5 expected 2 to match dim 0 of the input [5]");
+  EXPECT_TRUE(forward(ProfileId::Exact, a, f32({2, 3}), f32({2}, kOne), f32({2}, kZero)).ok());  // no lo <= hi check
+}
+
+TEST(ValidateForward, NoKernelForHalfTypes) {
+  for (DType t : {DType::BFloat16, DType::Float16}) {
+    const Status s = validate_forward(profile(ProfileId::TfCpu), Attrs{}, Tensor(t, {2}), Tensor(t, {}), Tensor(t, {}));
+    EXPECT_EQ(s.code, Code::NotFound);
+    EXPECT_NE(s.message.find(tf_dtype_enum(t)), std::string::npos) << s.message;
+    EXPECT_TRUE(validate_forward(profile(ProfileId::TfXla), Attrs{}, Tensor(t, {2}), Tensor(t, {}), Tensor(t, {})).ok());
+  }
+}
+
+TEST(ValidateForward, XlaShapeFunctionComesFirst) {
+  Attrs a;
+  a.num_bits = 0;
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({1}), f32({})), "Shape must be rank 0 but is rank 1");
+  a.num_bits = 8;
+  a.axis = 0;
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({}), f32({})), "Shape must be rank 1 but is rank 0");
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({})), "Shapes must be equal rank, but are 1 and 0");
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({3})), "Dimensions must be equal, but are 4 and 3");
+  expect_error(forward(ProfileId::TfXla, a, f32({5}), f32({4}), f32({4})), "Dimensions must be equal, but are 4 and 5");
+  a.axis = -3;
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({4})), "axis should be at least -1, got -3");
+  a.axis = 2147483647;
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({4})),
+               "Axis cannot be >= kint32max value, got 2147483647");
+  a.axis = 1;
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({4})), "Shape must be at least rank 2 but is rank 1");
+  a.axis = -1;
+  a.num_bits = 62;
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({}), f32({})), "num_bits is out of range: 62 with signed_input_ 1");
+  a.num_bits = 8;
+  a.range_given = true;  // XLA does not check lo <= hi
+  EXPECT_TRUE(forward(ProfileId::TfXla, a, f32({4}), f32({}, kOne), f32({}, kZero)).ok());
+}
+
+Status gradient(ProfileId p, std::int64_t axis, const Tensor& g, const Tensor& x, const Tensor& mn, const Tensor& mx) {
+  return validate_gradient(profile(p), axis, g, x, mn, mx);
+}
+
+TEST(ValidateGradient, EveryCheckInOrder) {
+  const Tensor x = f32({2, 3});
+  expect_error(gradient(ProfileId::TfCpu, -2, x, x, f32({}), f32({})), "Axis must be at least -1. Found -2");
+  expect_error(gradient(ProfileId::TfCpu, 2, x, x, f32({}), f32({})),
+               "Axis should be -1 or 0 or a positive value less than 2but given axis value was 2");
+  expect_error(gradient(ProfileId::TfCpu, -1, f32({3, 2}), x, f32({}), f32({})), "gradient and input must be the same size");
+  expect_error(gradient(ProfileId::TfCpu, -1, x, x, f32({1, 1}), f32({})),
+               "Input min tensor must have dimension 0 or 1. Received 2.");
+  expect_error(gradient(ProfileId::TfCpu, -1, x, x, f32({}), f32({1, 1})),
+               "Input max tensor must have dimension 0 or 1. Received 2.");
+  expect_error(gradient(ProfileId::TfCpu, 1, x, x, f32({}), f32({3})),
+               "Shape must be rank 1 for input_min_tensor when the axis is specified");
+  expect_error(gradient(ProfileId::TfCpu, 1, x, x, f32({3}), f32({})),
+               "Shape must be rank 1 for input_max_tensor when the axis is specified");
+  expect_error(gradient(ProfileId::TfCpu, 1, x, x, f32({2}), f32({3})), "min has incorrect size, expected 3 was 2");
+  expect_error(gradient(ProfileId::TfCpu, 1, x, x, f32({3}), f32({4})), "max has incorrect size, expected 3 was 4");
+  expect_error(gradient(ProfileId::TfCpu, -1, x, x, f32({1}), f32({})), "input_min must be a scalar if axis is unspecified");
+  expect_error(gradient(ProfileId::TfCpu, -1, x, x, f32({}), f32({1})), "input_max must be a scalar if axis is unspecified");
+  EXPECT_TRUE(gradient(ProfileId::TfCpu, 1, x, x, f32({3}), f32({3})).ok());
+  EXPECT_TRUE(gradient(ProfileId::TfCpu, -1, x, x, f32({}), f32({})).ok());
+  const Status s = validate_gradient(profile(ProfileId::TfCpu), -1, Tensor(DType::Float16, {2}), Tensor(DType::Float16, {2}),
+                                     Tensor(DType::Float16, {}), Tensor(DType::Float16, {}));
+  EXPECT_EQ(s.code, Code::NotFound);
+}
+
+TEST(FormatValue, SixSignificantDigits) {
+  EXPECT_EQ(tf_format_value(DType::Float32, 0x3e99999a), "0.3");          // 0.3f
+  EXPECT_EQ(tf_format_value(DType::Float64, 0x4024000000000000), "10");
+  EXPECT_EQ(tf_format_value(DType::Float32, 0xff800000), "-inf");
+  EXPECT_EQ(tf_format_value(DType::Float32, 0xffc00000), "nan");
+  EXPECT_EQ(tf_format_value(DType::Float32, 0x80000000), "-0");
+}
+
+}  // namespace
+}  // namespace qdq
