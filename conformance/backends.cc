@@ -1,0 +1,16 @@
+#include "conformance/backends.h"
+
+#include "impl/cpu/scalar/scalar_backend.h"
+#include "reference/exact/reference_backend.h"
+
+namespace qdq::conformance {
+
+std::vector<std::string> backend_names() { return {"reference", "cpu-scalar"}; }
+
+std::unique_ptr<Backend> make_backend(std::string_view name) {
+  if (name == "reference") return std::make_unique<ReferenceBackend>();
+  if (name == "cpu-scalar" || name == "cpu") return std::make_unique<cpu::ScalarBackend>();
+  return nullptr;
+}
+
+}  // namespace qdq::conformance

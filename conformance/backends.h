@@ -1,0 +1,20 @@
+// The backends this build has, by name.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reference/contract/backend.h"
+
+namespace qdq::conformance {
+
+// Names of every backend built: "reference", "cpu-scalar".
+std::vector<std::string> backend_names();
+
+// A new instance of the named backend; "cpu" names the fastest CPU backend built (today
+// cpu-scalar). nullptr for an unknown name.
+std::unique_ptr<Backend> make_backend(std::string_view name);
+
+}  // namespace qdq::conformance

@@ -1,0 +1,57 @@
+// Cases and answers as JSON lines: the `qdq eval` format of design.md, shared by `qdq eval`, the
+// known-answer files and the conformance reports.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "reference/contract/backend.h"
+
+namespace qdq::conformance {
+
+// How a known answer is checked against an outcome. Bits: bit for bit (NaN matches NaN).
+// AbsTolerance: every output within `tolerance` of the expected value, as TF's own test checks it
+// (test::ExpectTensorNear / assertAllClose); used only where TF's test itself uses a tolerance.
+struct Match {
+  enum Kind { Bits, AbsTolerance } kind = Bits;
+  double tolerance = 0;
+};
+
+struct CaseLine {
+  std::string id;
+  OpCase op_case;
+  // Known-answer files only: the expected outcome, how to match it, and where it comes from.
+  std::optional<Outcome> expect;
+  Match match;
+  std::string source;
+};
+
+// A line that is not a valid case: the message names the line and what is wrong. `id` is the
+// case's id when it could be read, else empty.
+struct BadCase {
+  std::string id;
+  std::string message;
+};
+
+// Parses one JSON line. Omitted attrs take TF's defaults; an omitted input_min/input_max is a
+// scalar +0 of the dtype. `data` entries are "0x" plus exactly the dtype's width in hex digits, or
+// decimal strings ("0.3", "-1e-3", "nan", "-inf"), rounded to the dtype to nearest-even.
+std::variant<CaseLine, BadCase> parse_case_line(std::string_view line, long line_number);
+
+// The answer line for an outcome (design.md): output, or the gradient's three tensors, or error.
+// Elements that the profile leaves implementation-defined are listed under
+// "implementation_defined" (flat indices into the first output), when there are any.
+nlohmann::json answer_json(const std::string& id, Op op, const Outcome& outcome);
+nlohmann::json bad_case_json(const BadCase& bad);
+
+// Lowercase hex with 0x and the dtype's full width: 0x3f800000.
+std::string hex_bits(DType t, std::uint64_t bits);
+
+// The case as a JSON object in the same format (for known-answer files and reports).
+nlohmann::json case_json(const std::string& id, const OpCase& c);
+
+}  // namespace qdq::conformance

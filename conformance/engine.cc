@@ -1,0 +1,110 @@
+#include "conformance/engine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "conformance/backends.h"
+
+namespace qdq::conformance {
+
+Tally& Tally::operator+=(const Tally& o) {
+  passed += o.passed;
+  failed += o.failed;
+  skipped += o.skipped;
+  undefined += o.undefined;
+  return *this;
+}
+
+Tally SuiteResult::total() const {
+  Tally t;
+  for (const auto& [row, cols] : cells) {
+    for (const auto& [col, tally] : cols) t += tally;
+  }
+  return t;
+}
+
+std::string row_of(const OpCase& c) {
+  return std::string(profile_name(c.profile)) + "/" + std::string(dtype_name(c.input.dtype));
+}
+
+std::string column_of(const OpCase& c) {
+  const std::string layout = c.attrs.axis == -1 ? "/per-tensor" : "/per-channel";
+  if (c.op == Op::Gradient) return "gradient" + layout;
+  if (c.attrs.round_mode == "HALF_UP" || c.attrs.round_mode == "HALF_TO_EVEN") return c.attrs.round_mode + layout;
+  return "other" + layout;
+}
+
+namespace {
+
+struct Verdict {
+  Tally tally;
+  std::vector<Mismatch> mismatches;
+};
+
+Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
+  Verdict v;
+  const OpCase& c = sc.op_case;
+  const bool is_reference = backend.name() == "reference";
+  if (!backend.supports(c.profile, c.input.dtype) || (is_reference && !sc.known)) {
+    v.tally.skipped = 1;
+    return v;
+  }
+  const Outcome observed = is_reference ? reference : backend.run(c);
+  if (sc.known) {
+    Comparison k = compare_outcomes(sc.id, c, *sc.known, observed, sc.match);
+    for (Mismatch& m : k.mismatches) m.output = "known-answer " + m.output;
+    v.mismatches = std::move(k.mismatches);
+  }
+  if (!is_reference) {
+    Comparison r = compare_outcomes(sc.id, c, reference, observed);
+    v.tally.undefined = r.undefined;
+    v.mismatches.insert(v.mismatches.end(), r.mismatches.begin(), r.mismatches.end());
+  }
+  (v.mismatches.empty() ? v.tally.passed : v.tally.failed) = 1;
+  return v;
+}
+
+}  // namespace
+
+std::vector<SuiteResult> run_suite(const std::string& suite, const std::vector<SuiteCase>& cases,
+                                   const std::vector<std::string>& backends, const RunOptions& options) {
+  for (const std::string& name : backends) {
+    if (!make_backend(name)) throw std::invalid_argument("unknown backend '" + name + "'");
+  }
+  // verdicts[b][i]: backend b on case i; filled by worker threads, merged in case order.
+  std::vector<std::vector<Verdict>> verdicts(backends.size(), std::vector<Verdict>(cases.size()));
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    auto reference = make_backend("reference");
+    std::vector<std::unique_ptr<Backend>> mine;
+    for (const std::string& name : backends) mine.push_back(make_backend(name));
+    for (std::size_t i = next++; i < cases.size(); i = next++) {
+      const Outcome expected = reference->run(cases[i].op_case);
+      for (std::size_t b = 0; b < mine.size(); ++b) verdicts[b][i] = judge(*mine[b], cases[i], expected);
+    }
+  };
+  const int threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (std::thread& t : pool) t.join();
+
+  std::vector<SuiteResult> results;
+  for (std::size_t b = 0; b < backends.size(); ++b) {
+    SuiteResult r{suite, backends[b], {}, {}, 0};
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const Verdict& v = verdicts[b][i];
+      r.cells[row_of(cases[i].op_case)][column_of(cases[i].op_case)] += v.tally;
+      r.mismatch_count += static_cast<long>(v.mismatches.size());
+      for (const Mismatch& m : v.mismatches) {
+        if (r.mismatches.size() < options.max_mismatches) r.mismatches.push_back(m);
+      }
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace qdq::conformance

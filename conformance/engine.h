@@ -1,0 +1,57 @@
+// The conformance engine: runs cases through backends, compares each outcome with the
+// reference's (and with a known answer where the case has one), and tallies the result matrix.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/case_io.h"
+#include "conformance/compare.h"
+
+namespace qdq::conformance {
+
+// A case to run: the op, and for known answers the expected outcome from TF's tests.
+struct SuiteCase {
+  std::string id;
+  OpCase op_case;
+  std::optional<Outcome> known;  // known answer (TF's own tests), checked with `match`
+  Match match;
+  std::string source;
+};
+
+// Counts of cases. A case passes when every defined element and the status match; it is
+// skipped when the backend does not implement its profile and dtype. `undefined` counts the
+// elements left out because the profile leaves them implementation-defined: never as passed.
+struct Tally {
+  long passed = 0, failed = 0, skipped = 0;
+  long undefined = 0;
+  Tally& operator+=(const Tally& o);
+};
+
+// Matrix rows are "profile/dtype"; columns "ROUND_MODE/per-tensor|per-channel" and
+// "gradient/per-tensor|per-channel".
+std::string row_of(const OpCase& c);
+std::string column_of(const OpCase& c);
+
+struct SuiteResult {
+  std::string suite, backend;
+  std::map<std::string, std::map<std::string, Tally>> cells;  // row -> column -> tally
+  std::vector<Mismatch> mismatches;                           // the first max_mismatches
+  long mismatch_count = 0;
+  Tally total() const;
+};
+
+struct RunOptions {
+  std::size_t max_mismatches = 20;  // mismatch lines kept per suite and backend
+  int threads = 0;                  // 0: the machine's hardware threads
+};
+
+// Runs `cases` through each named backend. Every case's expected outcome is the reference's;
+// a known answer is checked in addition. The reference itself is judged by known answers only
+// (comparing it with itself would prove nothing): without one, its cases count as skipped.
+std::vector<SuiteResult> run_suite(const std::string& suite, const std::vector<SuiteCase>& cases,
+                                   const std::vector<std::string>& backends, const RunOptions& options);
+
+}  // namespace qdq::conformance

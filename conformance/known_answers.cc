@@ -1,0 +1,45 @@
+#include "conformance/known_answers.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <variant>
+
+#include "conformance/case_io.h"
+
+namespace qdq::conformance {
+
+std::string default_known_answers_dir() { return QDQ_SOURCE_DIR "/conformance/known_answers"; }
+
+std::vector<SuiteCase> load_known_answers(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw std::runtime_error("known answers: '" + dir + "' is not a folder");
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".jsonl") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw std::runtime_error("known answers: no .jsonl file in '" + dir + "'");
+  std::vector<SuiteCase> cases;
+  for (const fs::path& f : files) {
+    std::ifstream in(f);
+    if (!in) throw std::runtime_error("known answers: cannot read " + f.string());
+    std::string line;
+    long number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      auto parsed = parse_case_line(line, number);
+      if (auto* bad = std::get_if<BadCase>(&parsed)) throw std::runtime_error(f.string() + ": " + bad->message);
+      CaseLine& c = std::get<CaseLine>(parsed);
+      if (!c.expect) throw std::runtime_error(f.string() + ": line " + std::to_string(number) + ": no \"expect\"");
+      if (c.source.empty()) throw std::runtime_error(f.string() + ": line " + std::to_string(number) + ": no \"source\"");
+      cases.push_back({c.id, std::move(c.op_case), std::move(c.expect), c.match, c.source});
+    }
+  }
+  return cases;
+}
+
+}  // namespace qdq::conformance

@@ -1,0 +1,19 @@
+// Known answers: TF's own test vectors, kept as data (conformance/known_answers/*.jsonl, one case
+// a line in the `qdq eval` format with "expect", "match" and "source"), never as literals in code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "conformance/engine.h"
+
+namespace qdq::conformance {
+
+// The folder of the known-answer files in this source tree.
+std::string default_known_answers_dir();
+
+// Every *.jsonl file of `dir`, in name order. A missing folder, an unreadable file, a malformed
+// line or a line without "expect" throws std::runtime_error naming the file and line.
+std::vector<SuiteCase> load_known_answers(const std::string& dir);
+
+}  // namespace qdq::conformance

@@ -1,0 +1,50 @@
+#include "conformance/report.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace qdq::conformance {
+
+void print_report(std::ostream& out, const std::vector<SuiteResult>& results) {
+  const std::vector<std::string> preferred = {"HALF_TO_EVEN/per-tensor", "HALF_TO_EVEN/per-channel", "HALF_UP/per-tensor",
+                                              "HALF_UP/per-channel", "gradient/per-tensor", "gradient/per-channel"};
+  for (const SuiteResult& r : results) {
+    std::vector<std::string> cols = preferred;
+    std::set<std::string> seen;
+    for (const auto& [row, c] : r.cells) {
+      for (const auto& [col, t] : c) seen.insert(col);
+    }
+    for (const std::string& col : seen) {
+      if (std::find(cols.begin(), cols.end(), col) == cols.end()) cols.push_back(col);
+    }
+    out << fmt::format("\n== suite {} / backend {} (cells: passed/failed/skipped cases) ==\n", r.suite, r.backend);
+    out << fmt::format("{:<18}", "profile/dtype");
+    for (const std::string& col : cols) out << fmt::format(" {:>25}", col);
+    out << fmt::format(" {:>10}\n", "impl-def");
+    for (const auto& [row, c] : r.cells) {
+      out << fmt::format("{:<18}", row);
+      long undefined = 0;
+      for (const std::string& col : cols) {
+        auto it = c.find(col);
+        if (it == c.end()) {
+          out << fmt::format(" {:>25}", "-");
+          continue;
+        }
+        const Tally& t = it->second;
+        undefined += t.undefined;
+        out << fmt::format(" {:>25}", fmt::format("{}/{}/{}", t.passed, t.failed, t.skipped));
+      }
+      out << fmt::format(" {:>10}\n", undefined);
+    }
+    const Tally t = r.total();
+    out << fmt::format("total: {} passed, {} failed, {} skipped cases; {} implementation-defined elements not compared\n",
+                       t.passed, t.failed, t.skipped, t.undefined);
+    for (const Mismatch& m : r.mismatches) out << "MISMATCH " << format_mismatch(m) << "\n";
+    if (r.mismatch_count > static_cast<long>(r.mismatches.size())) {
+      out << fmt::format("... {} more mismatches not shown\n", r.mismatch_count - static_cast<long>(r.mismatches.size()));
+    }
+  }
+}
+
+}  // namespace qdq::conformance
