@@ -159,13 +159,15 @@ Match parse_match(const json& j) {
   if (!j.is_string()) fail("'match' must be a string");
   const std::string s = j.get<std::string>();
   if (s == "bits") return {};
-  if (s.rfind("abs:", 0) == 0) {
-    try {
-      return {Match::AbsTolerance, std::stod(s.substr(4))};
-    } catch (const std::exception&) {
+  try {
+    if (s.rfind("abs:", 0) == 0) return {Match::Tolerance, std::stod(s.substr(4)), 0};
+    const std::size_t comma = s.find(',');
+    if (s.rfind("close:", 0) == 0 && comma != std::string::npos) {
+      return {Match::Tolerance, std::stod(s.substr(6, comma - 6)), std::stod(s.substr(comma + 1))};
     }
+  } catch (const std::exception&) {
   }
-  fail("'match' must be \"bits\" or \"abs:TOLERANCE\", got '" + s + "'");
+  fail("'match' must be \"bits\", \"abs:ATOL\" or \"close:ATOL,RTOL\", got '" + s + "'");
 }
 
 json tensor_json(const Tensor& t) {

@@ -14,11 +14,12 @@
 namespace qdq::conformance {
 
 // How a known answer is checked against an outcome. Bits: bit for bit (NaN matches NaN).
-// AbsTolerance: every output within `tolerance` of the expected value, as TF's own test checks it
-// (test::ExpectTensorNear / assertAllClose); used only where TF's test itself uses a tolerance.
+// Tolerance: |observed - expected| <= atol + rtol * |expected|, exactly as TF's own test checks
+// it (test::ExpectTensorNear: "abs:ATOL"; assertAllCloseAccordingToType: "close:ATOL,RTOL");
+// used only where TF's test itself uses a tolerance, and reported as such.
 struct Match {
-  enum Kind { Bits, AbsTolerance } kind = Bits;
-  double tolerance = 0;
+  enum Kind { Bits, Tolerance } kind = Bits;
+  double atol = 0, rtol = 0;
 };
 
 struct CaseLine {

@@ -50,10 +50,10 @@ double approx_step(const OpCase& c, std::int64_t k) {
   return std::fmax(qmin > 0 ? std::fabs(lo) / qmin : 0, qmax > 0 ? std::fabs(hi) / qmax : 0);
 }
 
-bool within(DType t, std::uint64_t e, std::uint64_t o, double tol) {
+bool within(DType t, std::uint64_t e, std::uint64_t o, const Match& m) {
   const double x = value_as_double(t, e), y = value_as_double(t, o);
   if (std::isnan(x) || std::isnan(y)) return std::isnan(x) && std::isnan(y);
-  return std::fabs(x - y) <= tol;
+  return std::fabs(y - x) <= m.atol + m.rtol * std::fabs(x);
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ Comparison compare_outcomes(const std::string& id, const OpCase& c, const Outcom
       ++r.elements;
       const std::uint64_t eb = e.bits(k), ob = o.bits(k);
       bool same = eb == ob || (!strict_nan && is_nan_bits(t, eb) && is_nan_bits(t, ob));
-      if (!same && match.kind == Match::AbsTolerance) same = within(t, eb, ob, match.tolerance);
+      if (!same && match.kind == Match::Tolerance) same = within(t, eb, ob, match);
       if (same) continue;
       char dist[96] = "";
       if (!is_nan_bits(t, eb) && !is_nan_bits(t, ob)) {

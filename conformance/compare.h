@@ -29,7 +29,7 @@ struct Comparison {
 // Bit-exact comparison: status (code and message), output shapes, then every element's bits;
 // +0 and -0 differ; any NaN matches any NaN unless strict_nan. Elements flagged in
 // expected.undefined are skipped and counted. `match` widens nothing unless a known answer says
-// so (Match::AbsTolerance, TF's own test tolerance).
+// so (Match::Tolerance, TF's own test tolerance).
 Comparison compare_outcomes(const std::string& id, const OpCase& c, const Outcome& expected, const Outcome& observed,
                             const Match& match = {}, bool strict_nan = false);
 
