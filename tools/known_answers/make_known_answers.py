@@ -9,11 +9,13 @@ Inputs and expected values are built exactly as TF's tests build them:
   - tensorflow/compiler/tests/unary_ops_test.py (XLA, every float type: tf-xla).
 V3 tests appear as V4 cases with the same attributes (V3 always rounds HALF_TO_EVEN; its num_bits
 input becomes the attribute). "match" is "bits" where TF's test asserts equality or the expected
-values are exact dyadic numbers, else TF's own tolerance. Run: python3 tools/known_answers/make_known_answers.py
+values are exact dyadic numbers, else TF's own tolerance. Run: python3 tools/known_answers/make_known_answers.py [--check]
+(--check: fail if the committed files differ from what this script makes; CI runs it).
 """
 import ctypes
 import json
 import os
+import sys
 from fractions import Fraction
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -241,19 +243,27 @@ def check_against_spec(cases):
         print("%s: %d rows agree with %s" % (name, len(rows), SPEC_VECTORS))
 
 
-def write(name, cases):
+def write(name, cases, check_only):
+    """Writes the file atomically; with check_only, fails if the committed file differs."""
     path = os.path.join(OUT, name)
+    text = "".join(json.dumps(c, separators=(",", ":")) + "\n" for c in cases)
+    if check_only:
+        current = open(path).read() if os.path.exists(path) else None
+        if current != text:
+            sys.exit("%s is not what %s generates: rerun it and commit the result" % (path, sys.argv[0]))
+        print("%s: %d cases, up to date" % (path, len(cases)))
+        return
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
-        for c in cases:
-            f.write(json.dumps(c, separators=(",", ":")) + "\n")
+        f.write(text)
     os.replace(tmp, path)
     print("%s: %d cases" % (path, len(cases)))
 
 
 if __name__ == "__main__":
+    check_only = "--check" in sys.argv[1:]
     os.makedirs(OUT, exist_ok=True)
     kernel = kernel_cases()
     check_against_spec(kernel)
-    write("tf_kernel_tests.jsonl", kernel)
-    write("tf_xla_tests.jsonl", xla_cases())
+    write("tf_kernel_tests.jsonl", kernel, check_only)
+    write("tf_xla_tests.jsonl", xla_cases(), check_only)

@@ -1,0 +1,76 @@
+// `qdq eval` on mixed input: every line answered in order, bad lines as BadCase, the run goes on.
+#include "conformance/eval.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "conformance/backends.h"
+
+namespace qdq::conformance {
+namespace {
+
+std::vector<nlohmann::json> eval_lines(const std::string& input, const std::string& backend, EvalCounts* counts = nullptr) {
+  std::istringstream in(input);
+  std::ostringstream out;
+  auto b = make_backend(backend);
+  const EvalCounts c = run_eval(in, out, *b);
+  if (counts) *counts = c;
+  std::vector<nlohmann::json> answers;
+  std::istringstream lines(out.str());
+  for (std::string line; std::getline(lines, line);) answers.push_back(nlohmann::json::parse(line));
+  return answers;
+}
+
+const std::string kMixed =
+    R"({"id":"ok","profile":"tf-cpu","dtype":"float32","input":{"shape":[4],"data":["-1","-0.5","0","0.3"]}})" "\n"
+    "this is not json\n"
+    "\n"
+    R"({"id":"short","profile":"tf-cpu","dtype":"float32","input":{"shape":[4],"data":["1"]}})" "\n"
+    R"({"id":"rejected","profile":"tf-cpu","dtype":"float32","input":{"shape":[4],"data":["1","2","3","4"]},"attrs":{"num_bits":0}})" "\n"
+    R"({"id":"grad","op":"gradient","profile":"tf-cpu","dtype":"float32","input":{"shape":[2],"data":["-2","0.5"]},"gradients":{"shape":[2],"data":["-3","4"]},"input_min":{"shape":[],"data":["-1"]},"input_max":{"shape":[],"data":["1"]}})" "\n"
+    R"({"id":"exact","profile":"exact","dtype":"float32","input":{"shape":[1],"data":["1"]}})" "\n";
+
+TEST(Eval, AnswersEveryLineInOrderAndGoesOnAfterBadOnes) {
+  for (const char* backend : {"reference", "cpu-scalar"}) {
+    EvalCounts counts;
+    const auto a = eval_lines(kMixed, backend, &counts);
+    ASSERT_EQ(a.size(), 6u) << backend;  // the blank line is not a case
+    EXPECT_EQ(a[0]["id"], "ok");
+    EXPECT_TRUE(a[0].contains("output"));
+    EXPECT_EQ(a[1]["error"]["code"], "BadCase");
+    EXPECT_TRUE(a[1]["id"].is_null());
+    EXPECT_NE(a[1]["error"]["message"].get<std::string>().find("line 2:"), std::string::npos);
+    EXPECT_EQ(a[2]["id"], "short");
+    EXPECT_EQ(a[2]["error"]["code"], "BadCase");
+    EXPECT_NE(a[2]["error"]["message"].get<std::string>().find("line 4:"), std::string::npos);
+    EXPECT_EQ(a[3]["error"]["code"], "InvalidArgument");
+    EXPECT_EQ(a[3]["error"]["message"], "num_bits is out of range: 0 with signed_input_ 1");
+    EXPECT_EQ(a[4]["id"], "grad");
+    EXPECT_TRUE(a[4].contains("input_backprop") && a[4].contains("input_min_backprop") && a[4].contains("input_max_backprop"));
+    EXPECT_EQ(counts.bad_cases, 2);
+    if (std::string(backend) == "cpu-scalar") {
+      EXPECT_EQ(a[5]["error"]["code"], "Unsupported");
+      EXPECT_EQ(counts.unsupported, 1);
+    } else {
+      EXPECT_TRUE(a[5].contains("output"));
+    }
+  }
+}
+
+TEST(Eval, BothBackendsGiveTheSameBits) {
+  const auto r = eval_lines(kMixed, "reference");
+  const auto s = eval_lines(kMixed, "cpu-scalar");
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(r[i], s[i]) << i;
+}
+
+TEST(Eval, ReferenceFlagsImplementationDefinedElements) {
+  // NaN inside a range measured by TF's CPU kernel (spec §2.9): every element undefined.
+  const auto a = eval_lines(R"({"id":"n","profile":"tf-cpu","dtype":"float32","input":{"shape":[3],"data":["1","nan","-1"]}})", "reference");
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0]["implementation_defined"], nlohmann::json::array({0, 1, 2}));
+}
+
+}  // namespace
+}  // namespace qdq::conformance

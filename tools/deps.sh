@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the project's dependencies from Debian's packages. Idempotent: does nothing when every
+# package is already installed; otherwise runs `apt-get update` once, then `apt-get install`.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config python3        # toolchain
+  libboost-dev libgmp-dev libmpfr-dev             # Boost.Multiprecision over GMP/MPFR
+  libgtest-dev libgmock-dev librapidcheck-dev     # GoogleTest, RapidCheck
+  libhdf5-dev libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
