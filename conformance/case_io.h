@@ -2,6 +2,7 @@
 // known-answer files and the conformance reports.
 #pragma once
 
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,17 @@ struct BadCase {
 // scalar +0 of the dtype. `data` entries are "0x" plus exactly the dtype's width in hex digits, or
 // decimal strings ("0.3", "-1e-3", "nan", "-inf"), rounded to the dtype to nearest-even.
 std::variant<CaseLine, BadCase> parse_case_line(std::string_view line, long line_number);
+
+// Parses every non-blank line of `in` and calls f(line_number, parsed) for each, in order.
+template <typename F>
+void for_each_case_line(std::istream& in, F&& f) {
+  std::string line;
+  long number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") != std::string::npos) f(number, parse_case_line(line, number));
+  }
+}
 
 // The answer line for an outcome (design.md): output, or the gradient's three tensors, or error.
 // Elements that the profile leaves implementation-defined are listed under

@@ -26,18 +26,13 @@ std::vector<SuiteCase> load_known_answers(const std::string& dir) {
   for (const fs::path& f : files) {
     std::ifstream in(f);
     if (!in) throw std::runtime_error("known answers: cannot read " + f.string());
-    std::string line;
-    long number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto parsed = parse_case_line(line, number);
+    for_each_case_line(in, [&](long number, std::variant<CaseLine, BadCase> parsed) {
       if (auto* bad = std::get_if<BadCase>(&parsed)) throw std::runtime_error(f.string() + ": " + bad->message);
       CaseLine& c = std::get<CaseLine>(parsed);
       if (!c.expect) throw std::runtime_error(f.string() + ": line " + std::to_string(number) + ": no \"expect\"");
       if (c.source.empty()) throw std::runtime_error(f.string() + ": line " + std::to_string(number) + ": no \"source\"");
       cases.push_back({c.id, std::move(c.op_case), std::move(c.expect), c.match, c.source});
-    }
+    });
   }
   return cases;
 }

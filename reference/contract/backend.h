@@ -47,6 +47,10 @@ class Backend {
   virtual Outcome run(const OpCase& c) = 0;
 };
 
+// The gradient's three outputs as TF allocates them: input_backprop with the input's shape,
+// input_min_backprop and input_max_backprop both with input_min's shape; all +0.
+Outcome gradient_outputs(const OpCase& c);
+
 // The shared validation step of every backend built here (validate.h) applied to a case.
 Status validate_case(const OpCase& c);
 

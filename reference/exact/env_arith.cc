@@ -71,20 +71,11 @@ EnvArith::Bits EnvArith::floor(Bits a) const {
   return write({XFloat::Finite, x.neg, Rational(q)});
 }
 
-bool EnvArith::lt(Bits a, Bits b) const {
-  const XFloat x = read(a), y = read(b);
-  if (x.is_nan() || y.is_nan()) return false;
-  if (x.is_inf() || y.is_inf()) {
-    const int rx = x.is_inf() ? (x.neg ? -1 : 1) : 0, ry = y.is_inf() ? (y.neg ? -1 : 1) : 0;
-    return rx < ry;
-  }
-  return x.value() < y.value();
-}
+bool EnvArith::lt(Bits a, Bits b) const { return less(read(a), read(b)); }
 
 bool EnvArith::le(Bits a, Bits b) const {
   const XFloat x = read(a), y = read(b);
-  if (x.is_nan() || y.is_nan()) return false;
-  return !lt(b, a);
+  return !x.is_nan() && !y.is_nan() && !less(y, x);
 }
 
 EnvArith::Bits EnvArith::max_finite() const {

@@ -46,6 +46,13 @@ XFloat decode(std::uint64_t bits, const FloatFormat& f) {
   return {XFloat::Finite, neg, mag};
 }
 
+bool less(const XFloat& a, const XFloat& b) {
+  if (a.is_nan() || b.is_nan()) return false;
+  const int ra = a.is_inf() ? (a.neg ? -1 : 1) : 0, rb = b.is_inf() ? (b.neg ? -1 : 1) : 0;
+  if (ra != rb) return ra < rb;
+  return ra == 0 && a.value() < b.value();
+}
+
 bool is_tiny(const XFloat& x, const FloatFormat& f) {
   if (x.kind != XFloat::Finite || x.mag == 0) return false;
   return floor_log2(numerator(x.mag), denominator(x.mag)) < f.emin;

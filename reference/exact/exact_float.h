@@ -33,6 +33,9 @@ struct XFloat {
   static XFloat of(const Rational& v) { return {Finite, v < 0, v < 0 ? Rational(-v) : v}; }
 };
 
+// a < b on the extended reals; false when either is NaN; -0 and +0 are equal.
+bool less(const XFloat& a, const XFloat& b);
+
 // The exact value of a bit pattern of format `f` (subnormals included).
 XFloat decode(std::uint64_t bits, const FloatFormat& f);
 

@@ -95,26 +95,15 @@ Outcome exact_gradient(const OpCase& c) {
   const DType t = c.input.dtype;
   const FloatFormat f = format_of(t);
   const ChannelView view = channel_view(c.input.shape, c.attrs.axis);
-  Outcome out;
-  out.outputs.emplace_back(t, c.input.shape);
-  out.outputs.emplace_back(t, c.input_min.shape);
-  out.outputs.emplace_back(t, c.input_min.shape);
+  Outcome out = gradient_outputs(c);
   Tensor& dx = out.outputs[0];
   auto inside = [&](const XFloat& x, std::uint64_t lo_bits, std::uint64_t hi_bits) {
     const XFloat lo = decode(lo_bits, f), hi = decode(hi_bits, f);
     if (x.is_nan() || lo.is_nan() || hi.is_nan()) return false;
-    const auto less_equal = [](const XFloat& p, const XFloat& q) {
-      if (p.is_inf() || q.is_inf()) {
-        const int rp = p.is_inf() ? (p.neg ? -1 : 1) : 0, rq = q.is_inf() ? (q.neg ? -1 : 1) : 0;
-        if (rp != rq) return rp < rq;
-        return rp != 0;  // both the same infinity
-      }
-      return p.value() <= q.value();
-    };
-    return less_equal(lo, x) && less_equal(x, hi);
+    return !less(x, lo) && !less(hi, x);
   };
   for (std::size_t k = 0; k < dx.size(); ++k) {
-    const std::size_t ch = c.attrs.axis == -1 ? 0 : static_cast<std::size_t>(view.channel_of(static_cast<std::int64_t>(k)));
+    const auto ch = static_cast<std::size_t>(view.channel_of(static_cast<std::int64_t>(k)));
     const XFloat x = decode(c.input.bits(k), f);
     dx.set_bits(k, inside(x, c.input_min.bits(ch), c.input_max.bits(ch)) ? c.gradients.bits(k) : 0);
   }

@@ -176,13 +176,10 @@ Outcome tf_gradient(const Profile& p, const OpCase& c) {
   const EnvArith dev(t, p.rules(t).device);
   const ChannelView view = channel_view(c.input.shape, c.attrs.axis);
   const Bits one = dev.constant(1), zero = dev.constant(0);
-  Outcome out;
-  out.outputs.emplace_back(t, c.input.shape);
-  out.outputs.emplace_back(t, c.input_min.shape);
-  out.outputs.emplace_back(t, c.input_min.shape);
+  Outcome out = gradient_outputs(c);
   Tensor& dx = out.outputs[0];
   for (std::size_t k = 0; k < dx.size(); ++k) {
-    const std::size_t ch = c.attrs.axis == -1 ? 0 : static_cast<std::size_t>(view.channel_of(static_cast<std::int64_t>(k)));
+    const auto ch = static_cast<std::size_t>(view.channel_of(static_cast<std::int64_t>(k)));
     const Bits x = c.input.bits(k);
     const bool inside = dev.le(c.input_min.bits(ch), x) && dev.le(x, c.input_max.bits(ch));
     dx.set_bits(k, dev.mul(c.gradients.bits(k), inside ? one : zero));

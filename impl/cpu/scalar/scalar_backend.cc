@@ -163,13 +163,10 @@ Outcome gradient(const Profile& p, const OpCase& c) {
   const DType t = c.input.dtype;
   const Env<C> dev(t, p.rules(t).device);
   const ChannelView view = channel_view(c.input.shape, c.attrs.axis);
-  Outcome out;
-  out.outputs.emplace_back(t, c.input.shape);
-  out.outputs.emplace_back(t, c.input_min.shape);
-  out.outputs.emplace_back(t, c.input_min.shape);
+  Outcome out = gradient_outputs(c);
   Tensor& dx = out.outputs[0];
   for (std::size_t k = 0; k < dx.size(); ++k) {
-    const std::size_t ch = c.attrs.axis == -1 ? 0 : static_cast<std::size_t>(view.channel_of(static_cast<std::int64_t>(k)));
+    const auto ch = static_cast<std::size_t>(view.channel_of(static_cast<std::int64_t>(k)));
     const C x = dev.load(c.input.bits(k));
     const bool inside = dev.le(dev.load(c.input_min.bits(ch)), x) && dev.le(x, dev.load(c.input_max.bits(ch)));
     dx.set_bits(k, dev.store(dev.mul(dev.load(c.gradients.bits(k)), inside ? C(1) : C(0))));
