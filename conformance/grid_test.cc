@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <immintrin.h>
+
 #include <set>
 
 #include "conformance/engine.h"
@@ -56,6 +58,29 @@ TEST(Grid, SameSeedSameCasesOtherSeedOtherRandomValues) {
     differs |= !(a[i].op_case.input == c[i].op_case.input);
   }
   EXPECT_TRUE(differs);
+}
+
+}  // namespace
+}  // namespace qdq::conformance
+
+namespace qdq::conformance {
+namespace {
+
+// The scalar backend models FTZ/DAZ in software: a caller running with MXCSR's FTZ and DAZ set
+// (as TF's own threads do) must get the same bits. Worker threads inherit the caller's MXCSR.
+TEST(Grid, ScalarBackendDoesNotDependOnTheCallersMxcsr) {
+  std::vector<SuiteCase> cases;
+  for (auto [p, t] : {std::pair{ProfileId::TfCpu, DType::Float32}, std::pair{ProfileId::TfXla, DType::BFloat16},
+                      std::pair{ProfileId::TfCpu, DType::Float64}}) {
+    for (GridCase& g : grid_cases(p, t)) cases.push_back({std::move(g.id), std::move(g.op_case), {}, {}, ""});
+  }
+  const unsigned saved = _mm_getcsr();
+  _mm_setcsr(saved | 0x8040u);  // FTZ | DAZ
+  const SuiteResult r = run_suite("grid", cases, {"cpu-scalar"}, RunOptions{20, 1}).at(0);
+  _mm_setcsr(saved);
+  for (const Mismatch& m : r.mismatches) ADD_FAILURE() << format_mismatch(m);
+  EXPECT_EQ(r.total().failed, 0);
+  EXPECT_GT(r.total().passed, 0);
 }
 
 }  // namespace

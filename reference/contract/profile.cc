@@ -29,7 +29,8 @@ constexpr Profile kTfGpu{
     "TF 2.21 GPU kernel: as tf-cpu, FTZ on device for float32 only, NaN-ignoring ranges, fmin/fmax clamp",
     false, IntRangeRule::Int64ThenConvert, RangeNaNRule::Ignored, ClampRule::NonNaNWins,
     ValidationRule::EagerKernel, true, false,
-    "specified from TF's sources only (cannot run here); FMA contraction on device not modelled",
+    "specified from TF's sources only (cannot run here): FMA contraction on the device is not modelled, "
+    "and fminf/fmaxf are taken to return the first operand for -0 versus +0",
     {none(DType::BFloat16), none(DType::Float16), same(flush(DType::Float32)),
      {true, flush(DType::Float64), gradual(DType::Float64)}}};
 

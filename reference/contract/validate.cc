@@ -16,15 +16,20 @@ std::int64_t int32_plus_one(std::int64_t axis) {
   return static_cast<std::int32_t>(static_cast<std::uint32_t>(axis) + 1u);
 }
 
-// min <= max as the host evaluates it in T (a subnormal reads as zero under DAZ).
+// min <= max as the host evaluates it in T: false when either is NaN, -0 == +0, and under DAZ a
+// subnormal reads as zero. Decided on the bit patterns (sign-magnitude order), not with the
+// hardware, so that the caller's MXCSR cannot change the verdict.
 bool less_equal_in_env(const ArithEnv& env, DType t, std::uint64_t a, std::uint64_t b) {
-  double x = value_as_double(t, a);
-  double y = value_as_double(t, b);
-  const FloatFormat f = format_of(env.compute);
-  auto daz = [&](double v) {
-    return env.daz && v != 0 && std::fabs(v) < std::ldexp(1.0, f.emin) ? std::copysign(0.0, v) : v;
+  if (is_nan_bits(t, a) || is_nan_bits(t, b)) return false;
+  // A subnormal of T is one of the compute format too, except float16 computed in float32.
+  const bool flush = env.daz && !(t == DType::Float16 && env.compute != DType::Float16);
+  auto key = [&](std::uint64_t v) {
+    std::uint64_t mag = v & ~sign_mask(t);
+    if (flush && (mag & exponent_mask(t)) == 0) mag = 0;
+    const auto m = static_cast<std::int64_t>(mag);  // < 2^63
+    return (v & sign_mask(t)) ? -m : m;
   };
-  return daz(x) <= daz(y);
+  return key(a) <= key(b);
 }
 
 Status not_found(const Profile& p, std::string_view op, DType t) {
