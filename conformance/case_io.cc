@@ -170,8 +170,10 @@ Match parse_match(const json& j) {
   fail("'match' must be \"bits\", \"abs:ATOL\" or \"close:ATOL,RTOL\", got '" + s + "'");
 }
 
-json tensor_json(const Tensor& t) {
-  json data = json::array();
+using ojson = nlohmann::ordered_json;
+
+ojson tensor_json(const Tensor& t) {
+  ojson data = ojson::array();
   for (std::size_t i = 0; i < t.size(); ++i) data.push_back(hex_bits(t.dtype, t.bits(i)));
   return {{"shape", t.shape}, {"data", data}};
 }
@@ -237,8 +239,8 @@ std::variant<CaseLine, BadCase> parse_case_line(std::string_view line, long line
   }
 }
 
-json answer_json(const std::string& id, Op op, const Outcome& o) {
-  json a = {{"id", id}};
+ojson answer_json(const std::string& id, Op op, const Outcome& o) {
+  ojson a = {{"id", id}};
   if (!o.status.ok()) {
     a["error"] = {{"code", code_name(o.status.code)}, {"message", o.status.message}};
     return a;
@@ -250,7 +252,7 @@ json answer_json(const std::string& id, Op op, const Outcome& o) {
     a["input_min_backprop"] = tensor_json(o.outputs.at(1));
     a["input_max_backprop"] = tensor_json(o.outputs.at(2));
   }
-  json undefined = json::array();
+  ojson undefined = ojson::array();
   for (std::size_t i = 0; i < o.undefined.size(); ++i) {
     if (o.undefined[i]) undefined.push_back(i);
   }
@@ -258,13 +260,13 @@ json answer_json(const std::string& id, Op op, const Outcome& o) {
   return a;
 }
 
-json bad_case_json(const BadCase& bad) {
-  return {{"id", bad.id.empty() ? json(nullptr) : json(bad.id)}, {"error", {{"code", "BadCase"}, {"message", bad.message}}}};
+ojson bad_case_json(const BadCase& bad) {
+  return {{"id", bad.id.empty() ? ojson(nullptr) : ojson(bad.id)}, {"error", {{"code", "BadCase"}, {"message", bad.message}}}};
 }
 
-json case_json(const std::string& id, const OpCase& c) {
+ojson case_json(const std::string& id, const OpCase& c) {
   const Profile& p = profile(c.profile);
-  json j = {{"id", id}, {"op", std::string(op_name(c.op))}, {"profile", std::string(p.name)},
+  ojson j = {{"id", id}, {"op", std::string(op_name(c.op))}, {"profile", std::string(p.name)},
             {"dtype", std::string(dtype_name(c.input.dtype))}, {"input", tensor_json(c.input)},
             {"input_min", tensor_json(c.input_min)}, {"input_max", tensor_json(c.input_max)}};
   if (c.op == Op::Gradient) {

@@ -55,16 +55,16 @@ void for_each_case_line(std::istream& in, F&& f) {
   }
 }
 
-// The answer line for an outcome (design.md): output, or the gradient's three tensors, or error.
+// The answer line for an outcome (design.md), keys in the order design.md shows: output, or the gradient's three tensors, or error.
 // Elements that the profile leaves implementation-defined are listed under
 // "implementation_defined" (flat indices into the first output), when there are any.
-nlohmann::json answer_json(const std::string& id, Op op, const Outcome& outcome);
-nlohmann::json bad_case_json(const BadCase& bad);
+nlohmann::ordered_json answer_json(const std::string& id, Op op, const Outcome& outcome);
+nlohmann::ordered_json bad_case_json(const BadCase& bad);
 
 // Lowercase hex with 0x and the dtype's full width: 0x3f800000.
 std::string hex_bits(DType t, std::uint64_t bits);
 
 // The case as a JSON object in the same format (for known-answer files and reports).
-nlohmann::json case_json(const std::string& id, const OpCase& c);
+nlohmann::ordered_json case_json(const std::string& id, const OpCase& c);
 
 }  // namespace qdq::conformance

@@ -22,7 +22,7 @@ EvalCounts run_eval(std::istream& in, std::ostream& out, Backend& backend) {
       const std::string why = "backend " + std::string(backend.name()) + " does not implement profile " +
                               std::string(profile_name(c.op_case.profile)) + " for " +
                               std::string(dtype_name(c.op_case.input.dtype));
-      out << nlohmann::json{{"id", c.id}, {"error", {{"code", "Unsupported"}, {"message", why}}}}.dump() << "\n";
+      out << nlohmann::ordered_json{{"id", c.id}, {"error", {{"code", "Unsupported"}, {"message", why}}}}.dump() << "\n";
       return;
     }
     const Outcome o = backend.run(c.op_case);

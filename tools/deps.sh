@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config python3        # toolchain
-  libboost-dev libgmp-dev libmpfr-dev             # Boost.Multiprecision over GMP/MPFR
+  libboost-dev libgmp-dev                         # Boost.Multiprecision over GMP rationals
   libgtest-dev libgmock-dev librapidcheck-dev     # GoogleTest, RapidCheck
   libhdf5-dev libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
 )

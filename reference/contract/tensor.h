@@ -41,11 +41,6 @@ struct Tensor {
   void set_bits(std::size_t i, std::uint64_t v) {
     std::memcpy(bytes.data() + i * byte_width(dtype), &v, byte_width(dtype));
   }
-  template <typename T>
-  T* data() { return reinterpret_cast<T*>(bytes.data()); }
-  template <typename T>
-  const T* data() const { return reinterpret_cast<const T*>(bytes.data()); }
-
   bool operator==(const Tensor&) const = default;
 };
 
