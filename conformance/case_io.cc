@@ -91,13 +91,13 @@ Tensor parse_tensor(DType t, const json& j, const std::string& name) {
   return out;
 }
 
-std::int64_t int32_attr(const json& v, const std::string& name) {
-  if (!v.is_number_integer()) fail("attr '" + name + "' must be an integer, got " + v.dump());
-  const std::int64_t x = v.get<std::int64_t>();
-  if (x < std::numeric_limits<std::int32_t>::min() || x > std::numeric_limits<std::int32_t>::max()) {
-    fail("attr '" + name + "' = " + std::to_string(x) + " does not fit TF's int32 attribute");
+// TF's int attributes are int64 in the NodeDef; a kernel that reads one into an int rejects values
+// outside int32 itself (validate.h), so any int64 is a valid case here.
+std::int64_t int_attr(const json& v, const std::string& name) {
+  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > std::numeric_limits<std::int64_t>::max())) {
+    fail("attr '" + name + "' must be an int64 integer, got " + v.dump());
   }
-  return x;
+  return v.get<std::int64_t>();
 }
 
 bool bool_attr(const json& v, const std::string& name) {
@@ -113,8 +113,8 @@ Attrs parse_attrs(const json& j, Op op) {
     if (k == "signed_input") a.signed_input = bool_attr(v, k);
     else if (k == "range_given") a.range_given = bool_attr(v, k);
     else if (k == "narrow_range") a.narrow_range = bool_attr(v, k);
-    else if (k == "num_bits") a.num_bits = int32_attr(v, k);
-    else if (k == "axis") a.axis = int32_attr(v, k);
+    else if (k == "num_bits") a.num_bits = int_attr(v, k);
+    else if (k == "axis") a.axis = int_attr(v, k);
     else if (k == "round_mode") {
       if (!v.is_string()) fail("attr 'round_mode' must be a string, got " + v.dump());
       a.round_mode = v.get<std::string>();

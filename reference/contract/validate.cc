@@ -32,12 +32,50 @@ bool less_equal_in_env(const ArithEnv& env, DType t, std::uint64_t a, std::uint6
   return key(a) <= key(b);
 }
 
-Status not_found(const Profile& p, std::string_view op, DType t) {
-  // [provisional] TF's kernel lookup failure; the exact wording is settled by the TF oracle.
-  const char* device = p.id == ProfileId::TfGpu ? "GPU" : "CPU";
-  return {Code::NotFound, "No registered '" + std::string(op) + "' OpKernel for '" + device +
-                              "' devices compatible with node {{node " + std::string(op) +
-                              "}}; T=" + std::string(tf_dtype_enum(t))};
+std::string bool_text(bool b) { return b ? "true" : "false"; }
+
+// TF's NodeDef attribute list as its messages print it: alphabetical, strings quoted.
+std::string node_attrs(const Attrs& a, DType t, bool forward) {
+  std::string s = "[T=" + std::string(tf_dtype_enum(t)) + ", axis=" + str(a.axis);
+  if (forward) {
+    s += ", narrow_range=" + bool_text(a.narrow_range) + ", num_bits=" + str(a.num_bits) +
+         ", range_given=" + bool_text(a.range_given) + ", round_mode=\"" + a.round_mode +
+         "\", signed_input=" + bool_text(a.signed_input);
+  }
+  return s + "]";
+}
+
+// Kernel lookup failure for a dtype without a kernel, as TF 2.21's CPU build (tensorflow-cpu)
+// words it in eager mode (observed; docs/tf-behaviour.md). The kernel list is the build's.
+Status not_found(std::string_view op, const Attrs& a, DType t, bool forward) {
+  const std::string name(op);
+  std::string m = "Could not find device for node: {{node " + name + "}} = " + name + node_attrs(a, t, forward) +
+                  "\nAll kernels registered for op " + name + ":\n";
+  if (forward) m += "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_BFLOAT16, DT_HALF]\n";
+  m += "  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_FLOAT]\n";
+  return {Code::NotFound, m};
+}
+
+// The op definition's check of round_mode, made before any kernel is looked up (observed, TF 2.21;
+// the signature is REGISTER_OP("QuantizeAndDequantizeV4") as TF prints it).
+Status round_mode_allowed(const Attrs& a) {
+  if (a.round_mode == "HALF_UP" || a.round_mode == "HALF_TO_EVEN") return Status::Ok();
+  return invalid_argument(
+      "Value for attr 'round_mode' of \"" + a.round_mode +
+      "\" is not in the list of allowed values: \"HALF_TO_EVEN\", \"HALF_UP\"\n\t; NodeDef: {{node "
+      "QuantizeAndDequantizeV4}}; Op<name=QuantizeAndDequantizeV4; signature=input:T, input_min:T, input_max:T -> "
+      "output:T; attr=signed_input:bool,default=true; attr=num_bits:int,default=8; "
+      "attr=range_given:bool,default=false; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]; "
+      "attr=round_mode:string,default=\"HALF_TO_EVEN\",allowed=[\"HALF_TO_EVEN\", \"HALF_UP\"]; "
+      "attr=narrow_range:bool,default=false; attr=axis:int,default=-1>");
+}
+
+// OpKernelConstruction::GetAttr into an int (observed wording, TF 2.21).
+Status int32_attr(const char* name, std::int64_t v) {
+  if (v >= std::numeric_limits<std::int32_t>::min() && v <= std::numeric_limits<std::int32_t>::max()) {
+    return Status::Ok();
+  }
+  return invalid_argument("Attr " + std::string(name) + " has value " + str(v) + " out of range for an int32");
 }
 
 // Shape function of QuantizeAndDequantizeV2/V3/V4 (array_ops.cc, spec §4.1), run when TF traces
@@ -70,14 +108,13 @@ Status xla_shape_function(const Attrs& a, const Tensor& input, const Tensor& mn,
   return Status::Ok();
 }
 
-// Construction-time attribute checks, shared by the kernel and the XLA kernel.
-Status attribute_checks(const Attrs& a) {
+// The kernel constructor's checks, in its GetAttr order: axis, num_bits (then its range).
+Status constructor_checks(const Attrs& a) {
+  if (Status s = int32_attr("axis", a.axis); !s.ok()) return s;
+  if (Status s = int32_attr("num_bits", a.num_bits); !s.ok()) return s;
   if (a.num_bits <= 0 || a.num_bits >= (a.signed_input ? 62 : 63)) {
     return invalid_argument("num_bits is out of range: " + str(a.num_bits) + " with signed_input_ " +
                             (a.signed_input ? "1" : "0"));
-  }
-  if (a.round_mode != "HALF_UP" && a.round_mode != "HALF_TO_EVEN") {
-    return invalid_argument("Round mode string must be 'HALF_UP' or 'HALF_TO_EVEN', is '" + a.round_mode + "'");
   }
   return Status::Ok();
 }
@@ -121,12 +158,15 @@ std::string tf_format_value(DType t, std::uint64_t bits) {
 
 Status validate_forward(const Profile& p, const Attrs& a, const Tensor& input, const Tensor& mn,
                         const Tensor& mx) {
-  if (!p.supports(input.dtype)) return not_found(p, "QuantizeAndDequantizeV4", input.dtype);
+  if (Status s = round_mode_allowed(a); !s.ok()) return s;
   if (p.validation == ValidationRule::XlaJit) {
+    // [provisional] the shape function at tracing, then the XLA kernel's constructor.
+    if (Status s = int32_attr("axis", a.axis); !s.ok()) return s;
     if (Status s = xla_shape_function(a, input, mn, mx); !s.ok()) return s;
-    return attribute_checks(a);
+    return constructor_checks(a);
   }
-  if (Status s = attribute_checks(a); !s.ok()) return s;
+  if (!p.supports(input.dtype)) return not_found("QuantizeAndDequantizeV4", a, input.dtype, true);
+  if (Status s = constructor_checks(a); !s.ok()) return s;
   if (a.axis < -1) return invalid_argument("Axis must be at least -1. Found " + str(a.axis));
   if (a.axis != -1 && a.axis >= input.rank()) {
     return invalid_argument("Shape must be at least rank " + str(int32_plus_one(a.axis)) + " but is rank " +
@@ -139,7 +179,10 @@ Status validate_forward(const Profile& p, const Attrs& a, const Tensor& input, c
 Status validate_gradient(const Profile& p, std::int64_t axis, const Tensor& gradients, const Tensor& input,
                          const Tensor& mn, const Tensor& mx) {
   // V4Grad has no XLA lowering: every profile reports the kernel's checks (spec §1.2, §4.4).
-  if (!p.supports(input.dtype)) return not_found(p, "QuantizeAndDequantizeV4Grad", input.dtype);
+  Attrs a;
+  a.axis = axis;
+  if (!p.supports(input.dtype)) return not_found("QuantizeAndDequantizeV4Grad", a, input.dtype, false);
+  if (Status s = int32_attr("axis", axis); !s.ok()) return s;
   if (axis < -1) return invalid_argument("Axis must be at least -1. Found " + str(axis));
   if (axis != -1 && axis >= input.rank()) {
     // sic: TF's message has no space before "but".

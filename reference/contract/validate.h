@@ -1,8 +1,12 @@
 // Validation of QuantizeAndDequantizeV4 and V4Grad cases: TF's checks, in TF's order, with TF's
-// error codes and exact messages (spec §4). Messages are those of TF 2.21's kernels
-// (tensorflow/core/kernels/quantize_and_dequantize_op.cc as of 2025, spec §0 source (a)) and,
-// for tf-xla, of the shape functions in tensorflow/core/ops/array_ops.cc (2025/26) followed by
-// tensorflow/compiler/tf2xla/kernels/quantize_and_dequantize_op.cc.
+// error codes and exact messages (spec §4). Messages are those of TF 2.21 (tensorflow-cpu 2.21.0
+// from PyPI, eager; observed with tools/tf_oracle/probe_errors.py, docs/tf-behaviour.md): the op
+// definition's round_mode check, the kernel lookup (NotFound), the kernel constructor's GetAttr
+// and num_bits checks, then Compute's checks (tensorflow/core/kernels/quantize_and_dequantize_op.cc,
+// 2025 source). tf-xla [provisional]: the shape functions of tensorflow/core/ops/array_ops.cc
+// (2025/26), then tensorflow/compiler/tf2xla/kernels/quantize_and_dequantize_op.cc. Python's
+// decorations of a message ("{{function_node ...}} " before it, " [Op:...] name: " after it) are
+// not part of the message.
 #pragma once
 
 #include <string>
