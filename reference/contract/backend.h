@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,7 @@ struct Outcome {
   // leaves the value implementation-defined (e.g. NaN inside a range measured by TF's CPU
   // kernel). Empty means every element is defined. Comparisons skip and count flagged elements.
   std::vector<std::uint8_t> undefined;
+  std::string undefined_reason;  // why, when any element is flagged
 };
 
 class Backend {

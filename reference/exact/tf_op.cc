@@ -166,6 +166,13 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
         undefined = other != first && !(dev.is_nan(other) && dev.is_nan(first));
       }
       out.undefined[k] = undefined;
+      if (undefined && out.undefined_reason.empty()) {
+        out.undefined_reason = channel_undefined
+            ? "a NaN inside a range measured by TF's CPU kernel: Eigen's reduction makes the range depend on "
+              "position, vector width and threads (spec 2.9)"
+            : "the sign of a measured zero min/max attained by both +0 and -0 depends on the reduction order "
+              "(spec 2.2), and this output depends on it";
+      }
     });
   }
   return out;
