@@ -34,6 +34,12 @@ struct Outcome {
   // kernel). Empty means every element is defined. Comparisons skip and count flagged elements.
   std::vector<std::uint8_t> undefined;
   std::string undefined_reason;  // why, when any element is flagged
+
+  static Outcome rejected(Status s) {
+    Outcome o;
+    o.status = std::move(s);
+    return o;
+  }
 };
 
 class Backend {

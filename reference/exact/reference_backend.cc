@@ -6,7 +6,7 @@
 namespace qdq {
 
 Outcome ReferenceBackend::run(const OpCase& c) {
-  if (Status s = validate_case(c); !s.ok()) return {s, {}, {}};
+  if (Status s = validate_case(c); !s.ok()) return Outcome::rejected(s);
   const Profile& p = profile(c.profile);
   if (p.exact_arithmetic) return c.op == Op::Forward ? exact::exact_forward(c) : exact::exact_gradient(c);
   return c.op == Op::Forward ? exact::tf_forward(p, c) : exact::tf_gradient(p, c);

@@ -189,12 +189,12 @@ bool ScalarBackend::supports(ProfileId id, DType t) const {
 }
 
 Outcome ScalarBackend::run(const OpCase& c) {
-  if (Status s = validate_case(c); !s.ok()) return {s, {}, {}};
+  if (Status s = validate_case(c); !s.ok()) return Outcome::rejected(s);
   if (!supports(c.profile, c.input.dtype)) {
-    return {{Code::Unimplemented, "cpu-scalar does not implement this profile and dtype"}, {}, {}};
+    return Outcome::rejected({Code::Unimplemented, "cpu-scalar does not implement this profile and dtype"});
   }
   if (std::fegetround() != FE_TONEAREST) {
-    return {{Code::Unimplemented, "cpu-scalar needs the default rounding mode (FE_TONEAREST)"}, {}, {}};
+    return Outcome::rejected({Code::Unimplemented, "cpu-scalar needs the default rounding mode (FE_TONEAREST)"});
   }
   const Profile& p = profile(c.profile);
   const bool wide = c.input.dtype == DType::Float64;
