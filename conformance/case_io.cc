@@ -21,33 +21,6 @@ struct Bad {
 
 std::string_view op_name(Op op) { return op == Op::Forward ? "forward" : "gradient"; }
 
-// Decimal text to the nearest value of t (ties to even): exact rational, one rounding.
-std::optional<std::uint64_t> parse_decimal(DType t, const std::string& s) {
-  static const std::regex number(R"(([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,6}))?)");
-  const FloatFormat f = format_of(t);
-  std::string lower;
-  for (char ch : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  const bool neg = !lower.empty() && lower[0] == '-';
-  const std::string body = !lower.empty() && (lower[0] == '-' || lower[0] == '+') ? lower.substr(1) : lower;
-  if (body == "nan") return exact::round_to_format(exact::XFloat::nan(), f, false) ^ (neg ? 0 : sign_mask(t));
-  if (body == "inf" || body == "infinity") return exact::round_to_format(exact::XFloat::inf(neg), f, false);
-  std::smatch m;
-  if (!std::regex_match(lower, m, number) || (m[2].length() == 0 && m[3].length() == 0)) return std::nullopt;
-  const std::string digits = m[2].str() + m[3].str();
-  if (digits.size() > 800) return std::nullopt;
-  long exp10 = (m[4].matched ? std::stol(m[4].str()) : 0) - static_cast<long>(m[3].length());
-  const std::size_t first = digits.find_first_not_of('0');  // a leading 0 would read as octal
-  exact::Integer mant(first == std::string::npos ? std::string("0") : digits.substr(first));
-  // Far outside every format's range: skip the huge power of ten.
-  const long magnitude = exp10 + static_cast<long>(digits.size());
-  if (mant == 0 || magnitude < -800) return exact::round_to_format(exact::XFloat::zero(neg), f, false);
-  if (magnitude > 800) return exact::round_to_format(exact::XFloat::inf(neg), f, false);
-  exact::Rational value;
-  const exact::Integer p10 = boost::multiprecision::pow(exact::Integer(10), static_cast<unsigned>(exp10 < 0 ? -exp10 : exp10));
-  value = exp10 < 0 ? exact::Rational(mant, p10) : exact::Rational(mant * p10);
-  return exact::round_to_format({exact::XFloat::Finite, neg, value}, f, false);
-}
-
 std::uint64_t parse_element(DType t, const json& e, const std::string& where) {
   if (!e.is_string()) fail(where + ": expected a string (hex bits or decimal), got " + e.dump());
   const std::string s = e.get<std::string>();
@@ -63,7 +36,7 @@ std::uint64_t parse_element(DType t, const json& e, const std::string& where) {
     if (ec != std::errc{} || ptr != hex.data() + hex.size()) fail(where + ": '" + s + "' is not hexadecimal");
     return v;
   }
-  if (auto v = parse_decimal(t, s)) return *v;
+  if (auto v = parse_decimal_value(t, s)) return *v;
   fail(where + ": '" + s + "' is neither 0x-hex bits nor a decimal number");
 }
 
@@ -131,8 +104,8 @@ std::string required_string(const json& j, const char* key) {
   return j[key].get<std::string>();
 }
 
-Outcome parse_expect(const json& j, const OpCase& c) {
-  if (!j.is_object()) fail("expect: expected an object");
+Outcome parse_outcome(const json& j, const OpCase& c, const std::string& where) {
+  if (!j.is_object()) fail(where + ": expected an object");
   Outcome o;
   if (j.contains("error")) {
     const json& e = j["error"];
@@ -141,7 +114,7 @@ Outcome parse_expect(const json& j, const OpCase& c) {
     for (Code k : {Code::InvalidArgument, Code::NotFound, Code::Unimplemented}) {
       if (code_name(k) == code) parsed = k;
     }
-    if (parsed == Code::Ok) fail("expect.error.code: unknown code '" + code + "'");
+    if (parsed == Code::Ok) fail(where + ".error.code: unknown code '" + code + "'");
     o.status = {parsed, e.value("message", "")};
     return o;
   }
@@ -149,8 +122,8 @@ Outcome parse_expect(const json& j, const OpCase& c) {
   const std::vector<std::string> names = c.op == Op::Forward
       ? std::vector<std::string>{"output"} : std::vector<std::string>{"input_backprop", "input_min_backprop", "input_max_backprop"};
   for (const std::string& n : names) {
-    if (!j.contains(n)) fail("expect: missing '" + n + "'");
-    o.outputs.push_back(parse_tensor(t, j[n], "expect." + n));
+    if (!j.contains(n)) fail(where + ": missing '" + n + "'");
+    o.outputs.push_back(parse_tensor(t, j[n], where + "." + n));
   }
   return o;
 }
@@ -179,6 +152,43 @@ ojson tensor_json(const Tensor& t) {
 }
 
 }  // namespace
+
+// Decimal text to the nearest value of t (ties to even): exact rational, one rounding.
+std::optional<std::uint64_t> parse_decimal_value(DType t, const std::string& s) {
+  static const std::regex number(R"(([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,6}))?)");
+  const FloatFormat f = format_of(t);
+  std::string lower;
+  for (char ch : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const bool neg = !lower.empty() && lower[0] == '-';
+  const std::string body = !lower.empty() && (lower[0] == '-' || lower[0] == '+') ? lower.substr(1) : lower;
+  if (body == "nan") return exact::round_to_format(exact::XFloat::nan(), f, false) ^ (neg ? 0 : sign_mask(t));
+  if (body == "inf" || body == "infinity") return exact::round_to_format(exact::XFloat::inf(neg), f, false);
+  std::smatch m;
+  if (!std::regex_match(lower, m, number) || (m[2].length() == 0 && m[3].length() == 0)) return std::nullopt;
+  const std::string digits = m[2].str() + m[3].str();
+  if (digits.size() > 800) return std::nullopt;
+  long exp10 = (m[4].matched ? std::stol(m[4].str()) : 0) - static_cast<long>(m[3].length());
+  const std::size_t first = digits.find_first_not_of('0');  // a leading 0 would read as octal
+  exact::Integer mant(first == std::string::npos ? std::string("0") : digits.substr(first));
+  // Far outside every format's range: skip the huge power of ten.
+  const long magnitude = exp10 + static_cast<long>(digits.size());
+  if (mant == 0 || magnitude < -800) return exact::round_to_format(exact::XFloat::zero(neg), f, false);
+  if (magnitude > 800) return exact::round_to_format(exact::XFloat::inf(neg), f, false);
+  exact::Rational value;
+  const exact::Integer p10 = boost::multiprecision::pow(exact::Integer(10), static_cast<unsigned>(exp10 < 0 ? -exp10 : exp10));
+  value = exp10 < 0 ? exact::Rational(mant, p10) : exact::Rational(mant * p10);
+  return exact::round_to_format({exact::XFloat::Finite, neg, value}, f, false);
+}
+
+Outcome parse_answer(const nlohmann::json& answer, const OpCase& c) {
+  try {
+    return parse_outcome(answer, c, "answer");
+  } catch (const Bad& b) {
+    throw std::runtime_error(b.message);
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("answer: ") + e.what());
+  }
+}
 
 std::string hex_bits(DType t, std::uint64_t bits) {
   char buf[24];
@@ -228,7 +238,7 @@ std::variant<CaseLine, BadCase> parse_case_line(std::string_view line, long line
       fail("'gradients' belongs to op gradient only");
     }
     if (j.contains("attrs")) c.attrs = parse_attrs(j["attrs"], c.op);
-    if (j.contains("expect")) out.expect = parse_expect(j["expect"], c);
+    if (j.contains("expect")) out.expect = parse_outcome(j["expect"], c, "expect");
     if (j.contains("match")) out.match = parse_match(j["match"]);
     if (j.contains("source")) out.source = required_string(j, "source");
     return out;

@@ -61,6 +61,15 @@ void for_each_case_line(std::istream& in, F&& f) {
 nlohmann::ordered_json answer_json(const std::string& id, Op op, const Outcome& outcome);
 nlohmann::ordered_json bad_case_json(const BadCase& bad);
 
+// Decimal text ("0.3", "-1e-3", "nan", "-inf") to the nearest value of t, ties to even (one
+// exact rounding); nullopt when the text is not a number.
+std::optional<std::uint64_t> parse_decimal_value(DType t, const std::string& text);
+
+// The outcome in an answer object (the format answer_json writes, also used under "expect"): an
+// "error" with code and message, or the op's output tensors. Throws std::runtime_error saying
+// what is wrong.
+Outcome parse_answer(const nlohmann::json& answer, const OpCase& c);
+
 // Lowercase hex with 0x and the dtype's full width: 0x3f800000.
 std::string hex_bits(DType t, std::uint64_t bits);
 

@@ -57,10 +57,11 @@ Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
     Comparison k = compare_outcomes(sc.id, c, *sc.known, observed, sc.match);
     for (Mismatch& m : k.mismatches) m.output = "known-answer " + m.output;
     v.mismatches = std::move(k.mismatches);
+    v.tally.undefined = k.undefined;
   }
   if (!is_reference) {
     Comparison r = compare_outcomes(sc.id, c, reference, observed);
-    v.tally.undefined = r.undefined;
+    if (!sc.known) v.tally.undefined = r.undefined;
     v.mismatches.insert(v.mismatches.end(), r.mismatches.begin(), r.mismatches.end());
   }
   (v.mismatches.empty() ? v.tally.passed : v.tally.failed) = 1;

@@ -1,0 +1,36 @@
+#include "conformance/suites.h"
+
+#include <stdexcept>
+
+#include "conformance/edge_cases.h"
+#include "conformance/grid.h"
+#include "conformance/known_answers.h"
+#include "conformance/random_cases.h"
+
+namespace qdq::conformance {
+
+const std::vector<std::string>& case_suite_names() {
+  static const std::vector<std::string> names = {"known", "grid", "edge", "random"};
+  return names;
+}
+
+std::vector<SuiteCase> suite_cases(const std::string& suite, ProfileId profile, DType dtype, std::uint64_t seed,
+                                   const std::string& known_dir) {
+  std::vector<SuiteCase> out;
+  if (suite == "known") {
+    for (SuiteCase& c : load_known_answers(known_dir)) {
+      if (c.op_case.profile == profile && c.op_case.input.dtype == dtype) out.push_back(std::move(c));
+    }
+  } else if (suite == "grid") {
+    for (GridCase& g : grid_cases(profile, dtype, seed)) out.push_back({std::move(g.id), std::move(g.op_case), {}, {}, ""});
+  } else if (suite == "edge") {
+    out = edge_cases(profile, dtype);
+  } else if (suite == "random") {
+    out = random_cases(profile, dtype, seed, kRandomCasesPerDType);
+  } else {
+    throw std::invalid_argument("unknown suite '" + suite + "' (known, grid, edge, random)");
+  }
+  return out;
+}
+
+}  // namespace qdq::conformance

@@ -1,0 +1,22 @@
+// The case suites by name, for one profile and dtype: the one place that knows them all.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "conformance/engine.h"
+
+namespace qdq::conformance {
+
+// "known" (TF's own test vectors that apply to the profile and dtype), "grid", "edge", "random".
+const std::vector<std::string>& case_suite_names();
+
+inline constexpr int kRandomCasesPerDType = 250;
+
+// The cases of `suite`; `known_dir` is the folder of known-answer files. Throws
+// std::invalid_argument for an unknown suite name.
+std::vector<SuiteCase> suite_cases(const std::string& suite, ProfileId profile, DType dtype, std::uint64_t seed,
+                                   const std::string& known_dir);
+
+}  // namespace qdq::conformance

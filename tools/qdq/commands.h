@@ -1,0 +1,18 @@
+// The subcommands of `qdq`. Each registers itself on the CLI11 app and returns the subcommand
+// and what runs it once parsed (the exit status is its result).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <utility>
+
+namespace qdq::tools {
+
+using Command = std::pair<CLI::App*, std::function<int()>>;
+
+Command add_eval_command(CLI::App& app);
+Command add_conformance_command(CLI::App& app);
+Command add_golden_command(CLI::App& app);
+
+}  // namespace qdq::tools
