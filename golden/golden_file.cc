@@ -7,6 +7,8 @@
 #include <array>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <functional>
 #include <limits>
 
@@ -88,6 +90,60 @@ class Crc {
 };
 
 std::string_view op_text(Op op) { return op == Op::Forward ? "forward" : "gradient"; }
+
+// ---- the whole-file seal in the HDF5 user block ----
+// HDF5 leaves the first kUserBlock bytes of the file to its user. A golden file keeps there a text
+// header with the file's length and the crc32 of every byte after the block, written last and
+// checked first: a damaged or truncated file is rejected before the HDF5 library parses it (HDF5
+// itself can crash on damaged metadata). h5dump and other HDF5 tools skip the block.
+constexpr std::size_t kUserBlock = 512;
+constexpr char kSealMagic[] = "qdq-golden-file\n";
+
+std::uint32_t crc_of(const std::vector<char>& bytes, std::size_t from) {
+  Crc c;
+  c.bytes(bytes.data() + from, bytes.size() - from);
+  return c.value();
+}
+
+std::vector<char> read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw GoldenError("cannot read the file");
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void seal(const std::string& path) {
+  std::vector<char> bytes = read_all(path);
+  if (bytes.size() < kUserBlock) throw GoldenError("HDF5 wrote less than its user block");
+  char header[kUserBlock] = {};
+  std::snprintf(header, sizeof header, "%slength %zu\ncrc32 %08x\n", kSealMagic, bytes.size(), crc_of(bytes, kUserBlock));
+  std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+  f.write(header, sizeof header);
+  if (!f) throw GoldenError("cannot write the file's seal");
+}
+
+void check_seal(const std::string& path) {
+  const std::vector<char> bytes = read_all(path);
+  if (bytes.size() < kUserBlock || std::memcmp(bytes.data(), kSealMagic, sizeof kSealMagic - 1) != 0) {
+    throw GoldenError("not a qdq golden file (no qdq seal in the HDF5 user block; too short, another kind of file, "
+                      "or its first bytes are damaged)");
+  }
+  std::size_t length = 0;
+  unsigned crc = 0;
+  const std::string header(bytes.data(), kUserBlock);
+  if (std::sscanf(header.c_str() + sizeof kSealMagic - 1, "length %zu\ncrc32 %8x", &length, &crc) != 2) {
+    throw GoldenError("the seal in the HDF5 user block is damaged");
+  }
+  if (length != bytes.size()) {
+    throw GoldenError("the file has " + std::to_string(bytes.size()) + " bytes, its seal says " + std::to_string(length) +
+                      " (truncated or extended)");
+  }
+  const std::uint32_t actual = crc_of(bytes, kUserBlock);
+  if (actual != crc) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "file checksum mismatch (sealed %08x, computed %08x): the file is damaged", crc, actual);
+    throw GoldenError(buf);
+  }
+}
 
 // ---- writing ----
 
@@ -293,7 +349,9 @@ void write_golden(const std::string& path, GoldenFile file) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   try {
     {
-      Handle f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+      Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+      H5Pset_userblock(fcpl.get(), kUserBlock);
+      Handle f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose);
       if (!f.ok()) throw GoldenError("cannot create");
       const Provenance& p = file.provenance;
       write_attr(f.get(), "schema", std::string("qdq-golden"));
@@ -386,6 +444,7 @@ void write_golden(const std::string& path, GoldenFile file) {
       write_numbers(data.get(), "undefined_index", undefined_index, H5T_STD_I64LE, H5T_NATIVE_INT64);
       if (H5Fflush(f.get(), H5F_SCOPE_GLOBAL) < 0) throw GoldenError("cannot flush");
     }
+    seal(tmp);
     std::filesystem::rename(tmp, path);
   } catch (const std::exception& e) {
     std::error_code ignored;
@@ -399,9 +458,8 @@ GoldenFile read_golden(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw GoldenError(path + ": no such file");
   try {
-    if (H5Fis_hdf5(path.c_str()) <= 0) {
-      throw GoldenError("not an HDF5 file, or its superblock is damaged or truncated");
-    }
+    check_seal(path);
+    if (H5Fis_hdf5(path.c_str()) <= 0) throw GoldenError("not an HDF5 file, or its superblock is damaged");
     Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!f.ok()) throw GoldenError("HDF5 cannot open it (damaged or truncated)");
     const Reader rd{f.get()};

@@ -7,7 +7,8 @@ packages=(
   g++ cmake ninja-build pkg-config python3        # toolchain
   libboost-dev libgmp-dev                         # Boost.Multiprecision over GMP rationals
   libgtest-dev libgmock-dev librapidcheck-dev     # GoogleTest, RapidCheck
-  libhdf5-dev libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
+  libhdf5-dev hdf5-tools zlib1g-dev               # golden files (h5dump reads them)
+  libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
 )
 
 missing=()

@@ -228,6 +228,11 @@ TEST(FormatValue, SixSignificantDigits) {
   EXPECT_EQ(tf_format_value(DType::Float32, 0xff800000), "-inf");
   EXPECT_EQ(tf_format_value(DType::Float32, 0xffc00000), "nan");
   EXPECT_EQ(tf_format_value(DType::Float32, 0x80000000), "-0");
+  EXPECT_EQ(tf_format_value(DType::Float32, 0x00000001), "1.4013e-45");
+  // Observed with tensorflow-cpu 2.21.0 (golden case random/tf-cpu/float32/s20261127/194): under
+  // DAZ a subnormal input_min prints as 0.
+  EXPECT_EQ(tf_format_value(DType::Float32, 0x00000001, true), "0");
+  EXPECT_EQ(tf_format_value(DType::Float32, 0x80000001, true), "-0");
 }
 
 }  // namespace
