@@ -31,6 +31,10 @@ struct DTypeRules {
   bool supported;    // false: TF has no kernel for the dtype and answers NotFound (spec §1.1)
   ArithEnv host;     // the scale selection of §2.4 (the host thread, also for the GPU kernel)
   ArithEnv device;   // range reduction, clamp, quantize, dequantize and the gradient
+  // tf-xla: the type XLA's optimized HLO holds this dtype in, where constants such as 1/Qmax are
+  // folded: bfloat16 is widened to float32 before simplification, float16 stays float16
+  // (observed in XLA's HLO dumps). Other profiles: the dtype itself.
+  DType hlo_type;
 };
 
 // How [qmin, qmax] become values of T (spec §2.3, §6.4).
@@ -43,15 +47,17 @@ enum class IntRangeRule {
 // What a NaN element does to a measured range (spec §2.9).
 enum class RangeNaNRule {
   ImplementationDefined,  // TF CPU: depends on position, vector width and threads; not checked
-  Ignored,                // fminf/fmaxf reductions: NaNs skipped; all-NaN gives [+inf, -inf]
+  Ignored,                // NaNs skipped (fminf/fmaxf on GPU; XLA's reductions on CPU, observed);
+                          // all-NaN gives [+inf, -inf]
   Propagated,             // NaN-propagating reductions: the range becomes [NaN, NaN]
 };
 
-// How the clamp v = max(min(v, hi'), lo') treats NaN (spec §2.5, §6.4).
+// How the clamp of v to [lo', hi'] is computed, which decides NaN inputs and signed zeros (spec
+// §2.5, §6.4; std::min(a, b) = b < a ? b : a and std::max(a, b) = a < b ? b : a).
 enum class ClampRule {
   KeepInput,     // C++ std::min/std::max: an unordered comparison returns the input operand
   NonNaNWins,    // CUDA fminf/fmaxf: the non-NaN operand wins, so a NaN input becomes hi'
-  PropagateNaN,  // XLA Clamp: NaN in any operand gives NaN [provisional]
+  MaxThenMin,    // XLA Clamp on CPU: std::min(std::max(lo, v), hi): a NaN input becomes lo' (observed)
   Saturate,      // exact profile: clamp to the grid's ends [lo', hi'], NaN stays NaN
 };
 
@@ -76,6 +82,15 @@ struct Profile {
   // A measured min or max that is a zero, where both +0 and -0 attain it, has an
   // implementation-defined sign (reduction order; spec §2.2).
   bool zero_sign_of_measured_range_defined;
+  // XLA's algebraic simplifier turns a division by a compile-time constant into a multiplication by
+  // its reciprocal: inv = hi ⊗ (1 ⊘ Qmax) rather than hi ⊘ Qmax (qmin/qmax are constants folded
+  // from num_bits, in T); the reciprocal is rounded to the compute format (float32 for bfloat16
+  // and float16), not to T. Observed in XLA's optimized HLO, docs/tf-behaviour.md.
+  bool divides_by_constant_via_reciprocal;
+  // HALF_UP's v ⊗ scale ⊕ 0.5 is contracted into one fused multiply-add (one rounding), as XLA
+  // compiles it for an x86-64 CPU with FMA, for dtypes computed in their own format (float32,
+  // float64; bfloat16/float16 are rounded back between the two). Observed, docs/tf-behaviour.md.
+  bool half_up_fused_multiply_add;
   std::string_view provisional;  // what is not yet confirmed against real TF ("" when nothing)
   std::array<DTypeRules, 4> dtypes;  // indexed by DType
 

@@ -58,8 +58,13 @@ Status not_found(std::string_view op, const Attrs& a, DType t, bool forward) {
 
 // The op definition's check of round_mode, made before any kernel is looked up (observed, TF 2.21;
 // the signature is REGISTER_OP("QuantizeAndDequantizeV4") as TF prints it).
-Status round_mode_allowed(const Attrs& a) {
+Status round_mode_allowed(const Profile& p, const Attrs& a) {
   if (a.round_mode == "HALF_UP" || a.round_mode == "HALF_TO_EVEN") return Status::Ok();
+  if (p.validation == ValidationRule::XlaJit) {
+    // Python's op_def_library checks it while tracing the tf.function (observed).
+    return invalid_argument("Attr 'round_mode' of 'QuantizeAndDequantizeV4' Op passed string '" + a.round_mode +
+                            "' not in: \"HALF_TO_EVEN\", \"HALF_UP\".");
+  }
   return invalid_argument(
       "Value for attr 'round_mode' of \"" + a.round_mode +
       "\" is not in the list of allowed values: \"HALF_TO_EVEN\", \"HALF_UP\"\n\t; NodeDef: {{node "
@@ -78,45 +83,63 @@ Status int32_attr(const char* name, std::int64_t v) {
   return invalid_argument("Attr " + std::string(name) + " has value " + str(v) + " out of range for an int32");
 }
 
-// Shape function of QuantizeAndDequantizeV2/V3/V4 (array_ops.cc, spec §4.1), run when TF traces
-// a tf.function: what the tf-xla profile reports first. TF adds node context to these messages
-// when it raises them as ValueError; the core text is what is compared.
-Status xla_shape_function(const Attrs& a, const Tensor& input, const Tensor& mn, const Tensor& mx) {
-  const int minmax_rank = a.axis == -1 ? 0 : 1;
-  if (mn.rank() != minmax_rank) {
-    return invalid_argument("Shape must be rank " + str(minmax_rank) + " but is rank " + str(mn.rank()));
+// InferenceContext::Merge of two shapes, as TF words its failure (observed, TF 2.21).
+Status merge_shapes(const Shape& a, const Shape& b) {
+  if (a.size() != b.size()) {
+    return invalid_argument("Shapes must be equal rank, but are " + str(static_cast<std::int64_t>(a.size())) + " and " +
+                            str(static_cast<std::int64_t>(b.size())));
   }
-  if (mx.rank() != mn.rank()) {
-    return invalid_argument("Shapes must be equal rank, but are " + str(mn.rank()) + " and " + str(mx.rank()));
-  }
-  if (minmax_rank == 1 && mn.shape[0] != mx.shape[0]) {
-    return invalid_argument("Dimensions must be equal, but are " + str(mn.shape[0]) + " and " + str(mx.shape[0]));
-  }
-  if (a.axis < -1) return invalid_argument("axis should be at least -1, got " + str(a.axis));
-  if (a.axis >= std::numeric_limits<std::int32_t>::max()) {
-    return invalid_argument("Axis cannot be >= kint32max value, got " + str(a.axis));
-  }
-  if (a.axis != -1) {
-    if (input.rank() < a.axis + 1) {
-      return invalid_argument("Shape must be at least rank " + str(a.axis + 1) + " but is rank " + str(input.rank()));
-    }
-    if (mn.shape[0] != input.shape[a.axis]) {
-      return invalid_argument("Dimensions must be equal, but are " + str(mn.shape[0]) + " and " +
-                              str(input.shape[a.axis]));
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      return invalid_argument("Dimension " + str(static_cast<std::int64_t>(i)) + " in both shapes must be equal, but are " +
+                              str(a[i]) + " and " + str(b[i]) + ". Shapes are " + shape_string(a) + " and " +
+                              shape_string(b) + ".");
     }
   }
   return Status::Ok();
 }
 
-// The kernel constructor's checks, in its GetAttr order: axis, num_bits (then its range).
-Status constructor_checks(const Attrs& a) {
-  if (Status s = int32_attr("axis", a.axis); !s.ok()) return s;
-  if (Status s = int32_attr("num_bits", a.num_bits); !s.ok()) return s;
+// Shape functions of QuantizeAndDequantizeV4 and V4Grad (array_ops.cc, spec §4.1), run when TF
+// traces a tf.function: what the tf-xla profile reports first. Order and wording observed with
+// tensorflow-cpu 2.21.0 (docs/tf-behaviour.md); TF appends " for '{{node ...}}' with input shapes:
+// ...", which is not part of the message.
+Status xla_shape_function(std::int64_t axis, const Tensor& input, const Tensor& mn, const Tensor& mx) {
+  if (Status s = int32_attr("axis", axis); !s.ok()) return s;
+  const int minmax_rank = axis == -1 ? 0 : 1;
+  if (mn.rank() != minmax_rank) {
+    return invalid_argument("Shape must be rank " + str(minmax_rank) + " but is rank " + str(mn.rank()));
+  }
+  if (Status s = merge_shapes(mx.shape, mn.shape); !s.ok()) return s;
+  if (axis < -1) return invalid_argument("axis should be at least -1, got " + str(axis));
+  if (axis >= std::numeric_limits<std::int32_t>::max()) {
+    return invalid_argument("Axis cannot be >= kint32max value, got " + str(axis));
+  }
+  if (axis != -1) {
+    if (input.rank() < axis + 1) {
+      return invalid_argument("Shape must be at least rank " + str(axis + 1) + " but is rank " + str(input.rank()));
+    }
+    if (mn.shape[0] != input.shape[axis]) {
+      return invalid_argument("Dimensions must be equal, but are " + str(mn.shape[0]) + " and " + str(input.shape[axis]));
+    }
+  }
+  return Status::Ok();
+}
+
+// The num_bits range check of both kernel constructors.
+Status num_bits_in_range(const Attrs& a) {
   if (a.num_bits <= 0 || a.num_bits >= (a.signed_input ? 62 : 63)) {
     return invalid_argument("num_bits is out of range: " + str(a.num_bits) + " with signed_input_ " +
                             (a.signed_input ? "1" : "0"));
   }
   return Status::Ok();
+}
+
+// The kernel constructor's checks, in its GetAttr order: axis, num_bits into ints, then the range.
+// (The XLA kernel keeps num_bits in an int64: no int32 check there.)
+Status constructor_checks(const Attrs& a) {
+  if (Status s = int32_attr("axis", a.axis); !s.ok()) return s;
+  if (Status s = int32_attr("num_bits", a.num_bits); !s.ok()) return s;
+  return num_bits_in_range(a);
 }
 
 // QuantizeAndDequantizeV2Op::Compute's range checks (spec §4.2 step 4).
@@ -162,12 +185,10 @@ std::string tf_format_value(DType t, std::uint64_t bits, bool daz) {
 
 Status validate_forward(const Profile& p, const Attrs& a, const Tensor& input, const Tensor& mn,
                         const Tensor& mx) {
-  if (Status s = round_mode_allowed(a); !s.ok()) return s;
+  if (Status s = round_mode_allowed(p, a); !s.ok()) return s;
   if (p.validation == ValidationRule::XlaJit) {
-    // [provisional] the shape function at tracing, then the XLA kernel's constructor.
-    if (Status s = int32_attr("axis", a.axis); !s.ok()) return s;
-    if (Status s = xla_shape_function(a, input, mn, mx); !s.ok()) return s;
-    return constructor_checks(a);
+    if (Status s = xla_shape_function(a.axis, input, mn, mx); !s.ok()) return s;
+    return num_bits_in_range(a);  // the XLA kernel's constructor
   }
   if (!p.supports(input.dtype)) return not_found("QuantizeAndDequantizeV4", a, input.dtype, true);
   if (Status s = constructor_checks(a); !s.ok()) return s;
@@ -182,7 +203,15 @@ Status validate_forward(const Profile& p, const Attrs& a, const Tensor& input, c
 
 Status validate_gradient(const Profile& p, std::int64_t axis, const Tensor& gradients, const Tensor& input,
                          const Tensor& mn, const Tensor& mx) {
-  // V4Grad has no XLA lowering: every profile reports the kernel's checks (spec §1.2, §4.4).
+  if (p.validation == ValidationRule::XlaJit) {
+    // The shape function, then XLA's refusal: V4Grad has no XLA kernel (observed).
+    if (Status s = xla_shape_function(axis, input, mn, mx); !s.ok()) return s;
+    if (Status s = merge_shapes(gradients.shape, input.shape); !s.ok()) return s;
+    return invalid_argument(
+        "Detected unsupported operations when trying to compile graph on XLA_CPU_JIT: QuantizeAndDequantizeV4Grad "
+        "(No registered 'QuantizeAndDequantizeV4Grad' OpKernel for XLA_CPU_JIT devices compatible with node "
+        "{{node QuantizeAndDequantizeV4Grad}})");
+  }
   Attrs a;
   a.axis = axis;
   if (!p.supports(input.dtype)) return not_found("QuantizeAndDequantizeV4Grad", a, input.dtype, false);

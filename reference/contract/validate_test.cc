@@ -157,6 +157,8 @@ TEST(ValidateForward, NoKernelForHalfTypes) {
   }
 }
 
+// Observed with tensorflow-cpu 2.21.0 under tf.function(jit_compile=True) (golden/tf-2.21-xla.h5,
+// edge/tf-xla/*/invalid/*): the shape function's checks first, then the XLA kernel's num_bits check.
 TEST(ValidateForward, XlaShapeFunctionComesFirst) {
   Attrs a;
   a.num_bits = 0;
@@ -164,26 +166,45 @@ TEST(ValidateForward, XlaShapeFunctionComesFirst) {
   a.num_bits = 8;
   a.axis = 0;
   expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({}), f32({})), "Shape must be rank 1 but is rank 0");
-  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({})), "Shapes must be equal rank, but are 1 and 0");
-  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({3})), "Dimensions must be equal, but are 4 and 3");
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({})), "Shapes must be equal rank, but are 0 and 1");
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({3}), f32({4})),
+               "Dimension 0 in both shapes must be equal, but are 4 and 3. Shapes are [4] and [3].");
   expect_error(forward(ProfileId::TfXla, a, f32({5}), f32({4}), f32({4})), "Dimensions must be equal, but are 4 and 5");
   a.axis = -3;
   expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({4})), "axis should be at least -1, got -3");
   a.axis = 2147483647;
   expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({4})),
                "Axis cannot be >= kint32max value, got 2147483647");
+  a.axis = 2147483648;
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({}), f32({})),
+               "Attr axis has value 2147483648 out of range for an int32");
   a.axis = 1;
   expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({4}), f32({4})), "Shape must be at least rank 2 but is rank 1");
   a.axis = -1;
-  a.num_bits = 62;
-  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({}), f32({})), "num_bits is out of range: 62 with signed_input_ 1");
+  a.num_bits = 2147483648;  // the XLA kernel keeps num_bits in an int64
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({}), f32({})),
+               "num_bits is out of range: 2147483648 with signed_input_ 1");
   a.num_bits = 8;
-  a.round_mode = "up";
-  EXPECT_EQ(forward(ProfileId::TfXla, a, f32({4}), f32({1}), f32({})).message.rfind("Value for attr 'round_mode'", 0), 0u);
+  a.round_mode = "HALF_DOWN";
+  expect_error(forward(ProfileId::TfXla, a, f32({4}), f32({1}), f32({})),
+               "Attr 'round_mode' of 'QuantizeAndDequantizeV4' Op passed string 'HALF_DOWN' not in: \"HALF_TO_EVEN\", "
+               "\"HALF_UP\".");
   a.round_mode = "HALF_UP";
-  a.num_bits = 8;
   a.range_given = true;  // XLA does not check lo <= hi
   EXPECT_TRUE(forward(ProfileId::TfXla, a, f32({4}), f32({}, kOne), f32({}, kZero)).ok());
+}
+
+// Observed likewise: V4Grad's shape function, then XLA refuses the op (it has no XLA kernel).
+TEST(ValidateGradient, XlaHasNoKernel) {
+  const Tensor x = f32({2, 3});
+  const Profile& xla = profile(ProfileId::TfXla);
+  EXPECT_EQ(validate_gradient(xla, -1, f32({6}), x, f32({}), f32({})).message, "Shapes must be equal rank, but are 1 and 2");
+  EXPECT_EQ(validate_gradient(xla, 1, x, x, f32({3}), f32({4})).message,
+            "Dimension 0 in both shapes must be equal, but are 4 and 3. Shapes are [4] and [3].");
+  EXPECT_EQ(validate_gradient(xla, -1, x, x, f32({}), f32({})).message,
+            "Detected unsupported operations when trying to compile graph on XLA_CPU_JIT: QuantizeAndDequantizeV4Grad "
+            "(No registered 'QuantizeAndDequantizeV4Grad' OpKernel for XLA_CPU_JIT devices compatible with node "
+            "{{node QuantizeAndDequantizeV4Grad}})");
 }
 
 Status gradient(ProfileId p, std::int64_t axis, const Tensor& g, const Tensor& x, const Tensor& mn, const Tensor& mx) {

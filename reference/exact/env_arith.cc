@@ -48,6 +48,33 @@ EnvArith::Bits EnvArith::div(Bits a, Bits b) const {
   return write({XFloat::Finite, neg, x.mag / y.mag});
 }
 
+EnvArith::Bits EnvArith::fma(Bits a, Bits b, Bits c) const {
+  const XFloat x = read(a), y = read(b), z = read(c);
+  if (x.is_nan() || y.is_nan() || z.is_nan() || (x.is_inf() && y.is_zero()) || (x.is_zero() && y.is_inf())) {
+    return write(XFloat::nan());
+  }
+  const bool neg = x.neg != y.neg;
+  if (x.is_inf() || y.is_inf()) {
+    return z.is_inf() && z.neg != neg ? write(XFloat::nan()) : write(XFloat::inf(neg));
+  }
+  if (z.is_inf()) return write(z);
+  const Rational sum = (neg ? Rational(-(x.mag * y.mag)) : Rational(x.mag * y.mag)) + z.value();
+  const bool product_zero = x.is_zero() || y.is_zero();
+  if (sum == 0) return write(XFloat::zero(product_zero && z.is_zero() && neg && z.neg));
+  return write(XFloat::of(sum));
+}
+
+EnvArith::Bits EnvArith::mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const {
+  const EnvArith wide(reciprocal_type, env_);
+  const FloatFormat c = format_of(reciprocal_type);
+  const Bits r = wide.div(round_to_format(XFloat::of(1), c, false), round_to_format(read(q), c, false));
+  const XFloat x = read(a), y = wide.read(r);
+  const bool neg = x.neg != y.neg;
+  if (x.is_nan() || y.is_nan() || (x.is_inf() && y.is_zero()) || (x.is_zero() && y.is_inf())) return write(XFloat::nan());
+  if (x.is_inf() || y.is_inf()) return write(XFloat::inf(neg));
+  return write({XFloat::Finite, neg, x.mag * y.mag});
+}
+
 EnvArith::Bits EnvArith::negate(Bits a) const { return a ^ sign_mask(storage_); }
 
 EnvArith::Bits EnvArith::rint(Bits a) const {

@@ -24,6 +24,10 @@ class EnvArith {
   Bits add(Bits a, Bits b) const;  // a ⊕ b; an exact zero sum is +0 unless both operands are -0
   Bits mul(Bits a, Bits b) const;  // a ⊗ b
   Bits div(Bits a, Bits b) const;  // a ⊘ b
+  Bits fma(Bits a, Bits b, Bits c) const;  // a × b + c with one rounding
+  // a ⊗ r where r = 1 ⊘ q computed in the compute format and rounded to `reciprocal_type` (the
+  // type XLA folds the constant in: DTypeRules::hlo_type), not necessarily to the dtype.
+  Bits mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const;
   Bits negate(Bits a) const;       // sign flip, exact (XLA's Neg)
   Bits rint(Bits a) const;         // round to integral, ties to even, sign kept: rint(-0.3) = -0
   Bits floor(Bits a) const;        // floor(-0) = -0, floor(0.3) = +0

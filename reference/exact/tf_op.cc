@@ -39,15 +39,19 @@ struct Scale {
 };
 
 // ComputeQuantizationRange (spec §2.4), every step in the host env.
-Scale select_scale(const EnvArith& h, const IntRange& q, Bits lo, Bits hi) {
+Scale select_scale(const Profile& p, const EnvArith& h, const IntRange& q, Bits lo, Bits hi) {
   const Bits zero = h.constant(0), maxf = h.max_finite();
+  // x ⊘ Q, or x ⊗ (1 ⊘ Q) where XLA rewrites a division by the constant Q.
+  auto over_q = [&](Bits x, Bits qv) {
+    return p.divides_by_constant_via_reciprocal ? h.mul_reciprocal(x, qv, p.rules(h.storage()).hlo_type) : h.div(x, qv);
+  };
   const Bits s_lo = h.lt(zero, h.mul(q.qmin, lo)) ? h.div(q.qmin, lo) : maxf;
   const Bits s_hi = h.lt(zero, h.mul(q.qmax, hi)) ? h.div(q.qmax, hi) : maxf;
   if (h.lt(s_lo, s_hi)) {
-    const Bits inv = h.div(lo, q.qmin);
+    const Bits inv = over_q(lo, q.qmin);
     return {s_lo, inv, lo, h.mul(q.qmax, inv)};
   }
-  const Bits inv = h.div(hi, q.qmax);
+  const Bits inv = over_q(hi, q.qmax);
   return {s_hi, inv, h.mul(q.qmin, inv), hi};
 }
 
@@ -62,9 +66,8 @@ Bits clamp(ClampRule rule, const EnvArith& d, Bits v, Bits lo, Bits hi) {
       const Bits m = d.is_nan(v) ? hi : d.is_nan(hi) ? v : d.lt(hi, v) ? hi : v;
       return d.is_nan(m) ? lo : d.is_nan(lo) ? m : d.lt(m, lo) ? lo : m;
     }
-    case ClampRule::PropagateNaN: {  // min(max(v, lo), hi), NaN if any operand is NaN
-      if (d.is_nan(v) || d.is_nan(lo) || d.is_nan(hi)) return d.nan();
-      const Bits m = d.lt(v, lo) ? lo : v;
+    case ClampRule::MaxThenMin: {  // std::min(std::max(lo, v), hi)
+      const Bits m = d.lt(lo, v) ? v : lo;
       return d.lt(hi, m) ? hi : m;
     }
     case ClampRule::Saturate: break;  // exact profile only
@@ -127,6 +130,9 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
   const ChannelView view = channel_view(c.input.shape, a.axis);
   const IntRange q = integer_range(p, host, a);
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
+  // Contracted only where nothing rounds between the multiply and the add (not for bfloat16 and
+  // float16, which XLA rounds back after every widened op).
+  const bool fused_half_up = p.half_up_fused_multiply_add && p.rules(t).device.compute == t;
   const Bits half = dev.constant(Rational(1, 2));
 
   Outcome out;
@@ -136,8 +142,10 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
 
   auto transform = [&](const Scale& s, Bits v) {
     if (a.range_given) v = clamp(p.clamp, dev, v, s.lo, s.hi);
-    const Bits scaled = dev.mul(v, s.scale);
-    const Bits r = half_up ? dev.floor(dev.add(scaled, half)) : dev.rint(scaled);
+    Bits r;
+    if (!half_up) r = dev.rint(dev.mul(v, s.scale));
+    else if (fused_half_up) r = dev.floor(dev.fma(v, s.scale, half));
+    else r = dev.floor(dev.add(dev.mul(v, s.scale), half));
     return dev.mul(r, s.inv);
   };
 
@@ -156,7 +164,7 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
       }
     }
     std::vector<Scale> scales;
-    for (const auto& [lo, hi] : ranges) scales.push_back(select_scale(host, q, lo, hi));
+    for (const auto& [lo, hi] : ranges) scales.push_back(select_scale(p, host, q, lo, hi));
     for_each_in_channel(view, ch, [&](std::int64_t k) {
       const Bits first = transform(scales[0], c.input.bits(k));
       y.set_bits(k, first);

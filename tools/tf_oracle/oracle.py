@@ -41,8 +41,20 @@ def bits_json(t, dtype):
 
 
 def core_message(message):
+    """TF's message without what depends on the caller: Python's decorations, the traced function's
+    generated name, stack frames and hints."""
     message = re.sub(r"^\{\{function_node [^}]*\}\} ", "", message)
-    return re.sub(r" \[Op:[A-Za-z0-9]+\] name: $", "", message)
+    message = re.sub(r" \[Op:[A-Za-z0-9_<>]+\]( name: )?$", "", message)
+    # Graph construction (tf.function tracing): "in user code: ... ValueError: CORE for '{{node ...' with input shapes"
+    m = re.search(r"ValueError: (.*?)( for '\{\{node .*)?$", message, re.S)
+    if message.startswith("in user code:") and m:
+        return m.group(1).strip()
+    # tf2xla: "CORE\n\t [[{{node ...}}]]\n\ttf2xla conversion failed ..."
+    message = re.sub(r"\n\t \[\[\{\{node [^]]*\]\]\n\ttf2xla conversion failed.*$", "", message, flags=re.S)
+    # XLA compilation of an op without an XLA kernel
+    message = re.sub(r"compile graph __inference_[^ ]* on", "compile graph on", message)
+    message = re.sub(r"\)\{\{node [A-Za-z0-9]+\}\}\nThe op is created at: .*$", ")", message, flags=re.S)
+    return message
 
 
 class Runner:
@@ -74,10 +86,10 @@ class Runner:
             return dict({"id": case["id"]}, **{n: bits_json(t, dtype) for n, t in zip(names, outs)})
         except (tf.errors.OpError, ValueError, TypeError) as e:
             if isinstance(e, tf.errors.OpError):
-                code, message = CODES.get(e.error_code, "Code%d" % e.error_code), core_message(e.message)
+                code, message = CODES.get(e.error_code, "Code%d" % e.error_code), e.message
             else:  # raised by Python while tracing (shape functions): TF's InvalidArgument text
                 code, message = "InvalidArgument", str(e)
-            return {"id": case["id"], "error": {"code": code, "message": message,
+            return {"id": case["id"], "error": {"code": code, "message": core_message(message),
                                                "python_exception": type(e).__name__}}
 
 

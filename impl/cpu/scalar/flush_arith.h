@@ -44,6 +44,18 @@ class FlushArith {
     return flush_scaled((a * kScale) / b, r);
   }
 
+  // a * b + c with one rounding. The recheck of a tiny result scales a and c; where that would
+  // overflow (|c| above 2^(max_exponent - digits - 2)), the hardware's result stands.
+  C fma(C a, C b, C c) const {
+    a = read(a);
+    b = read(b);
+    c = read(c);
+    const C r = std::fma(a, b, c);
+    if (!ftz_ || !(std::fabs(r) <= kMinNormal) || r == 0) return r;
+    const C scaled = std::fma(a * kScale, b, c * kScale);
+    return std::isfinite(scaled) ? flush_scaled(scaled, r) : r;
+  }
+
   C rint(C a) const { return std::nearbyint(read(a)); }  // ties to even in the default mode
   C floor(C a) const { return std::floor(read(a)); }
   bool lt(C a, C b) const { return read(a) < read(b); }

@@ -46,11 +46,19 @@ class Env {
   C add(C x, C y) const { return narrow(a_.add(x, y)); }
   C mul(C x, C y) const { return narrow(a_.mul(x, y)); }
   C div(C x, C y) const { return narrow(a_.div(x, y)); }
+  C fma(C x, C y, C z) const { return narrow(a_.fma(x, y, z)); }
+  // x * (1 / q), the reciprocal rounded to `reciprocal_type` (DTypeRules::hlo_type): C itself, or
+  // the dtype when that is float16.
+  C mul_reciprocal(C x, C q, DType reciprocal_type) const {
+    const C r = a_.div(C(1), q);
+    return narrow(a_.mul(x, reciprocal_type == t_ ? narrow(r) : r));
+  }
   C rint(C x) const { return narrow(a_.rint(x)); }
   C floor(C x) const { return narrow(a_.floor(x)); }
   C read(C x) const { return a_.read(x); }
   bool lt(C x, C y) const { return a_.lt(x, y); }
   bool le(C x, C y) const { return a_.le(x, y); }
+  DType dtype() const { return t_; }
   C max_finite() const {
     switch (t_) {
       case DType::BFloat16: return bfloat16_to_float(0x7f7f);
@@ -70,15 +78,18 @@ struct Scale {
 };
 
 template <typename C>
-Scale<C> select_scale(const Env<C>& h, C qmin, C qmax, C lo, C hi) {
+Scale<C> select_scale(const Profile& p, const Env<C>& h, C qmin, C qmax, C lo, C hi) {
   const C maxf = h.max_finite();
+  auto over_q = [&](C x, C q) {
+    return p.divides_by_constant_via_reciprocal ? h.mul_reciprocal(x, q, p.rules(h.dtype()).hlo_type) : h.div(x, q);
+  };
   const C s_lo = h.lt(0, h.mul(qmin, lo)) ? h.div(qmin, lo) : maxf;
   const C s_hi = h.lt(0, h.mul(qmax, hi)) ? h.div(qmax, hi) : maxf;
   if (h.lt(s_lo, s_hi)) {
-    const C inv = h.div(lo, qmin);
+    const C inv = over_q(lo, qmin);
     return {s_lo, inv, lo, h.mul(qmax, inv)};
   }
-  const C inv = h.div(hi, qmax);
+  const C inv = over_q(hi, qmax);
   return {s_hi, inv, h.mul(qmin, inv), hi};
 }
 
@@ -88,9 +99,8 @@ C clamp(ClampRule rule, const Env<C>& d, C v, C lo, C hi) {
     const C m = std::isnan(v) ? hi : std::isnan(hi) ? v : d.lt(hi, v) ? hi : v;
     return std::isnan(m) ? lo : std::isnan(lo) ? m : d.lt(m, lo) ? lo : m;
   }
-  if (rule == ClampRule::PropagateNaN) {
-    if (std::isnan(v) || std::isnan(lo) || std::isnan(hi)) return std::numeric_limits<C>::quiet_NaN();
-    const C m = d.lt(v, lo) ? lo : v;
+  if (rule == ClampRule::MaxThenMin) {  // std::min(std::max(lo, v), hi)
+    const C m = d.lt(lo, v) ? v : lo;
     return d.lt(hi, m) ? hi : m;
   }
   const C m = d.lt(hi, v) ? hi : v;  // std::min(v, hi)
@@ -104,6 +114,7 @@ Outcome forward(const Profile& p, const OpCase& c) {
   const Env<C> host(t, p.rules(t).host), dev(t, p.rules(t).device);
   const ChannelView view = channel_view(c.input.shape, a.axis);
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
+  const bool fused_half_up = p.half_up_fused_multiply_add && p.rules(t).device.compute == t;
   const int b = static_cast<int>(a.num_bits);
 
   C qmin, qmax;
@@ -146,12 +157,14 @@ Outcome forward(const Profile& p, const OpCase& c) {
       });
       if (nan && p.range_nan == RangeNaNRule::Propagated) lo = hi = std::numeric_limits<C>::quiet_NaN();
     }
-    const Scale<C> s = select_scale(host, qmin, qmax, lo, hi);
+    const Scale<C> s = select_scale(p, host, qmin, qmax, lo, hi);
     for_each_in_channel(view, ch, [&](std::int64_t k) {
       C v = dev.load(c.input.bits(k));
       if (a.range_given) v = clamp(p.clamp, dev, dev.read(v), s.lo, s.hi);
-      const C scaled = dev.mul(v, s.scale);
-      const C r = half_up ? dev.floor(dev.add(scaled, C(0.5))) : dev.rint(scaled);
+      C r;
+      if (!half_up) r = dev.rint(dev.mul(v, s.scale));
+      else if (fused_half_up) r = dev.floor(dev.fma(v, s.scale, C(0.5)));
+      else r = dev.floor(dev.add(dev.mul(v, s.scale), C(0.5)));
       y.set_bits(k, dev.store(dev.mul(r, s.inv)));
     });
   }
