@@ -58,6 +58,15 @@ Handle string_type() {
   return t;
 }
 
+// The provenance held in string attributes of the root group.
+constexpr std::pair<const char*, std::string Provenance::*> kStringAttributes[] = {
+    {"generator", &Provenance::generator}, {"generator_version", &Provenance::generator_version},
+    {"profile", &Provenance::profile},     {"answers_from", &Provenance::answers_from},
+    {"tf_version", &Provenance::tf_version}, {"tf_mode", &Provenance::tf_mode},
+    {"device", &Provenance::device},       {"created", &Provenance::created},
+    {"git_commit", &Provenance::git_commit}, {"suites", &Provenance::suites},
+    {"dtypes", &Provenance::dtypes}};
+
 constexpr std::array<const char*, 8> kRoles = {"input", "input_min", "input_max", "gradients",
                                                "output", "input_backprop", "input_min_backprop",
                                                "input_max_backprop"};
@@ -356,17 +365,7 @@ void write_golden(const std::string& path, GoldenFile file) {
       const Provenance& p = file.provenance;
       write_attr(f.get(), "schema", std::string("qdq-golden"));
       write_attr(f.get(), "schema_version", static_cast<std::uint64_t>(p.schema_version));
-      write_attr(f.get(), "generator", p.generator);
-      write_attr(f.get(), "generator_version", p.generator_version);
-      write_attr(f.get(), "profile", p.profile);
-      write_attr(f.get(), "answers_from", p.answers_from);
-      write_attr(f.get(), "tf_version", p.tf_version);
-      write_attr(f.get(), "tf_mode", p.tf_mode);
-      write_attr(f.get(), "device", p.device);
-      write_attr(f.get(), "created", p.created);
-      write_attr(f.get(), "git_commit", p.git_commit);
-      write_attr(f.get(), "suites", p.suites);
-      write_attr(f.get(), "dtypes", p.dtypes);
+      for (const auto& [name, member] : kStringAttributes) write_attr(f.get(), name, p.*member);
       write_attr(f.get(), "seed", p.seed);
       write_attr(f.get(), "case_count", static_cast<std::uint64_t>(file.cases.size()));
       write_attr(f.get(), "content_crc32", static_cast<std::uint64_t>(p.content_crc32));
@@ -477,17 +476,7 @@ GoldenFile read_golden(const std::string& path) {
       throw GoldenError("schema version " + std::to_string(p.schema_version) + " is not supported (this build reads " +
                         std::to_string(kSchemaVersion) + ")");
     }
-    p.generator = rd.attr_string("generator");
-    p.generator_version = rd.attr_string("generator_version");
-    p.profile = rd.attr_string("profile");
-    p.answers_from = rd.attr_string("answers_from");
-    p.tf_version = rd.attr_string("tf_version");
-    p.tf_mode = rd.attr_string("tf_mode");
-    p.device = rd.attr_string("device");
-    p.created = rd.attr_string("created");
-    p.git_commit = rd.attr_string("git_commit");
-    p.suites = rd.attr_string("suites");
-    p.dtypes = rd.attr_string("dtypes");
+    for (const auto& [name, member] : kStringAttributes) p.*member = rd.attr_string(name);
     p.seed = rd.attr_u64("seed");
     p.content_crc32 = static_cast<std::uint32_t>(rd.attr_u64("content_crc32"));
     const auto profile_id = parse_profile(p.profile);
