@@ -137,6 +137,13 @@ __attribute__((noinline, target("sse4.1"))) C hardware_unary(std::int64_t v, C a
   return static_cast<C>(v);
 }
 
+__attribute__((noinline, target("fma"))) float hardware_fma(float a, float b, float c) {
+  return _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(c)));
+}
+__attribute__((noinline, target("fma"))) double hardware_fma(double a, double b, double c) {
+  return _mm_cvtsd_f64(_mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(c)));
+}
+
 struct MxcsrScope {  // FTZ (bit 15) and DAZ (bit 6) for this thread, restored on exit
   unsigned saved = _mm_getcsr();
   explicit MxcsrScope(bool flush) { _mm_setcsr(flush ? (saved | 0x8040u) : (saved & ~0x8040u)); }
@@ -167,6 +174,22 @@ void check_ops(bool flush, std::uint64_t seed) {
       }
     }
     EXPECT_EQ(mismatches, 0) << "seed " << seed;
+  }
+  // fused multiply-add, with c drawn freely or cancelling most of a * b
+  if (__builtin_cpu_supports("fma")) {
+    for (long i = 0; i < n; ++i) {
+      const C a = gen.any(), b = gen.any();
+      const C c = i % 2 ? gen.any() : -(a * b) * (i % 4 == 0 ? C(1) : C(0.5));
+      C hw;
+      {
+        MxcsrScope mx(flush);
+        hw = hardware_fma(a, b, c);
+      }
+      const std::uint64_t ours = env.fma(bits_of(a), bits_of(b), bits_of(c));
+      ASSERT_TRUE(same_result(t, ours, bits_of(hw))) << std::hex << "fma a=0x" << bits_of(a) << " b=0x" << bits_of(b)
+                                                     << " c=0x" << bits_of(c) << " hardware=0x" << bits_of(hw)
+                                                     << " reference=0x" << ours;
+    }
   }
   // int64 -> C conversion (cvtsi2ss / cvtsi2sd), rint, floor and the comparisons
   std::mt19937_64 rng(seed + 1);
