@@ -14,6 +14,7 @@ Tally& Tally::operator+=(const Tally& o) {
   passed += o.passed;
   failed += o.failed;
   skipped += o.skipped;
+  undefined_cases += o.undefined_cases;
   undefined += o.undefined;
   return *this;
 }
@@ -53,18 +54,25 @@ Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
     return v;
   }
   const Outcome observed = is_reference ? reference : backend.run(c);
+  std::int64_t compared = 0;  // elements compared by the primary check: the known answer, else the reference
   if (sc.known) {
     Comparison k = compare_outcomes(sc.id, c, *sc.known, observed, sc.match);
     for (Mismatch& m : k.mismatches) m.output = "known-answer " + m.output;
     v.mismatches = std::move(k.mismatches);
     v.tally.undefined = k.undefined;
+    compared = k.elements;
   }
   if (!is_reference) {
     Comparison r = compare_outcomes(sc.id, c, reference, observed);
-    if (!sc.known) v.tally.undefined = r.undefined;
+    if (!sc.known) {
+      v.tally.undefined = r.undefined;
+      compared = r.elements;
+    }
     v.mismatches.insert(v.mismatches.end(), r.mismatches.begin(), r.mismatches.end());
   }
-  (v.mismatches.empty() ? v.tally.passed : v.tally.failed) = 1;
+  if (!v.mismatches.empty()) v.tally.failed = 1;
+  else if (compared == 0 && v.tally.undefined > 0) v.tally.undefined_cases = 1;
+  else v.tally.passed = 1;
   return v;
 }
 

@@ -21,11 +21,14 @@ struct SuiteCase {
   std::string source;
 };
 
-// Counts of cases. A case passes when every defined element and the status match; it is
-// skipped when the backend does not implement its profile and dtype. `undefined` counts the
-// elements left out because the profile leaves them implementation-defined: never as passed.
+// Counts of cases. A case passes when the status and every defined element match; it is
+// skipped when the backend does not implement its profile and dtype; it is `undefined_cases`
+// when every element of its output is implementation-defined (nothing could be compared: not a
+// pass). `undefined` counts the elements left out because the profile leaves them
+// implementation-defined.
 struct Tally {
   long passed = 0, failed = 0, skipped = 0;
+  long undefined_cases = 0;
   long undefined = 0;
   Tally& operator+=(const Tally& o);
 };

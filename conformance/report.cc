@@ -18,13 +18,14 @@ void print_report(std::ostream& out, const std::vector<SuiteResult>& results) {
     for (const std::string& col : seen) {
       if (std::find(cols.begin(), cols.end(), col) == cols.end()) cols.push_back(col);
     }
-    out << fmt::format("\n== suite {} / backend {} (cells: passed/failed/skipped cases) ==\n", r.suite, r.backend);
+    out << fmt::format("\n== suite {} / backend {} (cells: passed/failed/skipped cases; impl-def: wholly "
+                       "implementation-defined cases/elements) ==\n", r.suite, r.backend);
     out << fmt::format("{:<18}", "profile/dtype");
     for (const std::string& col : cols) out << fmt::format(" {:>25}", col);
-    out << fmt::format(" {:>10}\n", "impl-def");
+    out << fmt::format(" {:>14}\n", "impl-def");
     for (const auto& [row, c] : r.cells) {
       out << fmt::format("{:<18}", row);
-      long undefined = 0;
+      long undefined = 0, undefined_cases = 0;
       for (const std::string& col : cols) {
         auto it = c.find(col);
         if (it == c.end()) {
@@ -33,13 +34,15 @@ void print_report(std::ostream& out, const std::vector<SuiteResult>& results) {
         }
         const Tally& t = it->second;
         undefined += t.undefined;
+        undefined_cases += t.undefined_cases;
         out << fmt::format(" {:>25}", fmt::format("{}/{}/{}", t.passed, t.failed, t.skipped));
       }
-      out << fmt::format(" {:>10}\n", undefined);
+      out << fmt::format(" {:>14}\n", fmt::format("{}/{}", undefined_cases, undefined));
     }
     const Tally t = r.total();
-    out << fmt::format("total: {} passed, {} failed, {} skipped cases; {} implementation-defined elements not compared\n",
-                       t.passed, t.failed, t.skipped, t.undefined);
+    out << fmt::format("total: {} passed, {} failed, {} skipped cases; {} implementation-defined elements not "
+                       "compared ({} cases wholly so, counted as neither)\n",
+                       t.passed, t.failed, t.skipped, t.undefined, t.undefined_cases);
     for (const Mismatch& m : r.mismatches) out << "MISMATCH " << format_mismatch(m) << "\n";
     if (r.mismatch_count > static_cast<long>(r.mismatches.size())) {
       out << fmt::format("... {} more mismatches not shown\n", r.mismatch_count - static_cast<long>(r.mismatches.size()));
