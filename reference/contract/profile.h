@@ -64,7 +64,7 @@ enum class ClampRule {
 // Which checks reject a case, in which order (spec §4).
 enum class ValidationRule {
   EagerKernel,  // TF's CPU/GPU kernels run eagerly: kernel lookup, construction, Compute checks
-  XlaJit,       // tf.function(jit_compile=True): shape functions, then the XLA kernel [provisional]
+  XlaJit,       // tf.function(jit_compile=True): Python op-def check, shape functions, the XLA kernel (observed)
 };
 
 struct Profile {

@@ -3,10 +3,12 @@
 // from PyPI, eager; observed with tools/tf_oracle/probe_errors.py, docs/tf-behaviour.md): the op
 // definition's round_mode check, the kernel lookup (NotFound), the kernel constructor's GetAttr
 // and num_bits checks, then Compute's checks (tensorflow/core/kernels/quantize_and_dequantize_op.cc,
-// 2025 source). tf-xla [provisional]: the shape functions of tensorflow/core/ops/array_ops.cc
-// (2025/26), then tensorflow/compiler/tf2xla/kernels/quantize_and_dequantize_op.cc. Python's
-// decorations of a message ("{{function_node ...}} " before it, " [Op:...] name: " after it) are
-// not part of the message.
+// 2025 source). tf-xla (observed under tf.function(jit_compile=True), golden/tf-2.21-xla.h5):
+// Python's op-def check of round_mode, the shape functions of tensorflow/core/ops/array_ops.cc,
+// then tensorflow/compiler/tf2xla/kernels/quantize_and_dequantize_op.cc; V4Grad is refused.
+// What Python and TF wrap around a message ("{{function_node ...}} ", " [Op:...] name: ",
+// "in user code: ... ValueError: ", " for '{{node ...}}' with input shapes: ...", the traced
+// function's name and stack) is not part of the message (tools/tf_oracle/oracle.py core_message).
 #pragma once
 
 #include <string>
