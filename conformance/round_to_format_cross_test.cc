@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-#include "impl/cpu/scalar/narrow_float.h"
+#include "impl/cpu/common/narrow_float.h"
 #include "reference/exact/exact_float.h"
 
 namespace qdq {

@@ -5,93 +5,11 @@
 #include <cstring>
 #include <limits>
 
-#include "impl/cpu/scalar/flush_arith.h"
-#include "impl/cpu/scalar/narrow_float.h"
+#include "impl/cpu/common/host_params.h"
 #include "reference/contract/view.h"
 
 namespace qdq::cpu {
 namespace {
-
-// Values of the storage dtype carried in C (float or double), which holds every one exactly.
-// Each operation is FlushArith<C>'s, then rounded back to the storage dtype when narrower.
-template <typename C>
-class Env {
- public:
-  Env(DType storage, const ArithEnv& e) : t_(storage), a_(e.ftz, e.daz) {}
-
-  C load(std::uint64_t b) const {
-    switch (t_) {
-      case DType::BFloat16: return bfloat16_to_float(static_cast<std::uint16_t>(b));
-      case DType::Float16: return float16_to_float(static_cast<std::uint16_t>(b));
-      default: {
-        C v;
-        std::memcpy(&v, &b, sizeof v);
-        return v;
-      }
-    }
-  }
-  std::uint64_t store(C v) const {
-    switch (t_) {
-      case DType::BFloat16: return float_to_bfloat16(static_cast<float>(v));
-      case DType::Float16: return float_to_float16(static_cast<float>(v));
-      default: {
-        std::uint64_t b = 0;
-        std::memcpy(&b, &v, sizeof v);
-        return b;
-      }
-    }
-  }
-  C narrow(C v) const { return t_ == DType::BFloat16 || t_ == DType::Float16 ? load(store(v)) : v; }
-
-  C add(C x, C y) const { return narrow(a_.add(x, y)); }
-  C mul(C x, C y) const { return narrow(a_.mul(x, y)); }
-  C div(C x, C y) const { return narrow(a_.div(x, y)); }
-  C fma(C x, C y, C z) const { return narrow(a_.fma(x, y, z)); }
-  // x * (1 / q), the reciprocal rounded to `reciprocal_type` (DTypeRules::hlo_type): C itself, or
-  // the dtype when that is float16.
-  C mul_reciprocal(C x, C q, DType reciprocal_type) const {
-    const C r = a_.div(C(1), q);
-    return narrow(a_.mul(x, reciprocal_type == t_ ? narrow(r) : r));
-  }
-  C rint(C x) const { return narrow(a_.rint(x)); }
-  C floor(C x) const { return narrow(a_.floor(x)); }
-  C read(C x) const { return a_.read(x); }
-  bool lt(C x, C y) const { return a_.lt(x, y); }
-  bool le(C x, C y) const { return a_.le(x, y); }
-  DType dtype() const { return t_; }
-  C max_finite() const {
-    switch (t_) {
-      case DType::BFloat16: return bfloat16_to_float(0x7f7f);
-      case DType::Float16: return float16_to_float(0x7bff);
-      default: return std::numeric_limits<C>::max();
-    }
-  }
-
- private:
-  DType t_;
-  FlushArith<C> a_;
-};
-
-template <typename C>
-struct Scale {
-  C scale, inv, lo, hi;
-};
-
-template <typename C>
-Scale<C> select_scale(const Profile& p, const Env<C>& h, C qmin, C qmax, C lo, C hi) {
-  const C maxf = h.max_finite();
-  auto over_q = [&](C x, C q) {
-    return p.divides_by_constant_via_reciprocal ? h.mul_reciprocal(x, q, p.rules(h.dtype()).hlo_type) : h.div(x, q);
-  };
-  const C s_lo = h.lt(0, h.mul(qmin, lo)) ? h.div(qmin, lo) : maxf;
-  const C s_hi = h.lt(0, h.mul(qmax, hi)) ? h.div(qmax, hi) : maxf;
-  if (h.lt(s_lo, s_hi)) {
-    const C inv = over_q(lo, qmin);
-    return {s_lo, inv, lo, h.mul(qmax, inv)};
-  }
-  const C inv = over_q(hi, qmax);
-  return {s_hi, inv, h.mul(qmin, inv), hi};
-}
 
 template <typename C>
 C clamp(ClampRule rule, const Env<C>& d, C v, C lo, C hi) {
@@ -115,22 +33,8 @@ Outcome forward(const Profile& p, const OpCase& c) {
   const ChannelView view = channel_view(c.input.shape, a.axis);
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
   const bool fused_half_up = p.half_up_fused_multiply_add && p.rules(t).device.compute == t;
-  const int b = static_cast<int>(a.num_bits);
 
-  C qmin, qmax;
-  if (p.int_range == IntRangeRule::PowerOfTwoInT) {  // XLA: ±2^(b-1) in T, then ± 1 in T
-    const C pow = host.narrow(std::ldexp(C(1), a.signed_input ? b - 1 : b));
-    qmin = !a.signed_input ? C(0) : a.narrow_range ? host.add(-pow, C(1)) : -pow;
-    qmax = host.add(pow, C(-1));
-  } else {  // kernel: exact int64 bounds, one rounding each
-    std::int64_t lo = 0, hi = (std::int64_t{1} << b) - 1;
-    if (a.signed_input) {
-      lo = -(std::int64_t{1} << (b - 1)) + (a.narrow_range ? 1 : 0);
-      hi = (std::int64_t{1} << (b - 1)) - 1;
-    }
-    qmin = host.narrow(static_cast<C>(lo));
-    qmax = host.narrow(static_cast<C>(hi));
-  }
+  const auto [qmin, qmax] = integer_range(p, host, a);
 
   Outcome out;
   out.outputs.emplace_back(t, c.input.shape);

@@ -1,6 +1,6 @@
 // FlushArith models FTZ/DAZ in software; the hardware with FTZ/DAZ set in MXCSR is the oracle.
 // It must give the same answers whatever this thread's MXCSR holds.
-#include "impl/cpu/scalar/flush_arith.h"
+#include "impl/cpu/common/flush_arith.h"
 
 #include <gtest/gtest.h>
 #include <immintrin.h>

@@ -1,6 +1,6 @@
 // The scalar backend's float16 conversions against the hardware (F16C), for every pattern and the
 // float values around every rounding boundary; bfloat16 widening against its definition.
-#include "impl/cpu/scalar/narrow_float.h"
+#include "impl/cpu/common/narrow_float.h"
 
 #include <gtest/gtest.h>
 #include <immintrin.h>
