@@ -1,15 +1,17 @@
 #include "conformance/backends.h"
 
 #include "impl/cpu/scalar/scalar_backend.h"
+#include "impl/cpu/simd/simd_backend.h"
 #include "reference/exact/reference_backend.h"
 
 namespace qdq::conformance {
 
-std::vector<std::string> backend_names() { return {"reference", "cpu-scalar"}; }
+std::vector<std::string> backend_names() { return {"reference", "cpu", "cpu-scalar"}; }
 
 std::unique_ptr<Backend> make_backend(std::string_view name) {
   if (name == "reference") return std::make_unique<ReferenceBackend>();
-  if (name == "cpu-scalar" || name == "cpu") return std::make_unique<cpu::ScalarBackend>();
+  if (name == "cpu") return std::make_unique<cpu::SimdBackend>();
+  if (name == "cpu-scalar") return std::make_unique<cpu::ScalarBackend>();
   return nullptr;
 }
 

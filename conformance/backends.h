@@ -10,11 +10,11 @@
 
 namespace qdq::conformance {
 
-// Names of every backend built: "reference", "cpu-scalar".
+// Names of every backend built: "reference", "cpu" (SIMD and threads), "cpu-scalar" (the plain
+// baseline).
 std::vector<std::string> backend_names();
 
-// A new instance of the named backend; "cpu" names the fastest CPU backend built (today
-// cpu-scalar). nullptr for an unknown name.
+// A new instance of the named backend; nullptr for an unknown name.
 std::unique_ptr<Backend> make_backend(std::string_view name);
 
 }  // namespace qdq::conformance

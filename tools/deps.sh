@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev     # GoogleTest, RapidCheck
   libhdf5-dev hdf5-tools zlib1g-dev               # golden files (h5dump reads them)
   libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
+  libhwy-dev libtbb-dev                           # the optimized CPU backend: SIMD, threads
 )
 
 missing=()

@@ -1,0 +1,50 @@
+// The optimized backend on every SIMD target Highway compiled that this CPU runs (AVX-512, AVX2,
+// SSE4, scalar, ...), each restricted in turn, against the reference: the grid, edge and random
+// suites and TF's golden files, float32 and float64.
+#include <gtest/gtest.h>
+#include <hwy/targets.h>
+
+#include "conformance/golden_io.h"
+#include "conformance/suites.h"
+#include "conformance/known_answers.h"
+#include "impl/cpu/simd/kernels.h"
+
+namespace qdq::conformance {
+namespace {
+
+class SimdTargets : public ::testing::Test {
+ protected:
+  void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
+};
+
+TEST_F(SimdTargets, EverySuiteOnEveryTarget) {
+  std::vector<SuiteCase> cases;
+  for (ProfileId p : {ProfileId::TfCpu, ProfileId::TfXla, ProfileId::TfGpu}) {
+    for (DType t : {DType::Float32, DType::Float64}) {
+      for (const char* s : {"grid", "edge", "random"}) {
+        for (SuiteCase& c : suite_cases(s, p, t, 20261127, default_known_answers_dir())) cases.push_back(std::move(c));
+      }
+    }
+  }
+  for (const std::string& file : golden_files_in(default_golden_dir())) {
+    for (SuiteCase& c : golden_suite_cases(golden::read_golden(file))) {
+      if (c.op_case.input.dtype == DType::Float32 || c.op_case.input.dtype == DType::Float64) cases.push_back(std::move(c));
+    }
+  }
+  int targets = 0;
+  for (std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    const SuiteResult r = run_suite("targets", cases, {"cpu"}, RunOptions{10, 0}).at(0);
+    const std::string name = cpu::simd::current_target();
+    EXPECT_EQ(name, hwy::TargetName(target));
+    for (const Mismatch& m : r.mismatches) ADD_FAILURE() << name << ": " << format_mismatch(m);
+    EXPECT_EQ(r.total().failed, 0) << name;
+    EXPECT_GT(r.total().passed, 10000) << name;
+    RecordProperty(name, std::to_string(r.total().passed) + " passed");
+    ++targets;
+  }
+  EXPECT_GE(targets, 1);
+}
+
+}  // namespace
+}  // namespace qdq::conformance

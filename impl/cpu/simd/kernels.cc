@@ -1,0 +1,254 @@
+// Per-target code of kernels.h: compiled once for every Highway target (foreach_target.h), chosen
+// at run time by HWY_DYNAMIC_DISPATCH. The shape follows hwy/examples/skeleton.cc.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "impl/cpu/simd/kernels.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+
+#include <cmath>
+#include <limits>
+
+#include "impl/cpu/simd/kernels.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace qdq::cpu::simd {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// A subnormal reads as a zero of its sign (DAZ).
+template <class D, class V>
+HWY_INLINE V Flush(D d, V v) {
+  using T = hn::TFromD<D>;
+  return hn::IfThenElse(hn::Lt(hn::Abs(v), hn::Set(d, std::numeric_limits<T>::min())), hn::CopySign(hn::Zero(d), v), v);
+}
+
+// a * b + c with one rounding. Highway's MulAdd is a multiply then an add on targets without an
+// FMA instruction (SSE4 and below, the emulated ones); there each lane goes through std::fma,
+// which is correctly rounded everywhere. The one platform difference of these kernels.
+#if HWY_TARGET == HWY_SSE4 || HWY_TARGET == HWY_SSSE3 || HWY_TARGET == HWY_EMU128 || HWY_TARGET == HWY_SCALAR
+template <class D, class V>
+HWY_INLINE V FusedMulAdd(D d, V a, V b, V c) {
+  using T = hn::TFromD<D>;
+  HWY_ALIGN T x[hn::MaxLanes(d)], y[hn::MaxLanes(d)], z[hn::MaxLanes(d)];
+  hn::Store(a, d, x);
+  hn::Store(b, d, y);
+  hn::Store(c, d, z);
+  for (size_t i = 0; i < hn::Lanes(d); ++i) x[i] = std::fma(x[i], y[i], z[i]);
+  return hn::Load(d, x);
+}
+#else
+template <class D, class V>
+HWY_INLINE V FusedMulAdd(D, V a, V b, V c) {
+  return hn::MulAdd(a, b, c);
+}
+#endif
+
+template <class D, class V>
+HWY_INLINE V ClampTo(D d, V v, V lo, V hi, Clamp c) {
+  switch (c) {
+    case Clamp::None: return v;
+    case Clamp::KeepInput: {  // std::max(std::min(v, hi), lo): an unordered compare keeps v
+      const V m = hn::IfThenElse(hn::Lt(hi, v), hi, v);
+      return hn::IfThenElse(hn::Lt(m, lo), lo, m);
+    }
+    case Clamp::MaxThenMin: {  // std::min(std::max(lo, v), hi)
+      const V m = hn::IfThenElse(hn::Lt(lo, v), v, lo);
+      return hn::IfThenElse(hn::Lt(hi, m), hi, m);
+    }
+    case Clamp::NonNaNWins: {  // fmax(fmin(v, hi), lo)
+      const V m = hn::IfThenElse(hn::IsNaN(v), hi, hn::IfThenElse(hn::IsNaN(hi), v, hn::IfThenElse(hn::Lt(hi, v), hi, v)));
+      return hn::IfThenElse(hn::IsNaN(m), lo, hn::IfThenElse(hn::IsNaN(lo), m, hn::IfThenElse(hn::Lt(m, lo), lo, m)));
+    }
+  }
+  (void)d;
+  return v;
+}
+
+template <class D, class V>
+HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi, Rounding r, Clamp c) {
+  const V v = ClampTo(d, Flush(d, x), lo, hi, c);
+  // rint and floor keep the sign of their argument (rint(-0.3) = -0); Highway's emulation of them
+  // on targets without roundps (SSSE3 and below) loses it for a zero result, so it is restored.
+  V s, q;
+  switch (r) {
+    case Rounding::HalfToEven:
+      s = hn::Mul(v, scale);
+      q = hn::Round(s);
+      break;
+    case Rounding::HalfUp:
+      s = hn::Add(hn::Mul(v, scale), hn::Set(d, 0.5));
+      q = hn::Floor(s);
+      break;
+    case Rounding::HalfUpFused:
+      s = FusedMulAdd(d, v, scale, hn::Set(d, 0.5));
+      q = hn::Floor(s);
+      break;
+  }
+  return hn::Mul(hn::CopySign(q, s), inv);
+}
+
+template <typename T>
+void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p, Rounding r, Clamp c) {
+  const hn::ScalableTag<T> d;
+  const size_t N = hn::Lanes(d);
+  const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+  size_t i = 0;
+  for (; i + N <= n; i += N) hn::StoreU(Quantize1(d, hn::LoadU(d, x + i), scale, inv, lo, hi, r, c), d, y + i);
+  const hn::CappedTag<T, 1> d1;
+  for (; i < n; ++i) {
+    hn::StoreU(Quantize1(d1, hn::LoadU(d1, x + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
+                         hn::Set(d1, p.hi), r, c),
+               d1, y + i);
+  }
+}
+
+template <typename T>
+void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& p, Rounding r, Clamp c) {
+  const hn::ScalableTag<T> d;
+  const hn::CappedTag<T, 1> d1;
+  const size_t N = hn::Lanes(d), L = p.length;
+  for (size_t row = 0; row < rows; ++row) {
+    const T* xr = x + row * L;
+    T* yr = y + row * L;
+    size_t i = 0;
+    for (; i + N <= L; i += N) {
+      hn::StoreU(Quantize1(d, hn::LoadU(d, xr + i), hn::LoadU(d, p.scale + i), hn::LoadU(d, p.inv + i),
+                           hn::LoadU(d, p.lo + i), hn::LoadU(d, p.hi + i), r, c),
+                 d, yr + i);
+    }
+    for (; i < L; ++i) {
+      hn::StoreU(Quantize1(d1, hn::LoadU(d1, xr + i), hn::LoadU(d1, p.scale + i), hn::LoadU(d1, p.inv + i),
+                           hn::LoadU(d1, p.lo + i), hn::LoadU(d1, p.hi + i), r, c),
+                 d1, yr + i);
+    }
+  }
+}
+
+// NaN replaced by the reduction's identity, subnormals flushed.
+template <class D, class V>
+HWY_INLINE void MinMax1(D d, V x, V& lo, V& hi) {
+  const V v = Flush(d, x);
+  const auto nan = hn::IsNaN(v);
+  lo = hn::Min(lo, hn::IfThenElse(nan, hn::Set(d, std::numeric_limits<hn::TFromD<D>>::infinity()), v));
+  hi = hn::Max(hi, hn::IfThenElse(nan, hn::Set(d, -std::numeric_limits<hn::TFromD<D>>::infinity()), v));
+}
+
+template <typename T>
+void MinMaxT(const T* x, size_t n, T* lo_out, T* hi_out) {
+  const hn::ScalableTag<T> d;
+  const hn::CappedTag<T, 1> d1;
+  const size_t N = hn::Lanes(d);
+  auto lo = hn::Set(d, *lo_out), hi = hn::Set(d, *hi_out);
+  size_t i = 0;
+  for (; i + N <= n; i += N) MinMax1(d, hn::LoadU(d, x + i), lo, hi);
+  auto lo1 = hn::Set(d1, hn::GetLane(hn::MinOfLanes(d, lo))), hi1 = hn::Set(d1, hn::GetLane(hn::MaxOfLanes(d, hi)));
+  for (; i < n; ++i) MinMax1(d1, hn::LoadU(d1, x + i), lo1, hi1);
+  *lo_out = hn::GetLane(lo1);
+  *hi_out = hn::GetLane(hi1);
+}
+
+template <typename T>
+void MinMaxRowsT(const T* x, size_t rows, size_t L, T* lo, T* hi) {
+  const hn::ScalableTag<T> d;
+  const hn::CappedTag<T, 1> d1;
+  const size_t N = hn::Lanes(d);
+  for (size_t row = 0; row < rows; ++row) {
+    const T* xr = x + row * L;
+    size_t i = 0;
+    for (; i + N <= L; i += N) {
+      auto l = hn::LoadU(d, lo + i), h = hn::LoadU(d, hi + i);
+      MinMax1(d, hn::LoadU(d, xr + i), l, h);
+      hn::StoreU(l, d, lo + i);
+      hn::StoreU(h, d, hi + i);
+    }
+    for (; i < L; ++i) {
+      auto l = hn::LoadU(d1, lo + i), h = hn::LoadU(d1, hi + i);
+      MinMax1(d1, hn::LoadU(d1, xr + i), l, h);
+      hn::StoreU(l, d1, lo + i);
+      hn::StoreU(h, d1, hi + i);
+    }
+  }
+}
+
+template <class D, class V>
+HWY_INLINE V Gradient1(D d, V g, V x, V lo, V hi) {
+  const V v = Flush(d, x);
+  const auto inside = hn::And(hn::Le(lo, v), hn::Le(v, hi));  // false for NaN
+  return hn::Mul(Flush(d, g), hn::IfThenElseZero(inside, hn::Set(d, 1)));
+}
+
+template <typename T>
+void GradientT(const T* g, const T* x, T* dx, size_t n, T lo, T hi) {
+  const hn::ScalableTag<T> d;
+  const hn::CappedTag<T, 1> d1;
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + N <= n; i += N) {
+    hn::StoreU(Gradient1(d, hn::LoadU(d, g + i), hn::LoadU(d, x + i), hn::Set(d, lo), hn::Set(d, hi)), d, dx + i);
+  }
+  for (; i < n; ++i) {
+    hn::StoreU(Gradient1(d1, hn::LoadU(d1, g + i), hn::LoadU(d1, x + i), hn::Set(d1, lo), hn::Set(d1, hi)), d1, dx + i);
+  }
+}
+
+void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) { QuantizeT(x, y, n, p, r, c); }
+void QuantizeF64(const double* x, double* y, size_t n, const Params<double>& p, Rounding r, Clamp c) { QuantizeT(x, y, n, p, r, c); }
+void QuantizeRowsF32(const float* x, float* y, size_t rows, const RowParams<float>& p, Rounding r, Clamp c) { QuantizeRowsT(x, y, rows, p, r, c); }
+void QuantizeRowsF64(const double* x, double* y, size_t rows, const RowParams<double>& p, Rounding r, Clamp c) { QuantizeRowsT(x, y, rows, p, r, c); }
+void MinMaxF32(const float* x, size_t n, float* lo, float* hi) { MinMaxT(x, n, lo, hi); }
+void MinMaxF64(const double* x, size_t n, double* lo, double* hi) { MinMaxT(x, n, lo, hi); }
+void MinMaxRowsF32(const float* x, size_t rows, size_t L, float* lo, float* hi) { MinMaxRowsT(x, rows, L, lo, hi); }
+void MinMaxRowsF64(const double* x, size_t rows, size_t L, double* lo, double* hi) { MinMaxRowsT(x, rows, L, lo, hi); }
+void GradientF32(const float* g, const float* x, float* dx, size_t n, float lo, float hi) { GradientT(g, x, dx, n, lo, hi); }
+void GradientF64(const double* g, const double* x, double* dx, size_t n, double lo, double hi) { GradientT(g, x, dx, n, lo, hi); }
+const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
+
+}  // namespace HWY_NAMESPACE
+}  // namespace qdq::cpu::simd
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace qdq::cpu::simd {
+
+HWY_EXPORT(QuantizeF32);
+HWY_EXPORT(QuantizeF64);
+HWY_EXPORT(QuantizeRowsF32);
+HWY_EXPORT(QuantizeRowsF64);
+HWY_EXPORT(MinMaxF32);
+HWY_EXPORT(MinMaxF64);
+HWY_EXPORT(MinMaxRowsF32);
+HWY_EXPORT(MinMaxRowsF64);
+HWY_EXPORT(GradientF32);
+HWY_EXPORT(GradientF64);
+HWY_EXPORT(TargetName);
+
+void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, Rounding r, Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeF32)(x, y, n, p, r, c);
+}
+void quantize(const double* x, double* y, std::size_t n, const Params<double>& p, Rounding r, Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeF64)(x, y, n, p, r, c);
+}
+void quantize_rows(const float* x, float* y, std::size_t rows, const RowParams<float>& p, Rounding r, Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeRowsF32)(x, y, rows, p, r, c);
+}
+void quantize_rows(const double* x, double* y, std::size_t rows, const RowParams<double>& p, Rounding r, Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeRowsF64)(x, y, rows, p, r, c);
+}
+void min_max(const float* x, std::size_t n, float* lo, float* hi) { HWY_DYNAMIC_DISPATCH(MinMaxF32)(x, n, lo, hi); }
+void min_max(const double* x, std::size_t n, double* lo, double* hi) { HWY_DYNAMIC_DISPATCH(MinMaxF64)(x, n, lo, hi); }
+void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi) {
+  HWY_DYNAMIC_DISPATCH(MinMaxRowsF32)(x, rows, length, lo, hi);
+}
+void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi) {
+  HWY_DYNAMIC_DISPATCH(MinMaxRowsF64)(x, rows, length, lo, hi);
+}
+void gradient(const float* g, const float* x, float* dx, std::size_t n, float lo, float hi) {
+  HWY_DYNAMIC_DISPATCH(GradientF32)(g, x, dx, n, lo, hi);
+}
+void gradient(const double* g, const double* x, double* dx, std::size_t n, double lo, double hi) {
+  HWY_DYNAMIC_DISPATCH(GradientF64)(g, x, dx, n, lo, hi);
+}
+const char* current_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+
+}  // namespace qdq::cpu::simd
+#endif  // HWY_ONCE

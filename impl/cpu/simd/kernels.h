@@ -1,0 +1,58 @@
+// The SIMD kernels of the optimized CPU backend (Google Highway, dispatched at run time to the best
+// target the CPU has: AVX-512, AVX2, SSE4, or scalar). float32 and float64 only.
+//
+// Every kernel models DAZ in software (a subnormal input reads as a zero of its sign) and never
+// reads or writes the MXCSR: it is meant for profiles whose arithmetic flushes (tf-cpu, tf-xla,
+// tf-gpu float32). Precondition: the parameters (scale, inv, clamp bounds, gradient bounds) are
+// never subnormal (the caller flushes them, as the host's FTZ/DAZ does). FTZ then needs no
+// modelling: no product or sum below can be tiny except where the result is rounded to an integer
+// next (rint or floor), which gives the same zero either way.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace qdq::cpu::simd {
+
+// How s = v * scale becomes an integer: rint (ties to even); floor(s + 0.5) with two roundings;
+// floor(fma(v, scale, 0.5)) with one (XLA on float32/float64).
+enum class Rounding : std::uint8_t { HalfToEven, HalfUp, HalfUpFused };
+
+// The clamp to [lo', hi'] (only when the range is given), as the profile's ClampRule says.
+enum class Clamp : std::uint8_t { None, KeepInput, NonNaNWins, MaxThenMin };
+
+template <typename T>
+struct Params {
+  T scale, inv, lo, hi;  // lo/hi: the clamp bounds lo', hi'
+};
+
+// Parameters per position of a row of `length` elements (per-channel with short inner runs).
+template <typename T>
+struct RowParams {
+  const T *scale, *inv, *lo, *hi;
+  std::size_t length;
+};
+
+// y[i] = quantize-dequantize(x[i]) for i < n. x and y may be the same array.
+void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, Rounding r, Clamp c);
+void quantize(const double* x, double* y, std::size_t n, const Params<double>& p, Rounding r, Clamp c);
+// The same for `rows` consecutive rows of p.length elements, position i of every row with p's i-th
+// parameters.
+void quantize_rows(const float* x, float* y, std::size_t rows, const RowParams<float>& p, Rounding r, Clamp c);
+void quantize_rows(const double* x, double* y, std::size_t rows, const RowParams<double>& p, Rounding r, Clamp c);
+
+// *lo = min(*lo, min x[i]), *hi = max(*hi, max x[i]) over i < n, NaN skipped, subnormals read as ±0.
+void min_max(const float* x, std::size_t n, float* lo, float* hi);
+void min_max(const double* x, std::size_t n, double* lo, double* hi);
+// The same per position over `rows` rows of `length` elements into lo[length], hi[length].
+void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi);
+void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi);
+
+// dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (spec §5.1), subnormals read as ±0.
+void gradient(const float* g, const float* x, float* dx, std::size_t n, float lo, float hi);
+void gradient(const double* g, const double* x, double* dx, std::size_t n, double lo, double hi);
+
+// The name of the Highway target the kernels dispatch to now (e.g. "AVX3", "AVX2", "SSE4").
+const char* current_target();
+
+}  // namespace qdq::cpu::simd

@@ -1,0 +1,190 @@
+#include "impl/cpu/simd/simd_backend.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/combinable.h>
+#include <tbb/parallel_for.h>
+
+#include <limits>
+#include <vector>
+
+#include "impl/cpu/common/host_params.h"
+#include "impl/cpu/simd/kernels.h"
+#include "reference/contract/view.h"
+
+namespace qdq::cpu {
+namespace {
+
+constexpr std::size_t kGrain = std::size_t{1} << 15;  // elements per task
+constexpr std::int64_t kLongRun = 16;                 // inner runs at least this long are processed run by run
+
+// Tensor storage is a byte vector from operator new, aligned for float and double.
+template <typename T>
+const T* elements(const Tensor& t) { return reinterpret_cast<const T*>(t.bytes.data()); }
+template <typename T>
+T* elements(Tensor& t) { return reinterpret_cast<T*>(t.bytes.data()); }
+
+simd::Clamp clamp_of(const Profile& p, bool range_given) {
+  if (!range_given) return simd::Clamp::None;
+  switch (p.clamp) {
+    case ClampRule::KeepInput: return simd::Clamp::KeepInput;
+    case ClampRule::NonNaNWins: return simd::Clamp::NonNaNWins;
+    case ClampRule::MaxThenMin: return simd::Clamp::MaxThenMin;
+    case ClampRule::Saturate: break;  // exact profile: not supported by this backend
+  }
+  return simd::Clamp::None;
+}
+
+// Per-channel measured ranges [lo, hi], NaN skipped, subnormals read as ±0.
+template <typename T>
+void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T>& hi) {
+  constexpr T inf = std::numeric_limits<T>::infinity();
+  lo.assign(static_cast<std::size_t>(v.depth), inf);
+  hi.assign(static_cast<std::size_t>(v.depth), -inf);
+  if (v.outer * v.depth * v.inner == 0) return;
+  if (v.inner >= kLongRun || v.outer == 1) {
+    // Channels in parallel; within a channel, its runs one after another.
+    tbb::parallel_for(std::int64_t{0}, v.depth, [&](std::int64_t c) {
+      for (std::int64_t o = 0; o < v.outer; ++o) {
+        simd::min_max(x + v.index(o, c, 0), static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
+      }
+    });
+    return;
+  }
+  // Short runs: rows of depth*inner elements into per-position accumulators, then per channel.
+  const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
+  tbb::combinable<std::pair<std::vector<T>, std::vector<T>>> acc([&] {
+    return std::make_pair(std::vector<T>(L, inf), std::vector<T>(L, -inf));
+  });
+  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain / L)), [&](auto r) {
+    auto& [l, h] = acc.local();
+    simd::min_max_rows(x + r.begin() * L, static_cast<std::size_t>(r.size()), L, l.data(), h.data());
+  });
+  acc.combine_each([&](const auto& part) {
+    for (std::int64_t c = 0; c < v.depth; ++c) {
+      const std::size_t at = static_cast<std::size_t>(c * v.inner);
+      simd::min_max(part.first.data() + at, static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
+      T ignored = inf;
+      simd::min_max(part.second.data() + at, static_cast<std::size_t>(v.inner), &ignored, &hi[c]);
+    }
+  });
+}
+
+template <typename T>
+Outcome forward(const Profile& p, const OpCase& c) {
+  const Attrs& a = c.attrs;
+  const DType t = c.input.dtype;
+  const Env<T> host(t, p.rules(t).host);
+  const ChannelView v = channel_view(c.input.shape, a.axis);
+  const std::int64_t channels = a.axis == -1 ? 1 : v.depth;
+  const T* x = elements<T>(c.input);
+  Outcome out;
+  out.outputs.emplace_back(t, c.input.shape);
+  T* y = elements<T>(out.outputs[0]);
+  const std::size_t n = out.outputs[0].size();
+  if (n == 0) return out;
+
+  std::vector<T> lo, hi;
+  if (a.range_given) {
+    for (std::int64_t ch = 0; ch < channels; ++ch) {
+      lo.push_back(host.load(c.input_min.bits(static_cast<std::size_t>(ch))));
+      hi.push_back(host.load(c.input_max.bits(static_cast<std::size_t>(ch))));
+    }
+  } else if (a.axis == -1) {
+    // One fused min/max pass over the whole tensor, in parallel chunks.
+    constexpr T inf = std::numeric_limits<T>::infinity();
+    tbb::combinable<std::pair<T, T>> part([=] { return std::make_pair(inf, -inf); });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) {
+      auto& [l, h] = part.local();
+      simd::min_max(x + r.begin(), r.size(), &l, &h);
+    });
+    lo = {inf};
+    hi = {-inf};
+    part.combine_each([&](const auto& lh) {
+      simd::min_max(&lh.first, 1, &lo[0], &hi[0]);
+      simd::min_max(&lh.second, 1, &lo[0], &hi[0]);
+    });
+  } else {
+    measure(x, v, lo, hi);
+  }
+
+  const auto [qmin, qmax] = integer_range(p, host, a);
+  // The kernels read their inputs with DAZ but take the parameters as they are: a clamp bound that
+  // is subnormal (a given one) is flushed here, as the device reads it.
+  const Env<T> dev(t, p.rules(t).device);
+  std::vector<simd::Params<T>> params;
+  for (std::int64_t ch = 0; ch < channels; ++ch) {
+    const Scale<T> s = select_scale(p, host, qmin, qmax, lo[static_cast<std::size_t>(ch)], hi[static_cast<std::size_t>(ch)]);
+    params.push_back({s.scale, s.inv, dev.read(s.lo), dev.read(s.hi)});
+  }
+  const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
+  const simd::Rounding rounding = !half_up ? simd::Rounding::HalfToEven
+                                  : p.half_up_fused_multiply_add && p.rules(t).device.compute == t ? simd::Rounding::HalfUpFused
+                                                                                                    : simd::Rounding::HalfUp;
+  const simd::Clamp clamp = clamp_of(p, a.range_given);
+
+  if (a.axis == -1) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) {
+      simd::quantize(x + r.begin(), y + r.begin(), r.size(), params[0], rounding, clamp);
+    });
+  } else if (v.inner >= kLongRun) {
+    tbb::parallel_for(std::int64_t{0}, v.outer * v.depth, [&](std::int64_t run) {
+      const std::size_t at = static_cast<std::size_t>(run * v.inner);
+      simd::quantize(x + at, y + at, static_cast<std::size_t>(v.inner), params[static_cast<std::size_t>(run % v.depth)],
+                     rounding, clamp);
+    });
+  } else {
+    // Short runs: every position of a row of depth*inner elements gets its channel's parameters.
+    const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
+    std::vector<T> scale(L), inv(L), plo(L), phi(L);
+    for (std::size_t i = 0; i < L; ++i) {
+      const simd::Params<T>& q = params[i / static_cast<std::size_t>(v.inner)];
+      scale[i] = q.scale, inv[i] = q.inv, plo[i] = q.lo, phi[i] = q.hi;
+    }
+    const simd::RowParams<T> rows{scale.data(), inv.data(), plo.data(), phi.data(), L};
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain / L)), [&](auto r) {
+      const std::size_t at = static_cast<std::size_t>(r.begin()) * L;
+      simd::quantize_rows(x + at, y + at, static_cast<std::size_t>(r.size()), rows, rounding, clamp);
+    });
+  }
+  return out;
+}
+
+template <typename T>
+Outcome gradient(const Profile& p, const OpCase& c) {
+  const DType t = c.input.dtype;
+  const Env<T> dev(t, p.rules(t).device);
+  const ChannelView v = channel_view(c.input.shape, c.attrs.axis);
+  Outcome out = gradient_outputs(c);
+  const T* g = elements<T>(c.gradients);
+  const T* x = elements<T>(c.input);
+  T* dx = elements<T>(out.outputs[0]);
+  auto bound = [&](const Tensor& b, std::int64_t ch) { return dev.read(dev.load(b.bits(static_cast<std::size_t>(ch)))); };
+  if (c.attrs.axis == -1) {
+    const T lo = bound(c.input_min, 0), hi = bound(c.input_max, 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, out.outputs[0].size(), kGrain), [&](auto r) {
+      simd::gradient(g + r.begin(), x + r.begin(), dx + r.begin(), r.size(), lo, hi);
+    });
+    return out;
+  }
+  tbb::parallel_for(std::int64_t{0}, v.outer * v.depth, [&](std::int64_t run) {
+    const std::int64_t ch = run % v.depth;
+    const std::size_t at = static_cast<std::size_t>(run * v.inner);
+    simd::gradient(g + at, x + at, dx + at, static_cast<std::size_t>(v.inner), bound(c.input_min, ch), bound(c.input_max, ch));
+  });
+  return out;
+}
+
+}  // namespace
+
+Outcome SimdBackend::run(const OpCase& c) {
+  const DType t = c.input.dtype;
+  const Profile& p = profile(c.profile);
+  // The SIMD paths cover float32/float64 and the NaN rules of the TF profiles; the rest is the scalar code's.
+  if ((t != DType::Float32 && t != DType::Float64) || p.range_nan == RangeNaNRule::Propagated) return scalar_.run(c);
+  if (Status s = validate_case(c); !s.ok()) return Outcome::rejected(s);
+  if (!supports(c.profile, t)) return Outcome::rejected({Code::Unimplemented, "cpu does not implement this profile and dtype"});
+  if (c.op == Op::Forward) return t == DType::Float64 ? forward<double>(p, c) : forward<float>(p, c);
+  return t == DType::Float64 ? gradient<double>(p, c) : gradient<float>(p, c);
+}
+
+}  // namespace qdq::cpu
