@@ -14,5 +14,6 @@ using Command = std::pair<CLI::App*, std::function<int()>>;
 Command add_eval_command(CLI::App& app);
 Command add_conformance_command(CLI::App& app);
 Command add_golden_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
 
 }  // namespace qdq::tools

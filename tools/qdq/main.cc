@@ -2,6 +2,7 @@
 //   qdq eval [--backend B] [FILE|-]     one JSON case a line in, one JSON answer a line out
 //   qdq conformance [filters]           the main job: suites × backends, the result matrix
 //   qdq golden generate|verify|inspect|check-inputs   golden files (HDF5)
+//   qdq bench [--max-bytes N] [Google Benchmark flags]  the optimized backend against memory bandwidth
 #include <iostream>
 
 #include "tools/qdq/commands.h"
@@ -10,7 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{"qdq: conformance harness for TensorFlow's QuantizeAndDequantizeV4 and V4Grad"};
   app.require_subcommand(1);
   const qdq::tools::Command commands[] = {qdq::tools::add_eval_command(app), qdq::tools::add_conformance_command(app),
-                                          qdq::tools::add_golden_command(app)};
+                                          qdq::tools::add_golden_command(app), qdq::tools::add_bench_command(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& [sub, run] : commands) {

@@ -43,8 +43,8 @@ HWY_INLINE V FusedMulAdd(D, V a, V b, V c) {
 }
 #endif
 
-template <class D, class V>
-HWY_INLINE V ClampTo(D d, V v, V lo, V hi, Clamp c) {
+template <Clamp c, class D, class V>
+HWY_INLINE V ClampTo(D d, V v, V lo, V hi) {
   switch (c) {
     case Clamp::None: return v;
     case Clamp::KeepInput: {  // std::max(std::min(v, hi), lo): an unordered compare keeps v
@@ -64,11 +64,23 @@ HWY_INLINE V ClampTo(D d, V v, V lo, V hi, Clamp c) {
   return v;
 }
 
-template <class D, class V>
-HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi, Rounding r, Clamp c) {
-  const V v = ClampTo(d, Flush(d, x), lo, hi, c);
-  // rint and floor keep the sign of their argument (rint(-0.3) = -0); Highway's emulation of them
-  // on targets without roundps (SSSE3 and below) loses it for a zero result, so it is restored.
+// rint and floor keep the sign of their argument (rint(-0.3) = -0); Highway's emulation of them on
+// targets without roundps (SSSE3 and below) loses it for a zero result, so there it is restored.
+#if HWY_TARGET == HWY_SSSE3 || HWY_TARGET == HWY_EMU128 || HWY_TARGET == HWY_SCALAR
+template <class V>
+HWY_INLINE V KeepSign(V q, V s) {
+  return hn::CopySign(q, s);
+}
+#else
+template <class V>
+HWY_INLINE V KeepSign(V q, V) {
+  return q;
+}
+#endif
+
+template <Rounding r, Clamp c, class D, class V>
+HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi) {
+  const V v = ClampTo<c>(d, Flush(d, x), lo, hi);
   V s, q;
   switch (r) {
     case Rounding::HalfToEven:
@@ -84,26 +96,26 @@ HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi, Rounding r, Clamp c
       q = hn::Floor(s);
       break;
   }
-  return hn::Mul(hn::CopySign(q, s), inv);
+  return hn::Mul(KeepSign(q, s), inv);
 }
 
-template <typename T>
-void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p, Rounding r, Clamp c) {
+template <Rounding r, Clamp c, typename T>
+void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
   const hn::ScalableTag<T> d;
   const size_t N = hn::Lanes(d);
   const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
   size_t i = 0;
-  for (; i + N <= n; i += N) hn::StoreU(Quantize1(d, hn::LoadU(d, x + i), scale, inv, lo, hi, r, c), d, y + i);
+  for (; i + N <= n; i += N) hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
   const hn::CappedTag<T, 1> d1;
   for (; i < n; ++i) {
-    hn::StoreU(Quantize1(d1, hn::LoadU(d1, x + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
-                         hn::Set(d1, p.hi), r, c),
+    hn::StoreU(Quantize1<r, c>(d1, hn::LoadU(d1, x + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
+                               hn::Set(d1, p.hi)),
                d1, y + i);
   }
 }
 
-template <typename T>
-void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& p, Rounding r, Clamp c) {
+template <Rounding r, Clamp c, typename T>
+void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& p) {
   const hn::ScalableTag<T> d;
   const hn::CappedTag<T, 1> d1;
   const size_t N = hn::Lanes(d), L = p.length;
@@ -112,13 +124,13 @@ void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& p, Roundin
     T* yr = y + row * L;
     size_t i = 0;
     for (; i + N <= L; i += N) {
-      hn::StoreU(Quantize1(d, hn::LoadU(d, xr + i), hn::LoadU(d, p.scale + i), hn::LoadU(d, p.inv + i),
-                           hn::LoadU(d, p.lo + i), hn::LoadU(d, p.hi + i), r, c),
+      hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, xr + i), hn::LoadU(d, p.scale + i), hn::LoadU(d, p.inv + i),
+                                 hn::LoadU(d, p.lo + i), hn::LoadU(d, p.hi + i)),
                  d, yr + i);
     }
     for (; i < L; ++i) {
-      hn::StoreU(Quantize1(d1, hn::LoadU(d1, xr + i), hn::LoadU(d1, p.scale + i), hn::LoadU(d1, p.inv + i),
-                           hn::LoadU(d1, p.lo + i), hn::LoadU(d1, p.hi + i), r, c),
+      hn::StoreU(Quantize1<r, c>(d1, hn::LoadU(d1, xr + i), hn::LoadU(d1, p.scale + i), hn::LoadU(d1, p.inv + i),
+                                 hn::LoadU(d1, p.lo + i), hn::LoadU(d1, p.hi + i)),
                  d1, yr + i);
     }
   }
@@ -191,10 +203,37 @@ void GradientT(const T* g, const T* x, T* dx, size_t n, T lo, T hi) {
   }
 }
 
-void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) { QuantizeT(x, y, n, p, r, c); }
-void QuantizeF64(const double* x, double* y, size_t n, const Params<double>& p, Rounding r, Clamp c) { QuantizeT(x, y, n, p, r, c); }
-void QuantizeRowsF32(const float* x, float* y, size_t rows, const RowParams<float>& p, Rounding r, Clamp c) { QuantizeRowsT(x, y, rows, p, r, c); }
-void QuantizeRowsF64(const double* x, double* y, size_t rows, const RowParams<double>& p, Rounding r, Clamp c) { QuantizeRowsT(x, y, rows, p, r, c); }
+// Calls f.template operator()<r, c>() for the runtime rounding and clamp: the loops are compiled
+// once per combination, with no branch inside them.
+template <class F>
+HWY_INLINE void WithModes(Rounding r, Clamp c, F&& f) {
+  auto with_clamp = [&]<Rounding R>() {
+    switch (c) {
+      case Clamp::None: return f.template operator()<R, Clamp::None>();
+      case Clamp::KeepInput: return f.template operator()<R, Clamp::KeepInput>();
+      case Clamp::NonNaNWins: return f.template operator()<R, Clamp::NonNaNWins>();
+      case Clamp::MaxThenMin: return f.template operator()<R, Clamp::MaxThenMin>();
+    }
+  };
+  switch (r) {
+    case Rounding::HalfToEven: return with_clamp.template operator()<Rounding::HalfToEven>();
+    case Rounding::HalfUp: return with_clamp.template operator()<Rounding::HalfUp>();
+    case Rounding::HalfUpFused: return with_clamp.template operator()<Rounding::HalfUpFused>();
+  }
+}
+
+void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
+  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeT<R, C>(x, y, n, p); });
+}
+void QuantizeF64(const double* x, double* y, size_t n, const Params<double>& p, Rounding r, Clamp c) {
+  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeT<R, C>(x, y, n, p); });
+}
+void QuantizeRowsF32(const float* x, float* y, size_t rows, const RowParams<float>& p, Rounding r, Clamp c) {
+  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRowsT<R, C>(x, y, rows, p); });
+}
+void QuantizeRowsF64(const double* x, double* y, size_t rows, const RowParams<double>& p, Rounding r, Clamp c) {
+  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRowsT<R, C>(x, y, rows, p); });
+}
 void MinMaxF32(const float* x, size_t n, float* lo, float* hi) { MinMaxT(x, n, lo, hi); }
 void MinMaxF64(const double* x, size_t n, double* lo, double* hi) { MinMaxT(x, n, lo, hi); }
 void MinMaxRowsF32(const float* x, size_t rows, size_t L, float* lo, float* hi) { MinMaxRowsT(x, rows, L, lo, hi); }

@@ -70,18 +70,16 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
 }
 
 template <typename T>
-Outcome forward(const Profile& p, const OpCase& c) {
+void forward(const Profile& p, const OpCase& c, Tensor& output) {
   const Attrs& a = c.attrs;
   const DType t = c.input.dtype;
   const Env<T> host(t, p.rules(t).host);
   const ChannelView v = channel_view(c.input.shape, a.axis);
   const std::int64_t channels = a.axis == -1 ? 1 : v.depth;
   const T* x = elements<T>(c.input);
-  Outcome out;
-  out.outputs.emplace_back(t, c.input.shape);
-  T* y = elements<T>(out.outputs[0]);
-  const std::size_t n = out.outputs[0].size();
-  if (n == 0) return out;
+  T* y = elements<T>(output);
+  const std::size_t n = output.size();
+  if (n == 0) return;
 
   std::vector<T> lo, hi;
   if (a.range_given) {
@@ -146,7 +144,6 @@ Outcome forward(const Profile& p, const OpCase& c) {
       simd::quantize_rows(x + at, y + at, static_cast<std::size_t>(r.size()), rows, rounding, clamp);
     });
   }
-  return out;
 }
 
 template <typename T>
@@ -183,8 +180,25 @@ Outcome SimdBackend::run(const OpCase& c) {
   if ((t != DType::Float32 && t != DType::Float64) || p.range_nan == RangeNaNRule::Propagated) return scalar_.run(c);
   if (Status s = validate_case(c); !s.ok()) return Outcome::rejected(s);
   if (!supports(c.profile, t)) return Outcome::rejected({Code::Unimplemented, "cpu does not implement this profile and dtype"});
-  if (c.op == Op::Forward) return t == DType::Float64 ? forward<double>(p, c) : forward<float>(p, c);
+  if (c.op == Op::Forward) {
+    Outcome out;
+    out.outputs.emplace_back(t, c.input.shape);
+    t == DType::Float64 ? forward<double>(p, c, out.outputs[0]) : forward<float>(p, c, out.outputs[0]);
+    return out;
+  }
   return t == DType::Float64 ? gradient<double>(p, c) : gradient<float>(p, c);
+}
+
+Status SimdBackend::forward_into(const OpCase& c, Tensor& output) {
+  const DType t = c.input.dtype;
+  if (c.op != Op::Forward || (t != DType::Float32 && t != DType::Float64) || output.dtype != t ||
+      output.shape != c.input.shape || !supports(c.profile, t)) {
+    return {Code::Unimplemented, "forward_into: a float32/float64 forward case and an output of the input's shape"};
+  }
+  if (Status s = validate_case(c); !s.ok()) return s;
+  const Profile& p = profile(c.profile);
+  t == DType::Float64 ? forward<double>(p, c, output) : forward<float>(p, c, output);
+  return Status::Ok();
 }
 
 }  // namespace qdq::cpu

@@ -18,6 +18,9 @@ class SimdBackend final : public Backend {
   std::string_view name() const override { return "cpu"; }
   bool supports(ProfileId profile, DType dtype) const override { return scalar_.supports(profile, dtype); }
   Outcome run(const OpCase& c) override;
+  // The forward op of a float32/float64 case into a caller's output tensor (same dtype and shape
+  // as the input), for benchmarks that must not time an allocation. The same bits as run().
+  Status forward_into(const OpCase& c, Tensor& output);
 
  private:
   ScalarBackend scalar_;

@@ -1,0 +1,164 @@
+// `qdq bench`: Google Benchmark runs of the optimized backend ("cpu") for each dtype ×
+// per-tensor/per-channel × range given/measured on tensors from 4 KiB to 1 GiB, and in the same
+// run the machine's memory bandwidth from a plain read-scale-write loop over the same sizes with
+// the same threads. Counters: elements/s (items) and bytes/s, where the bytes are those the op's
+// passes must move: range given, read + write (2 per element); measured, one more read (3). The
+// summary after the run prints each as a percentage of the bandwidth at its size.
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "impl/cpu/simd/kernels.h"
+#include "impl/cpu/simd/simd_backend.h"
+#include "tools/qdq/commands.h"
+
+namespace qdq::tools {
+namespace {
+
+constexpr std::int64_t kChannels = 256;  // per-channel benchmarks: axis 1 of [outer, 256, inner]
+
+// Inputs with a spread of magnitudes and a little of everything the kernels branch on.
+void fill(Tensor& t) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double v = static_cast<double>(static_cast<std::int64_t>((i * 2654435761u) % 20001) - 10000) / 1000.0;
+    if (t.dtype == DType::Float64) {
+      t.set_bits(i, std::bit_cast<std::uint64_t>(v));
+    } else {
+      t.set_bits(i, std::bit_cast<std::uint32_t>(static_cast<float>(v)));
+    }
+  }
+}
+
+struct Config {
+  DType dtype;
+  bool per_channel, range_given;
+};
+
+std::string name_of(const Config& c) {
+  return fmt::format("qdq/{}/{}/{}", dtype_name(c.dtype), c.per_channel ? "per-channel" : "per-tensor",
+                     c.range_given ? "given" : "measured");
+}
+
+void bench_op(benchmark::State& state, Config cfg) {
+  const std::int64_t bytes = state.range(0);
+  const std::int64_t n = bytes / byte_width(cfg.dtype);
+  OpCase c;
+  // TF 2.21's kernel rejects per-channel given ranges; XLA's semantics (same passes) take them.
+  c.profile = cfg.per_channel && cfg.range_given ? ProfileId::TfXla : ProfileId::TfCpu;
+  c.attrs.range_given = cfg.range_given;
+  c.attrs.axis = cfg.per_channel ? 1 : -1;
+  const Shape shape = cfg.per_channel ? Shape{std::max<std::int64_t>(1, n / (kChannels * 64)), kChannels, 64} : Shape{n};
+  c.input = Tensor(cfg.dtype, shape);
+  fill(c.input);
+  const Shape range_shape = cfg.per_channel ? Shape{kChannels} : Shape{};
+  c.input_min = Tensor(cfg.dtype, range_shape);
+  c.input_max = Tensor(cfg.dtype, range_shape);
+  for (std::size_t i = 0; i < c.input_min.size(); ++i) {
+    c.input_min.set_bits(i, cfg.dtype == DType::Float64 ? std::bit_cast<std::uint64_t>(-5.0) : std::bit_cast<std::uint32_t>(-5.0f));
+    c.input_max.set_bits(i, cfg.dtype == DType::Float64 ? std::bit_cast<std::uint64_t>(5.0) : std::bit_cast<std::uint32_t>(5.0f));
+  }
+  Tensor out(cfg.dtype, shape);
+  cpu::SimdBackend backend;
+  for (auto _ : state) {
+    const Status s = backend.forward_into(c, out);
+    if (!s.ok()) {
+      state.SkipWithError(s.message.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(out.bytes.data());
+    benchmark::ClobberMemory();
+  }
+  const std::int64_t elements = static_cast<std::int64_t>(c.input.size());
+  state.SetItemsProcessed(state.iterations() * elements);
+  state.SetBytesProcessed(state.iterations() * elements * byte_width(cfg.dtype) * (cfg.range_given ? 2 : 3));
+}
+
+// The physical limit: y = x * a, read once and written once, over the same threads and chunks.
+void bench_bandwidth(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0)) / sizeof(float);
+  std::vector<float> x(n, 1.5f), y(n);
+  for (auto _ : state) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, std::size_t{1} << 15), [&](auto r) {
+      const float* in = x.data();
+      float* o = y.data();
+      for (std::size_t i = r.begin(); i < r.end(); ++i) o[i] = in[i] * 0.75f;
+    });
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(2 * n * sizeof(float)));
+}
+
+// Prints the usual table, then each op's bytes/s as a percentage of the bandwidth loop's at the
+// same size.
+class SummaryReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
+      const auto bps = r.counters.find("bytes_per_second");
+      std::string name = r.benchmark_name();
+      if (const auto at = name.rfind("/real_time"); at != std::string::npos) name.erase(at);
+      if (bps != r.counters.end()) rates_[name] = bps->second.value;
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::cout << "\nsummary (simd target " << cpu::simd::current_target() << "): GB/s and % of the bandwidth loop at the same size\n";
+    for (const auto& [name, rate] : rates_) {
+      if (name.rfind("qdq/", 0) != 0) continue;
+      const std::string size = name.substr(name.rfind('/') + 1);
+      const auto bw = rates_.find("bandwidth/read-scale-write/" + size);
+      const double percent = bw == rates_.end() ? 0 : 100 * rate / bw->second;
+      std::cout << fmt::format("{:<48} {:>8.2f} GB/s {:>6.1f} %\n", name, rate / 1e9, percent);
+    }
+  }
+
+ private:
+  std::map<std::string, double> rates_;
+};
+
+}  // namespace
+
+Command add_bench_command(CLI::App& app) {
+  auto max_bytes = std::make_shared<std::int64_t>(std::int64_t{1} << 30);
+  auto extras = std::make_shared<std::vector<std::string>>();
+  CLI::App* bench = app.add_subcommand("bench", "Benchmark the optimized CPU backend against the memory bandwidth");
+  bench->add_option("--max-bytes", *max_bytes, "largest tensor in bytes (default 1 GiB)")->capture_default_str();
+  bench->allow_extras();
+  return {bench, [=] {
+            std::vector<std::int64_t> sizes;
+            for (std::int64_t b = 4096; b <= *max_bytes; b *= 8) sizes.push_back(b);
+            if (sizes.empty() || sizes.back() != *max_bytes) sizes.push_back(*max_bytes);
+            for (std::int64_t b : sizes) benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth)->Arg(b)->UseRealTime();
+            for (DType t : {DType::Float32, DType::Float64}) {
+              for (bool per_channel : {false, true}) {
+                for (bool given : {true, false}) {
+                  const Config cfg{t, per_channel, given};
+                  for (std::int64_t b : sizes) {
+                    benchmark::RegisterBenchmark(name_of(cfg).c_str(), bench_op, cfg)->Arg(b)->UseRealTime();
+                  }
+                }
+              }
+            }
+            std::vector<std::string> args = {"qdq bench"};
+            for (const std::string& e : bench->remaining()) args.push_back(e);
+            std::vector<char*> argv;
+            for (std::string& s : args) argv.push_back(s.data());
+            int argc = static_cast<int>(argv.size());
+            benchmark::Initialize(&argc, argv.data());
+            SummaryReporter reporter;
+            benchmark::RunSpecifiedBenchmarks(&reporter);
+            benchmark::Shutdown();
+            return 0;
+          }};
+}
+
+}  // namespace qdq::tools
