@@ -41,11 +41,30 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
   lo.assign(static_cast<std::size_t>(v.depth), inf);
   hi.assign(static_cast<std::size_t>(v.depth), -inf);
   if (v.outer * v.depth * v.inner == 0) return;
-  if (v.inner >= kLongRun || v.outer == 1) {
-    // Channels in parallel; within a channel, its runs one after another.
+  if (v.outer == 1) {  // each channel one contiguous run: channels in parallel
     tbb::parallel_for(std::int64_t{0}, v.depth, [&](std::int64_t c) {
-      for (std::int64_t o = 0; o < v.outer; ++o) {
-        simd::min_max(x + v.index(o, c, 0), static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
+      simd::min_max(x + v.index(0, c, 0), static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
+    });
+    return;
+  }
+  if (v.inner >= kLongRun) {
+    // Memory in order: blocks of outer rows, each row's runs into the task's per-channel extremes.
+    tbb::combinable<std::pair<std::vector<T>, std::vector<T>>> acc([&] {
+      return std::make_pair(std::vector<T>(lo.size(), inf), std::vector<T>(hi.size(), -inf));
+    });
+    const std::int64_t row = v.depth * v.inner;
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain / row)), [&](auto r) {
+      auto& [l, h] = acc.local();
+      for (std::int64_t o = r.begin(); o < r.end(); ++o) {
+        for (std::int64_t c = 0; c < v.depth; ++c) {
+          simd::min_max(x + v.index(o, c, 0), static_cast<std::size_t>(v.inner), &l[c], &h[c]);
+        }
+      }
+    });
+    acc.combine_each([&](const auto& part) {
+      for (std::size_t c = 0; c < lo.size(); ++c) {
+        simd::min_max(&part.first[c], 1, &lo[c], &hi[c]);
+        simd::min_max(&part.second[c], 1, &lo[c], &hi[c]);
       }
     });
     return;
