@@ -5,7 +5,8 @@ on the shapes `qdq bench` uses, with the same number of threads, and prints our/
   build/bin/qdq bench --benchmark_out=ours.json --benchmark_out_format=json
   $(tools/tf_oracle/setup.sh) tools/bench_tf.py ours.json [--threads N] [--max-bytes N]
 
-Shapes (as in tools/qdq/bench_command.cc): per-tensor [n]; per-channel [n / (256 * 64), 256, 64], axis 1,
+Shapes (as in tools/qdq/bench_command.cc): per-tensor [n]; per-channel [max(1, n / (256 * 64)), 256, 64], axis 1
+(so never below 256 x 64 elements),
 range [-5, 5]. TF 2.21 rejects per-channel given ranges, so that row has no TF time. Time per call is the
 median of several timed batches after a warm-up; bytes are those the op must move (2 or 3 per element).
 """
@@ -25,10 +26,10 @@ CHANNELS = 256
 
 def tf_seconds(dtype, n, per_channel, given):
     npt = np.float32 if dtype == "float32" else np.float64
-    i = np.arange(n, dtype=np.int64)
-    x = ((i * 2654435761) % 20001 - 10000).astype(np.float64) / 1000.0
     shape = [max(1, n // (CHANNELS * 64)), CHANNELS, 64] if per_channel else [n]
-    x = tf.constant(x[: int(np.prod(shape))].astype(npt).reshape(shape))
+    i = np.arange(int(np.prod(shape)), dtype=np.int64)
+    x = ((i * 2654435761) % 20001 - 10000).astype(np.float64) / 1000.0
+    x = tf.constant(x.astype(npt).reshape(shape))
     rshape = [CHANNELS] if per_channel else []
     lo, hi = tf.constant(np.full(rshape, -5, npt)), tf.constant(np.full(rshape, 5, npt))
     call = lambda: tf.raw_ops.QuantizeAndDequantizeV4(input=x, input_min=lo, input_max=hi, range_given=given,

@@ -21,7 +21,9 @@
 namespace qdq::tools {
 namespace {
 
-constexpr std::int64_t kChannels = 256;  // per-channel benchmarks: axis 1 of [outer, 256, inner]
+// Per-channel benchmarks: axis 1 of [max(1, n / (256 * 64)), 256, 64], so never below 256 x 64
+// elements (the 4 KiB and 32 KiB per-channel rows move 64 KiB or 128 KiB).
+constexpr std::int64_t kChannels = 256;
 
 // Inputs with a spread of magnitudes and a little of everything the kernels branch on.
 void fill(Tensor& t) {

@@ -136,10 +136,11 @@ void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& p) {
   }
 }
 
-// NaN replaced by the reduction's identity, subnormals flushed.
+// NaN replaced by the reduction's identity. Subnormals are not flushed here: an extreme that is a
+// subnormal is read as ±0 by the host arithmetic that uses it (DAZ), which is one of the results a
+// flushing reduction may give (the sign of a zero extreme is implementation-defined).
 template <class D, class V>
-HWY_INLINE void MinMax1(D d, V x, V& lo, V& hi) {
-  const V v = Flush(d, x);
+HWY_INLINE void MinMax1(D d, V v, V& lo, V& hi) {
   const auto nan = hn::IsNaN(v);
   lo = hn::Min(lo, hn::IfThenElse(nan, hn::Set(d, std::numeric_limits<hn::TFromD<D>>::infinity()), v));
   hi = hn::Max(hi, hn::IfThenElse(nan, hn::Set(d, -std::numeric_limits<hn::TFromD<D>>::infinity()), v));

@@ -41,7 +41,8 @@ void quantize(const double* x, double* y, std::size_t n, const Params<double>& p
 void quantize_rows(const float* x, float* y, std::size_t rows, const RowParams<float>& p, Rounding r, Clamp c);
 void quantize_rows(const double* x, double* y, std::size_t rows, const RowParams<double>& p, Rounding r, Clamp c);
 
-// *lo = min(*lo, min x[i]), *hi = max(*hi, max x[i]) over i < n, NaN skipped, subnormals read as ±0.
+// *lo = min(*lo, min x[i]), *hi = max(*hi, max x[i]) over i < n, NaN skipped. Subnormals are
+// compared as they are: the caller reads the extremes with DAZ.
 void min_max(const float* x, std::size_t n, float* lo, float* hi);
 void min_max(const double* x, std::size_t n, double* lo, double* hi);
 // The same per position over `rows` rows of `length` elements into lo[length], hi[length].

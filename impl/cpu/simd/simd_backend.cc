@@ -23,6 +23,11 @@ const T* elements(const Tensor& t) { return reinterpret_cast<const T*>(t.bytes.d
 template <typename T>
 T* elements(Tensor& t) { return reinterpret_cast<T*>(t.bytes.data()); }
 
+// The runs (o, c) of a per-channel view, in memory order, about kGrain elements a task.
+tbb::blocked_range<std::int64_t> runs(const ChannelView& v) {
+  return {0, v.outer * v.depth, static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(kGrain) / std::max<std::int64_t>(1, v.inner)))};
+}
+
 simd::Clamp clamp_of(const Profile& p, bool range_given) {
   if (!range_given) return simd::Clamp::None;
   switch (p.clamp) {
@@ -144,10 +149,12 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
       simd::quantize(x + r.begin(), y + r.begin(), r.size(), params[0], rounding, clamp);
     });
   } else if (v.inner >= kLongRun) {
-    tbb::parallel_for(std::int64_t{0}, v.outer * v.depth, [&](std::int64_t run) {
-      const std::size_t at = static_cast<std::size_t>(run * v.inner);
-      simd::quantize(x + at, y + at, static_cast<std::size_t>(v.inner), params[static_cast<std::size_t>(run % v.depth)],
-                     rounding, clamp);
+    tbb::parallel_for(runs(v), [&](auto r) {
+      for (std::int64_t run = r.begin(); run < r.end(); ++run) {
+        const std::size_t at = static_cast<std::size_t>(run * v.inner);
+        simd::quantize(x + at, y + at, static_cast<std::size_t>(v.inner), params[static_cast<std::size_t>(run % v.depth)],
+                       rounding, clamp);
+      }
     });
   } else {
     // Short runs: every position of a row of depth*inner elements gets its channel's parameters.
@@ -182,10 +189,13 @@ Outcome gradient(const Profile& p, const OpCase& c) {
     });
     return out;
   }
-  tbb::parallel_for(std::int64_t{0}, v.outer * v.depth, [&](std::int64_t run) {
-    const std::int64_t ch = run % v.depth;
-    const std::size_t at = static_cast<std::size_t>(run * v.inner);
-    simd::gradient(g + at, x + at, dx + at, static_cast<std::size_t>(v.inner), bound(c.input_min, ch), bound(c.input_max, ch));
+  tbb::parallel_for(runs(v), [&](auto r) {
+    for (std::int64_t run = r.begin(); run < r.end(); ++run) {
+      const std::int64_t ch = run % v.depth;
+      const std::size_t at = static_cast<std::size_t>(run * v.inner);
+      simd::gradient(g + at, x + at, dx + at, static_cast<std::size_t>(v.inner), bound(c.input_min, ch),
+                     bound(c.input_max, ch));
+    }
   });
   return out;
 }
