@@ -1,6 +1,6 @@
 // The optimized backend on every SIMD target Highway compiled that this CPU runs (AVX-512, AVX2,
 // SSE4, scalar, ...), each restricted in turn, against the reference: the grid, edge and random
-// suites and TF's golden files, float32 and float64.
+// suites and TF's golden files; float32 and float64, and bfloat16/float16 under tf-xla.
 #include <gtest/gtest.h>
 #include <hwy/targets.h>
 
@@ -20,16 +20,15 @@ class SimdTargets : public ::testing::Test {
 TEST_F(SimdTargets, EverySuiteOnEveryTarget) {
   std::vector<SuiteCase> cases;
   for (ProfileId p : {ProfileId::TfCpu, ProfileId::TfXla, ProfileId::TfGpu}) {
-    for (DType t : {DType::Float32, DType::Float64}) {
+    for (DType t : kAllDTypes) {
+      if ((t == DType::BFloat16 || t == DType::Float16) && p != ProfileId::TfXla) continue;
       for (const char* s : {"grid", "edge", "random"}) {
         for (SuiteCase& c : suite_cases(s, p, t, 20261127, default_known_answers_dir())) cases.push_back(std::move(c));
       }
     }
   }
   for (const std::string& file : golden_files_in(default_golden_dir())) {
-    for (SuiteCase& c : golden_suite_cases(golden::read_golden(file))) {
-      if (c.op_case.input.dtype == DType::Float32 || c.op_case.input.dtype == DType::Float64) cases.push_back(std::move(c));
-    }
+    for (SuiteCase& c : golden_suite_cases(golden::read_golden(file))) cases.push_back(std::move(c));
   }
   int targets = 0;
   for (std::int64_t target : hwy::SupportedAndGeneratedTargets()) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -223,6 +224,145 @@ HWY_INLINE void WithModes(Rounding r, Clamp c, F&& f) {
   }
 }
 
+// ---- bfloat16 and float16 in float32 lanes ----
+
+template <class D>
+HWY_INLINE hn::VFromD<D> LoadBF16(D df, const uint16_t* p) {
+  const hn::RebindToUnsigned<D> du;
+  const hn::Rebind<uint16_t, D> du16;
+  return hn::BitCast(df, hn::ShiftLeft<16>(hn::PromoteTo(du, hn::LoadU(du16, p))));
+}
+
+// To the nearest bfloat16, ties to even (a NaN stays a quiet NaN).
+template <class D, class V>
+HWY_INLINE V RoundBF16(D df, V v) {
+  const hn::RebindToUnsigned<D> du;
+  const auto u = hn::BitCast(du, v);
+  const auto high = hn::Set(du, 0xFFFF0000u);
+  const auto rounded = hn::And(hn::Add(hn::Add(u, hn::Set(du, 0x7FFFu)), hn::And(hn::ShiftRight<16>(u), hn::Set(du, 1))), high);
+  const auto quiet = hn::And(hn::Or(u, hn::Set(du, 0x00400000u)), high);
+  return hn::BitCast(df, hn::IfThenElse(hn::RebindMask(du, hn::IsNaN(v)), quiet, rounded));
+}
+
+// v must already be a bfloat16 value.
+template <class D, class V>
+HWY_INLINE void StoreBF16(D df, V v, uint16_t* p) {
+  const hn::RebindToUnsigned<D> du;
+  const hn::RebindToSigned<D> di;
+  const hn::Rebind<uint16_t, D> du16;
+  hn::StoreU(hn::DemoteTo(du16, hn::BitCast(di, hn::ShiftRight<16>(hn::BitCast(du, v)))), du16, p);
+}
+
+#if HWY_TARGET >= HWY_SSE4  // no F16C: Highway's float16 emulation truncates, so per lane
+template <class D>
+HWY_INLINE hn::VFromD<D> LoadF16(D df, const uint16_t* p) {
+  HWY_ALIGN float lanes[hn::MaxLanes(df)];
+  for (size_t i = 0; i < hn::Lanes(df); ++i) lanes[i] = cpu::float16_to_float(p[i]);
+  return hn::Load(df, lanes);
+}
+template <class D, class V>
+HWY_INLINE V RoundF16(D df, V v) {
+  HWY_ALIGN float lanes[hn::MaxLanes(df)];
+  hn::Store(v, df, lanes);
+  for (size_t i = 0; i < hn::Lanes(df); ++i) lanes[i] = cpu::float16_to_float(cpu::float_to_float16(lanes[i]));
+  return hn::Load(df, lanes);
+}
+template <class D, class V>
+HWY_INLINE void StoreF16(D df, V v, uint16_t* p) {
+  HWY_ALIGN float lanes[hn::MaxLanes(df)];
+  hn::Store(v, df, lanes);
+  for (size_t i = 0; i < hn::Lanes(df); ++i) p[i] = cpu::float_to_float16(lanes[i]);
+}
+#else  // F16C: vcvtph2ps / vcvtps2ph with round-to-nearest-even, subnormals and specials exact
+template <class D>
+HWY_INLINE hn::VFromD<D> LoadF16(D df, const uint16_t* p) {
+  const hn::Rebind<hwy::float16_t, D> dh;
+  return hn::PromoteTo(df, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(p)));
+}
+template <class D, class V>
+HWY_INLINE V RoundF16(D df, V v) {
+  const hn::Rebind<hwy::float16_t, D> dh;
+  return hn::PromoteTo(df, hn::DemoteTo(dh, v));
+}
+template <class D, class V>
+HWY_INLINE void StoreF16(D df, V v, uint16_t* p) {
+  const hn::Rebind<hwy::float16_t, D> dh;
+  hn::StoreU(hn::DemoteTo(dh, v), dh, reinterpret_cast<hwy::float16_t*>(p));
+}
+#endif
+
+template <Narrow t>
+struct NarrowOps {
+  template <class D>
+  static HWY_INLINE hn::VFromD<D> Load(D d, const uint16_t* p) {
+    if constexpr (t == Narrow::BFloat16) return LoadBF16(d, p);
+    else return LoadF16(d, p);
+  }
+  template <class D, class V>
+  static HWY_INLINE V Round(D d, V v) {
+    if constexpr (t == Narrow::BFloat16) return RoundBF16(d, v);
+    else return RoundF16(d, v);
+  }
+  template <class D, class V>
+  static HWY_INLINE void Store(D d, V v, uint16_t* p) {
+    if constexpr (t == Narrow::BFloat16) StoreBF16(d, v, p);
+    else StoreF16(d, v, p);
+  }
+};
+
+// As Quantize1, every operation rounded to the dtype (no fused form: XLA rounds between them).
+template <Narrow t, Rounding r, Clamp c, class D>
+HWY_INLINE void QuantizeNarrow1(D d, const uint16_t* x, uint16_t* y, const Params<float>& p) {
+  using Ops = NarrowOps<t>;
+  const auto v = ClampTo<c>(d, Flush(d, Ops::Load(d, x)), hn::Set(d, p.lo), hn::Set(d, p.hi));
+  const auto s = Ops::Round(d, hn::Mul(v, hn::Set(d, p.scale)));
+  hn::VFromD<D> q;
+  if constexpr (r == Rounding::HalfToEven) {
+    q = KeepSign(hn::Round(s), s);
+  } else {
+    const auto h = Ops::Round(d, hn::Add(s, hn::Set(d, 0.5f)));
+    q = KeepSign(hn::Floor(h), h);
+  }
+  Ops::Store(d, Ops::Round(d, hn::Mul(q, hn::Set(d, p.inv))), y);
+}
+
+template <Narrow t, Rounding r, Clamp c>
+void QuantizeNarrowT(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p) {
+  const hn::ScalableTag<float> d;
+  const hn::CappedTag<float, 1> d1;
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + N <= n; i += N) QuantizeNarrow1<t, r, c>(d, x + i, y + i, p);
+  for (; i < n; ++i) QuantizeNarrow1<t, r, c>(d1, x + i, y + i, p);
+}
+
+template <Narrow t>
+void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo_out, float* hi_out) {
+  const hn::ScalableTag<float> d;
+  const hn::CappedTag<float, 1> d1;
+  const size_t N = hn::Lanes(d);
+  auto lo = hn::Set(d, *lo_out), hi = hn::Set(d, *hi_out);
+  size_t i = 0;
+  for (; i + N <= n; i += N) MinMax1(d, NarrowOps<t>::Load(d, x + i), lo, hi);
+  auto lo1 = hn::Set(d1, hn::GetLane(hn::MinOfLanes(d, lo))), hi1 = hn::Set(d1, hn::GetLane(hn::MaxOfLanes(d, hi)));
+  for (; i < n; ++i) MinMax1(d1, NarrowOps<t>::Load(d1, x + i), lo1, hi1);
+  *lo_out = hn::GetLane(lo1);
+  *hi_out = hn::GetLane(hi1);
+}
+
+void QuantizeNarrowAll(Narrow t, const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
+  WithModes(r == Rounding::HalfUpFused ? Rounding::HalfUp : r, c, [&]<Rounding R, Clamp C>() {
+    if constexpr (R != Rounding::HalfUpFused) {
+      if (t == Narrow::BFloat16) QuantizeNarrowT<Narrow::BFloat16, R, C>(x, y, n, p);
+      else QuantizeNarrowT<Narrow::Float16, R, C>(x, y, n, p);
+    }
+  });
+}
+void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi) {
+  if (t == Narrow::BFloat16) MinMaxNarrowT<Narrow::BFloat16>(x, n, lo, hi);
+  else MinMaxNarrowT<Narrow::Float16>(x, n, lo, hi);
+}
+
 void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
   WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeT<R, C>(x, y, n, p); });
 }
@@ -261,6 +401,16 @@ HWY_EXPORT(MinMaxRowsF64);
 HWY_EXPORT(GradientF32);
 HWY_EXPORT(GradientF64);
 HWY_EXPORT(TargetName);
+HWY_EXPORT(QuantizeNarrowAll);
+HWY_EXPORT(MinMaxNarrowAll);
+
+void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t n, const Params<float>& p,
+                     Rounding r, Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeNarrowAll)(t, x, y, n, p, r, c);
+}
+void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi) {
+  HWY_DYNAMIC_DISPATCH(MinMaxNarrowAll)(t, x, n, lo, hi);
+}
 
 void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, Rounding r, Clamp c) {
   HWY_DYNAMIC_DISPATCH(QuantizeF32)(x, y, n, p, r, c);

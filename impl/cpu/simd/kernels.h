@@ -49,6 +49,15 @@ void min_max(const double* x, std::size_t n, double* lo, double* hi);
 void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi);
 void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi);
 
+// bfloat16 and float16 held as raw bits, computed in float32 lanes and rounded back to the dtype
+// after every operation (to nearest, ties to even), as XLA on CPU does (DTypeRules of tf-xla).
+// Params hold values of the dtype. float16 uses F16C where the target has it (AVX2, AVX-512);
+// elsewhere each lane goes through the portable conversions of impl/cpu/common/narrow_float.h.
+enum class Narrow : std::uint8_t { BFloat16, Float16 };
+void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t n, const Params<float>& p,
+                     Rounding r, Clamp c);
+void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi);
+
 // dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (spec §5.1), subnormals read as ±0.
 void gradient(const float* g, const float* x, float* dx, std::size_t n, float lo, float hi);
 void gradient(const double* g, const double* x, double* dx, std::size_t n, double lo, double hi);

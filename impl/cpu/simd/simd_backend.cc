@@ -200,15 +200,85 @@ Outcome gradient(const Profile& p, const OpCase& c) {
   return out;
 }
 
+// bfloat16/float16 forward, per-tensor or per-channel with long runs: the ranges and the scale
+// selection as for float32 (values of the dtype held in float), the element pass in float32 lanes
+// rounded back to the dtype after each operation.
+Outcome forward_narrow(const Profile& p, const OpCase& c) {
+  const Attrs& a = c.attrs;
+  const DType t = c.input.dtype;
+  const simd::Narrow kind = t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16;
+  const Env<float> host(t, p.rules(t).host), dev(t, p.rules(t).device);
+  const ChannelView v = channel_view(c.input.shape, a.axis);
+  const std::int64_t channels = a.axis == -1 ? 1 : v.depth;
+  const auto* x = elements<std::uint16_t>(c.input);
+  Outcome out;
+  out.outputs.emplace_back(t, c.input.shape);
+  auto* y = elements<std::uint16_t>(out.outputs[0]);
+  const std::size_t n = out.outputs[0].size();
+  if (n == 0) return out;
+  // Calls f(first element, count, channel) over spans in parallel: per tensor, chunks of kGrain;
+  // per channel, the runs (o, c) of the view.
+  auto for_spans = [&](auto&& f) {
+    if (a.axis == -1) {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) { f(r.begin(), r.size(), 0); });
+      return;
+    }
+    tbb::parallel_for(runs(v), [&](auto r) {
+      for (std::int64_t run = r.begin(); run < r.end(); ++run) {
+        f(static_cast<std::size_t>(run * v.inner), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(run % v.depth));
+      }
+    });
+  };
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> lo(static_cast<std::size_t>(channels), inf), hi(static_cast<std::size_t>(channels), -inf);
+  if (a.range_given) {
+    for (std::int64_t ch = 0; ch < channels; ++ch) {
+      lo[static_cast<std::size_t>(ch)] = host.load(c.input_min.bits(static_cast<std::size_t>(ch)));
+      hi[static_cast<std::size_t>(ch)] = host.load(c.input_max.bits(static_cast<std::size_t>(ch)));
+    }
+  } else {
+    tbb::combinable<std::pair<std::vector<float>, std::vector<float>>> acc([&] { return std::make_pair(lo, hi); });
+    for_spans([&](std::size_t at, std::size_t count, std::size_t ch) {
+      auto& [l, h] = acc.local();
+      simd::min_max_narrow(kind, x + at, count, &l[ch], &h[ch]);
+    });
+    acc.combine_each([&](const auto& part) {
+      for (std::size_t ch = 0; ch < lo.size(); ++ch) {
+        lo[ch] = std::min(lo[ch], part.first[ch]);
+        hi[ch] = std::max(hi[ch], part.second[ch]);
+      }
+    });
+  }
+  const auto [qmin, qmax] = integer_range(p, host, a);
+  std::vector<simd::Params<float>> params;
+  for (std::size_t ch = 0; ch < lo.size(); ++ch) {
+    const Scale<float> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
+    params.push_back({s.scale, s.inv, dev.read(s.lo), dev.read(s.hi)});
+  }
+  const simd::Rounding rounding = round_mode_of(a) == RoundMode::HalfUp ? simd::Rounding::HalfUp : simd::Rounding::HalfToEven;
+  const simd::Clamp clamp = clamp_of(p, a.range_given);
+  for_spans([&](std::size_t at, std::size_t count, std::size_t ch) {
+    simd::quantize_narrow(kind, x + at, y + at, count, params[ch], rounding, clamp);
+  });
+  return out;
+}
+
 }  // namespace
 
 Outcome SimdBackend::run(const OpCase& c) {
   const DType t = c.input.dtype;
   const Profile& p = profile(c.profile);
-  // The SIMD paths cover float32/float64 and the NaN rules of the TF profiles; the rest is the scalar code's.
-  if ((t != DType::Float32 && t != DType::Float64) || p.range_nan == RangeNaNRule::Propagated) return scalar_.run(c);
+  if (p.range_nan == RangeNaNRule::Propagated) return scalar_.run(c);  // no TF profile: the scalar code's
   if (Status s = validate_case(c); !s.ok()) return Outcome::rejected(s);
   if (!supports(c.profile, t)) return Outcome::rejected({Code::Unimplemented, "cpu does not implement this profile and dtype"});
+  if (t == DType::BFloat16 || t == DType::Float16) {
+    // bfloat16/float16 computed in float32 (tf-xla): SIMD for the forward op per tensor or with long
+    // channel runs; the rest (short runs, the gradient) through the scalar code.
+    const ChannelView v = channel_view(c.input.shape, c.attrs.axis);
+    const bool simd_path = c.op == Op::Forward && p.rules(t).device.compute == DType::Float32 &&
+                           (c.attrs.axis == -1 || v.inner >= kLongRun);
+    return simd_path ? forward_narrow(p, c) : scalar_.run(c);
+  }
   if (c.op == Op::Forward) {
     Outcome out;
     out.outputs.emplace_back(t, c.input.shape);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <random>
 
+#include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
 
 namespace qdq::cpu {
@@ -110,6 +111,34 @@ TEST(SimdBackend, GradientMatches) {
       for (std::size_t i = 0; i < c.gradients.size(); ++i) c.gradients.set_bits(i, random_value(rng, t));
       expect_same(c);
     }
+  }
+}
+
+// bfloat16/float16 (tf-xla): random bit patterns of every class, tails, long channel runs.
+TEST(SimdBackend, NarrowTypesMatch) {
+  std::mt19937_64 rng(31);
+  auto narrow_case = [&](DType t, Shape shape, std::int64_t axis) {
+    OpCase c = random_case(rng, DType::Float32, shape, axis, true);
+    c.profile = ProfileId::TfXla;
+    c.attrs.range_given = rng() % 2;
+    auto convert = [&](const Tensor& f) {
+      Tensor out(t, f.shape);
+      for (std::size_t i = 0; i < f.size(); ++i) {
+        const float v = std::bit_cast<float>(static_cast<std::uint32_t>(f.bits(i)));
+        out.set_bits(i, t == DType::BFloat16 ? float_to_bfloat16(v) : float_to_float16(v));
+      }
+      return out;
+    };
+    c.input = convert(c.input);
+    c.input_min = convert(c.input_min);
+    c.input_max = convert(c.input_max);
+    for (std::size_t i = 0; i < c.input.size(); i += 7) c.input.set_bits(i, rng() & 0xffff);  // any pattern
+    return c;
+  };
+  for (DType t : {DType::BFloat16, DType::Float16}) {
+    for (std::int64_t n = 0; n <= 70; ++n) expect_same(narrow_case(t, {n}, -1));
+    for (std::int64_t inner = 16; inner <= 40; ++inner) expect_same(narrow_case(t, {3, 5, inner}, 1));
+    expect_same(narrow_case(t, {2'000'000}, -1));
   }
 }
 
