@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 
+#include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
 #include "impl/cpu/simd/simd_backend.h"
 #include "tools/qdq/commands.h"
@@ -25,15 +26,21 @@ namespace {
 // elements (the 4 KiB and 32 KiB per-channel rows move 64 KiB or 128 KiB).
 constexpr std::int64_t kChannels = 256;
 
-// Inputs with a spread of magnitudes and a little of everything the kernels branch on.
+// The bits of v in dtype t (to nearest).
+std::uint64_t bits_of(DType t, double v) {
+  switch (t) {
+    case DType::Float64: return std::bit_cast<std::uint64_t>(v);
+    case DType::Float32: return std::bit_cast<std::uint32_t>(static_cast<float>(v));
+    case DType::BFloat16: return cpu::float_to_bfloat16(static_cast<float>(v));
+    case DType::Float16: return cpu::float_to_float16(static_cast<float>(v));
+  }
+  return 0;
+}
+
+// Inputs with a spread of magnitudes.
 void fill(Tensor& t) {
   for (std::size_t i = 0; i < t.size(); ++i) {
-    const double v = static_cast<double>(static_cast<std::int64_t>((i * 2654435761u) % 20001) - 10000) / 1000.0;
-    if (t.dtype == DType::Float64) {
-      t.set_bits(i, std::bit_cast<std::uint64_t>(v));
-    } else {
-      t.set_bits(i, std::bit_cast<std::uint32_t>(static_cast<float>(v)));
-    }
+    t.set_bits(i, bits_of(t.dtype, static_cast<double>(static_cast<std::int64_t>((i * 2654435761u) % 20001) - 10000) / 1000.0));
   }
 }
 
@@ -51,8 +58,10 @@ void bench_op(benchmark::State& state, Config cfg) {
   const std::int64_t bytes = state.range(0);
   const std::int64_t n = bytes / byte_width(cfg.dtype);
   OpCase c;
-  // TF 2.21's kernel rejects per-channel given ranges; XLA's semantics (same passes) take them.
-  c.profile = cfg.per_channel && cfg.range_given ? ProfileId::TfXla : ProfileId::TfCpu;
+  // TF 2.21's kernel rejects per-channel given ranges and has no bfloat16/float16 kernel; XLA's
+  // semantics (same passes) take both.
+  const bool narrow = cfg.dtype == DType::BFloat16 || cfg.dtype == DType::Float16;
+  c.profile = narrow || (cfg.per_channel && cfg.range_given) ? ProfileId::TfXla : ProfileId::TfCpu;
   c.attrs.range_given = cfg.range_given;
   c.attrs.axis = cfg.per_channel ? 1 : -1;
   const Shape shape = cfg.per_channel ? Shape{std::max<std::int64_t>(1, n / (kChannels * 64)), kChannels, 64} : Shape{n};
@@ -62,8 +71,8 @@ void bench_op(benchmark::State& state, Config cfg) {
   c.input_min = Tensor(cfg.dtype, range_shape);
   c.input_max = Tensor(cfg.dtype, range_shape);
   for (std::size_t i = 0; i < c.input_min.size(); ++i) {
-    c.input_min.set_bits(i, cfg.dtype == DType::Float64 ? std::bit_cast<std::uint64_t>(-5.0) : std::bit_cast<std::uint32_t>(-5.0f));
-    c.input_max.set_bits(i, cfg.dtype == DType::Float64 ? std::bit_cast<std::uint64_t>(5.0) : std::bit_cast<std::uint32_t>(5.0f));
+    c.input_min.set_bits(i, bits_of(cfg.dtype, -5.0));
+    c.input_max.set_bits(i, bits_of(cfg.dtype, 5.0));
   }
   Tensor out(cfg.dtype, shape);
   cpu::SimdBackend backend;
@@ -140,7 +149,7 @@ Command add_bench_command(CLI::App& app) {
             for (std::int64_t b = 4096; b <= *max_bytes; b *= 8) sizes.push_back(b);
             if (sizes.empty() || sizes.back() != *max_bytes) sizes.push_back(*max_bytes);
             for (std::int64_t b : sizes) benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth)->Arg(b)->UseRealTime();
-            for (DType t : {DType::Float32, DType::Float64}) {
+            for (DType t : kAllDTypes) {
               for (bool per_channel : {false, true}) {
                 for (bool given : {true, false}) {
                   const Config cfg{t, per_channel, given};

@@ -203,7 +203,7 @@ Outcome gradient(const Profile& p, const OpCase& c) {
 // bfloat16/float16 forward, per-tensor or per-channel with long runs: the ranges and the scale
 // selection as for float32 (values of the dtype held in float), the element pass in float32 lanes
 // rounded back to the dtype after each operation.
-Outcome forward_narrow(const Profile& p, const OpCase& c) {
+void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   const Attrs& a = c.attrs;
   const DType t = c.input.dtype;
   const simd::Narrow kind = t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16;
@@ -211,11 +211,9 @@ Outcome forward_narrow(const Profile& p, const OpCase& c) {
   const ChannelView v = channel_view(c.input.shape, a.axis);
   const std::int64_t channels = a.axis == -1 ? 1 : v.depth;
   const auto* x = elements<std::uint16_t>(c.input);
-  Outcome out;
-  out.outputs.emplace_back(t, c.input.shape);
-  auto* y = elements<std::uint16_t>(out.outputs[0]);
-  const std::size_t n = out.outputs[0].size();
-  if (n == 0) return out;
+  auto* y = elements<std::uint16_t>(output);
+  const std::size_t n = output.size();
+  if (n == 0) return;
   // Calls f(first element, count, channel) over spans in parallel: per tensor, chunks of kGrain;
   // per channel, the runs (o, c) of the view.
   auto for_spans = [&](auto&& f) {
@@ -260,7 +258,13 @@ Outcome forward_narrow(const Profile& p, const OpCase& c) {
   for_spans([&](std::size_t at, std::size_t count, std::size_t ch) {
     simd::quantize_narrow(kind, x + at, y + at, count, params[ch], rounding, clamp);
   });
-  return out;
+}
+
+// Whether a bfloat16/float16 forward case takes the SIMD path (else the scalar code).
+bool narrow_simd(const Profile& p, const OpCase& c) {
+  const ChannelView v = channel_view(c.input.shape, c.attrs.axis);
+  return c.op == Op::Forward && p.rules(c.input.dtype).device.compute == DType::Float32 &&
+         (c.attrs.axis == -1 || v.inner >= kLongRun);
 }
 
 }  // namespace
@@ -274,10 +278,11 @@ Outcome SimdBackend::run(const OpCase& c) {
   if (t == DType::BFloat16 || t == DType::Float16) {
     // bfloat16/float16 computed in float32 (tf-xla): SIMD for the forward op per tensor or with long
     // channel runs; the rest (short runs, the gradient) through the scalar code.
-    const ChannelView v = channel_view(c.input.shape, c.attrs.axis);
-    const bool simd_path = c.op == Op::Forward && p.rules(t).device.compute == DType::Float32 &&
-                           (c.attrs.axis == -1 || v.inner >= kLongRun);
-    return simd_path ? forward_narrow(p, c) : scalar_.run(c);
+    if (!narrow_simd(p, c)) return scalar_.run(c);
+    Outcome out;
+    out.outputs.emplace_back(t, c.input.shape);
+    forward_narrow(p, c, out.outputs[0]);
+    return out;
   }
   if (c.op == Op::Forward) {
     Outcome out;
@@ -290,13 +295,15 @@ Outcome SimdBackend::run(const OpCase& c) {
 
 Status SimdBackend::forward_into(const OpCase& c, Tensor& output) {
   const DType t = c.input.dtype;
-  if (c.op != Op::Forward || (t != DType::Float32 && t != DType::Float64) || output.dtype != t ||
-      output.shape != c.input.shape || !supports(c.profile, t)) {
-    return {Code::Unimplemented, "forward_into: a float32/float64 forward case and an output of the input's shape"};
+  if (c.op != Op::Forward || output.dtype != t || output.shape != c.input.shape || !supports(c.profile, t)) {
+    return {Code::Unimplemented, "forward_into: a forward case and an output of the input's dtype and shape"};
   }
   if (Status s = validate_case(c); !s.ok()) return s;
   const Profile& p = profile(c.profile);
-  t == DType::Float64 ? forward<double>(p, c, output) : forward<float>(p, c, output);
+  if (t == DType::Float64) forward<double>(p, c, output);
+  else if (t == DType::Float32) forward<float>(p, c, output);
+  else if (narrow_simd(p, c)) forward_narrow(p, c, output);
+  else output = scalar_.run(c).outputs.at(0);
   return Status::Ok();
 }
 
