@@ -7,7 +7,8 @@ on the shapes `qdq bench` uses, with the same number of threads, and prints our/
 
 Shapes (as in tools/qdq/bench_command.cc): per-tensor [n]; per-channel [max(1, n / (256 * 64)), 256, 64], axis 1
 (so never below 256 x 64 elements),
-range [-5, 5]. TF 2.21 rejects per-channel given ranges, so that row has no TF time. Time per call is the
+range [-5, 5]. TF 2.21 rejects per-channel given ranges and has no bfloat16/float16 kernel, so those rows have
+no TF time. Time per call is the
 median of several timed batches after a warm-up; bytes are those the op must move (2 or 3 per element).
 """
 import argparse
@@ -66,6 +67,9 @@ def main():
         if size > args.max_bytes:
             continue
         per_channel, given = layout == "per-channel", rng == "given"
+        if dtype not in ("float32", "float64"):
+            print("%-46s %12.3e %12s %10s" % (name, ours[name], "no kernel", "-"))
+            continue
         n = size // (4 if dtype == "float32" else 8)
         if per_channel and given:
             print("%-46s %12.3e %12s %10s" % (name, ours[name], "rejected", "-"))
