@@ -1,7 +1,8 @@
 // The optimized CPU backend ("cpu"): SIMD kernels (kernels.h, Highway run-time dispatch) and
-// oneTBB threads for float32 and float64; bfloat16 and float16 go to the scalar backend until
-// their own kernels exist. Supports exactly what the scalar backend supports (profiles whose
-// arithmetic flushes), and is checked against it and against the reference.
+// oneTBB threads. float32 and float64 throughout; bfloat16 and float16 (tf-xla) for the forward op
+// per tensor or with channel runs of 16 elements or more; what remains (shorter runs, their
+// gradient) goes to the scalar backend. Supports exactly what the scalar backend supports
+// (profiles whose arithmetic flushes), and is checked against it and against the reference.
 //
 // Passes over memory: range_given, one (quantize); measured, one fused min/max pass plus one
 // quantize pass; per-channel ranges for any axis position in one pass, without transposing
