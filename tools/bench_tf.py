@@ -1,21 +1,22 @@
 #!/usr/bin/env python3
-"""Times TensorFlow 2.21's CPU kernel (eager tf.raw_ops.QuantizeAndDequantizeV4, the oracle's venv)
-on the shapes `qdq bench` uses, with the same number of threads, and prints our/TF ratios.
+"""Times TensorFlow 2.21's CPU kernel (eager tf.raw_ops.QuantizeAndDequantizeV4, the oracle's venv) on the
+shapes `qdq bench` uses, with the same number of threads, and prints our/TF speed ratios. For each case it runs
+`qdq bench` on that one case right before timing TF, so both are measured in the same minute of a shared machine.
 
-  build/bin/qdq bench --benchmark_out=ours.json --benchmark_out_format=json
-  $(tools/tf_oracle/setup.sh) tools/bench_tf.py ours.json [--threads N] [--max-bytes N]
+  $(tools/tf_oracle/setup.sh) tools/bench_tf.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT]
 
 Shapes (as in tools/qdq/bench_command.cc): per-tensor [n]; per-channel [max(1, n / (256 * 64)), 256, 64], axis 1
-(so never below 256 x 64 elements),
-range [-5, 5]. TF 2.21 rejects per-channel given ranges and has no bfloat16/float16 kernel, so those rows have
-no TF time. Time per call is the
-median of several timed batches after a warm-up; bytes are those the op must move (2 or 3 per element).
+(so never below 256 x 64 elements), range [-5, 5]. TF 2.21 rejects per-channel given ranges and has no
+bfloat16/float16 kernel, so those cases have no TF time. Time per TF call is the median of five timed batches
+after a warm-up.
 """
 import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -23,6 +24,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 CHANNELS = 256
+SIZES = [4096 * 8 ** k for k in range(7)]  # 4 KiB .. 1 GiB, as qdq bench
 
 
 def tf_seconds(dtype, n, per_channel, given):
@@ -46,37 +48,45 @@ def tf_seconds(dtype, n, per_channel, given):
     return statistics.median(times)
 
 
+def ours_seconds(qdq, name, size):
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([qdq, "bench", "--max-bytes", str(size), "--benchmark_min_time=0.3",
+                        "--benchmark_filter=^%s/%d/real_time$" % (name, size), "--benchmark_out=" + out.name,
+                        "--benchmark_out_format=json"], check=True, capture_output=True)
+        runs = json.load(open(out.name))["benchmarks"]
+    run = [b for b in runs if b.get("run_type", "iteration") == "iteration"][0]
+    return run["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[run["time_unit"]]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("ours", help="qdq bench --benchmark_out JSON")
+    ap.add_argument("qdq", help="the qdq binary (build/bin/qdq)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--max-bytes", type=int, default=1 << 30)
+    ap.add_argument("--max-bytes", type=int, default=1 << 27)
+    ap.add_argument("--json", help="also write the results here")
     args = ap.parse_args()
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    ours = {}
-    for b in json.load(open(args.ours))["benchmarks"]:
-        name = b["name"].replace("/real_time", "")
-        if name.startswith("qdq/") and b.get("run_type", "iteration") == "iteration":
-            ours[name] = b["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
     print("TensorFlow %s, %d threads" % (tf.__version__, args.threads))
     print("%-46s %12s %12s %10s" % ("case", "ours (s)", "TF (s)", "ours/TF speed"))
-    for name in sorted(ours, key=lambda s: (s.rsplit("/", 1)[0], int(s.rsplit("/", 1)[1]))):
-        _, dtype, layout, rng, size = name.split("/")
-        size = int(size)
-        if size > args.max_bytes:
-            continue
-        per_channel, given = layout == "per-channel", rng == "given"
-        if dtype not in ("float32", "float64"):
-            print("%-46s %12.3e %12s %10s" % (name, ours[name], "no kernel", "-"))
-            continue
-        n = size // (4 if dtype == "float32" else 8)
-        if per_channel and given:
-            print("%-46s %12.3e %12s %10s" % (name, ours[name], "rejected", "-"))
-            continue
-        t = tf_seconds(dtype, n, per_channel, given)
-        print("%-46s %12.3e %12.3e %9.2fx" % (name, ours[name], t, t / ours[name]))
-        sys.stdout.flush()
+    results = []
+    for dtype in ("float32", "float64"):
+        for layout in ("per-tensor", "per-channel"):
+            for rng in ("given", "measured"):
+                if layout == "per-channel" and rng == "given":
+                    continue  # rejected by TF 2.21
+                for size in SIZES:
+                    if size > args.max_bytes:
+                        continue
+                    name = "qdq/%s/%s/%s" % (dtype, layout, rng)
+                    ours = ours_seconds(args.qdq, name, size)
+                    n = size // (4 if dtype == "float32" else 8)
+                    theirs = tf_seconds(dtype, n, layout == "per-channel", rng == "given")
+                    results.append({"case": "%s/%d" % (name, size), "ours_s": ours, "tf_s": theirs})
+                    print("%-46s %12.3e %12.3e %9.2fx" % ("%s/%d" % (name, size), ours, theirs, theirs / ours))
+                    sys.stdout.flush()
+    if args.json:
+        json.dump(results, open(args.json, "w"), indent=1)
 
 
 if __name__ == "__main__":
