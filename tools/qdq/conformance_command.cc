@@ -84,8 +84,7 @@ Command add_conformance_command(CLI::App& app) {
   std::vector<std::string> profile_names, dtype_names;
   for (ProfileId p : kAllProfiles) profile_names.emplace_back(profile_name(p));
   for (DType t : kAllDTypes) dtype_names.emplace_back(dtype_name(t));
-  std::vector<std::string> backend_choices = conformance::backend_names();
-  backend_choices.push_back("cpu");
+  const std::vector<std::string> backend_choices = conformance::backend_names();
   std::vector<std::string> suite_choices = conformance::case_suite_names();
   suite_choices.push_back("golden");
   CLI::App* conf = app.add_subcommand("conformance", "Run the conformance suites on every backend, print the matrix");
