@@ -39,7 +39,8 @@ simd::Clamp clamp_of(const Profile& p, bool range_given) {
   return simd::Clamp::None;
 }
 
-// Per-channel measured ranges [lo, hi], NaN skipped, subnormals read as ±0.
+// Per-channel measured ranges [lo, hi], NaN skipped; subnormals compared as they are (the host
+// reads the extremes with DAZ).
 template <typename T>
 void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T>& hi) {
   constexpr T inf = std::numeric_limits<T>::infinity();
