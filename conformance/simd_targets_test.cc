@@ -1,6 +1,7 @@
 // The optimized backend on every SIMD target Highway compiled that this CPU runs (AVX-512, AVX2,
-// SSE4, scalar, ...), each restricted in turn, against the reference: the grid, edge and random
-// suites and TF's golden files; float32 and float64, and bfloat16/float16 under tf-xla.
+// SSE4, scalar, ...), each restricted in turn, against the reference and TF: the known answers, the
+// grid, edge and random suites and TF's golden files; float32 and float64, and bfloat16/float16
+// under tf-xla.
 #include <gtest/gtest.h>
 #include <hwy/targets.h>
 
@@ -22,7 +23,7 @@ TEST_F(SimdTargets, EverySuiteOnEveryTarget) {
   for (ProfileId p : {ProfileId::TfCpu, ProfileId::TfXla, ProfileId::TfGpu}) {
     for (DType t : kAllDTypes) {
       if ((t == DType::BFloat16 || t == DType::Float16) && p != ProfileId::TfXla) continue;
-      for (const char* s : {"grid", "edge", "random"}) {
+      for (const char* s : {"known", "grid", "edge", "random"}) {
         for (SuiteCase& c : suite_cases(s, p, t, 20261127, default_known_answers_dir())) cases.push_back(std::move(c));
       }
     }
