@@ -147,18 +147,24 @@ HWY_INLINE void MinMax1(D d, V v, V& lo, V& hi) {
   hi = hn::Max(hi, hn::IfThenElse(nan, hn::Set(d, -std::numeric_limits<hn::TFromD<D>>::infinity()), v));
 }
 
-template <typename T>
-void MinMaxT(const T* x, size_t n, T* lo_out, T* hi_out) {
+// The min/max pass over n elements in lanes of T; load(d, i) gives the vector of elements from i.
+template <typename T, class Load>
+void MinMaxLanes(size_t n, T* lo_out, T* hi_out, Load&& load) {
   const hn::ScalableTag<T> d;
   const hn::CappedTag<T, 1> d1;
   const size_t N = hn::Lanes(d);
   auto lo = hn::Set(d, *lo_out), hi = hn::Set(d, *hi_out);
   size_t i = 0;
-  for (; i + N <= n; i += N) MinMax1(d, hn::LoadU(d, x + i), lo, hi);
+  for (; i + N <= n; i += N) MinMax1(d, load(d, i), lo, hi);
   auto lo1 = hn::Set(d1, hn::GetLane(hn::MinOfLanes(d, lo))), hi1 = hn::Set(d1, hn::GetLane(hn::MaxOfLanes(d, hi)));
-  for (; i < n; ++i) MinMax1(d1, hn::LoadU(d1, x + i), lo1, hi1);
+  for (; i < n; ++i) MinMax1(d1, load(d1, i), lo1, hi1);
   *lo_out = hn::GetLane(lo1);
   *hi_out = hn::GetLane(hi1);
+}
+
+template <typename T>
+void MinMaxT(const T* x, size_t n, T* lo, T* hi) {
+  MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
 }
 
 template <typename T>
@@ -246,7 +252,7 @@ HWY_INLINE V RoundBF16(D df, V v) {
 
 // v must already be a bfloat16 value.
 template <class D, class V>
-HWY_INLINE void StoreBF16(D df, V v, uint16_t* p) {
+HWY_INLINE void StoreBF16(D, V v, uint16_t* p) {
   const hn::RebindToUnsigned<D> du;
   const hn::RebindToSigned<D> di;
   const hn::Rebind<uint16_t, D> du16;
@@ -337,17 +343,8 @@ void QuantizeNarrowT(const uint16_t* x, uint16_t* y, size_t n, const Params<floa
 }
 
 template <Narrow t>
-void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo_out, float* hi_out) {
-  const hn::ScalableTag<float> d;
-  const hn::CappedTag<float, 1> d1;
-  const size_t N = hn::Lanes(d);
-  auto lo = hn::Set(d, *lo_out), hi = hn::Set(d, *hi_out);
-  size_t i = 0;
-  for (; i + N <= n; i += N) MinMax1(d, NarrowOps<t>::Load(d, x + i), lo, hi);
-  auto lo1 = hn::Set(d1, hn::GetLane(hn::MinOfLanes(d, lo))), hi1 = hn::Set(d1, hn::GetLane(hn::MaxOfLanes(d, hi)));
-  for (; i < n; ++i) MinMax1(d1, NarrowOps<t>::Load(d1, x + i), lo1, hi1);
-  *lo_out = hn::GetLane(lo1);
-  *hi_out = hn::GetLane(hi1);
+void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi) {
+  MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return NarrowOps<t>::Load(d, x + i); });
 }
 
 void QuantizeNarrowAll(Narrow t, const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
