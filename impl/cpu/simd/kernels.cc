@@ -239,15 +239,16 @@ HWY_INLINE hn::VFromD<D> LoadBF16(D df, const uint16_t* p) {
   return hn::BitCast(df, hn::ShiftLeft<16>(hn::PromoteTo(du, hn::LoadU(du16, p))));
 }
 
-// To the nearest bfloat16, ties to even (a NaN stays a quiet NaN).
+// To the nearest bfloat16, ties to even: add 0x7FFF plus the lowest kept bit, drop the low half
+// (a carry reaches the exponent, and infinity, as it should). A NaN stays a NaN as long as its
+// payload reaches the kept half, which holds for every NaN here: a loaded bfloat16 NaN, or a NaN
+// that x86 arithmetic made quiet (bit 22 set).
 template <class D, class V>
 HWY_INLINE V RoundBF16(D df, V v) {
   const hn::RebindToUnsigned<D> du;
   const auto u = hn::BitCast(du, v);
-  const auto high = hn::Set(du, 0xFFFF0000u);
-  const auto rounded = hn::And(hn::Add(hn::Add(u, hn::Set(du, 0x7FFFu)), hn::And(hn::ShiftRight<16>(u), hn::Set(du, 1))), high);
-  const auto quiet = hn::And(hn::Or(u, hn::Set(du, 0x00400000u)), high);
-  return hn::BitCast(df, hn::IfThenElse(hn::RebindMask(du, hn::IsNaN(v)), quiet, rounded));
+  const auto lsb = hn::And(hn::ShiftRight<16>(u), hn::Set(du, 1));
+  return hn::BitCast(df, hn::And(hn::Add(hn::Add(u, hn::Set(du, 0x7FFFu)), lsb), hn::Set(du, 0xFFFF0000u)));
 }
 
 // v must already be a bfloat16 value.
