@@ -28,6 +28,21 @@ tbb::blocked_range<std::int64_t> runs(const ChannelView& v) {
   return {0, v.outer * v.depth, static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(kGrain) / std::max<std::int64_t>(1, v.inner)))};
 }
 
+// Calls f(first element, count, channel) over the tensor in parallel: per tensor (axis -1),
+// chunks of kGrain elements, all of channel 0; per channel, the runs (o, c) of the view.
+template <class F>
+void for_spans(const ChannelView& v, std::int64_t axis, std::size_t n, F&& f) {
+  if (axis == -1) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) { f(r.begin(), r.size(), std::size_t{0}); });
+    return;
+  }
+  tbb::parallel_for(runs(v), [&](auto r) {
+    for (std::int64_t run = r.begin(); run < r.end(); ++run) {
+      f(static_cast<std::size_t>(run * v.inner), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(run % v.depth));
+    }
+  });
+}
+
 simd::Clamp clamp_of(const Profile& p, bool range_given) {
   if (!range_given) return simd::Clamp::None;
   switch (p.clamp) {
@@ -145,17 +160,9 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
                                                                                                     : simd::Rounding::HalfUp;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
 
-  if (a.axis == -1) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) {
-      simd::quantize(x + r.begin(), y + r.begin(), r.size(), params[0], rounding, clamp);
-    });
-  } else if (v.inner >= kLongRun) {
-    tbb::parallel_for(runs(v), [&](auto r) {
-      for (std::int64_t run = r.begin(); run < r.end(); ++run) {
-        const std::size_t at = static_cast<std::size_t>(run * v.inner);
-        simd::quantize(x + at, y + at, static_cast<std::size_t>(v.inner), params[static_cast<std::size_t>(run % v.depth)],
-                       rounding, clamp);
-      }
+  if (a.axis == -1 || v.inner >= kLongRun) {
+    for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t ch) {
+      simd::quantize(x + at, y + at, count, params[ch], rounding, clamp);
     });
   } else {
     // Short runs: every position of a row of depth*inner elements gets its channel's parameters.
@@ -183,20 +190,8 @@ Outcome gradient(const Profile& p, const OpCase& c) {
   const T* x = elements<T>(c.input);
   T* dx = elements<T>(out.outputs[0]);
   auto bound = [&](const Tensor& b, std::int64_t ch) { return dev.read(dev.load(b.bits(static_cast<std::size_t>(ch)))); };
-  if (c.attrs.axis == -1) {
-    const T lo = bound(c.input_min, 0), hi = bound(c.input_max, 0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, out.outputs[0].size(), kGrain), [&](auto r) {
-      simd::gradient(g + r.begin(), x + r.begin(), dx + r.begin(), r.size(), lo, hi);
-    });
-    return out;
-  }
-  tbb::parallel_for(runs(v), [&](auto r) {
-    for (std::int64_t run = r.begin(); run < r.end(); ++run) {
-      const std::int64_t ch = run % v.depth;
-      const std::size_t at = static_cast<std::size_t>(run * v.inner);
-      simd::gradient(g + at, x + at, dx + at, static_cast<std::size_t>(v.inner), bound(c.input_min, ch),
-                     bound(c.input_max, ch));
-    }
+  for_spans(v, c.attrs.axis, out.outputs[0].size(), [&](std::size_t at, std::size_t count, std::size_t ch) {
+    simd::gradient(g + at, x + at, dx + at, count, bound(c.input_min, ch), bound(c.input_max, ch));
   });
   return out;
 }
@@ -215,19 +210,6 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   auto* y = elements<std::uint16_t>(output);
   const std::size_t n = output.size();
   if (n == 0) return;
-  // Calls f(first element, count, channel) over spans in parallel: per tensor, chunks of kGrain;
-  // per channel, the runs (o, c) of the view.
-  auto for_spans = [&](auto&& f) {
-    if (a.axis == -1) {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) { f(r.begin(), r.size(), 0); });
-      return;
-    }
-    tbb::parallel_for(runs(v), [&](auto r) {
-      for (std::int64_t run = r.begin(); run < r.end(); ++run) {
-        f(static_cast<std::size_t>(run * v.inner), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(run % v.depth));
-      }
-    });
-  };
   constexpr float inf = std::numeric_limits<float>::infinity();
   std::vector<float> lo(static_cast<std::size_t>(channels), inf), hi(static_cast<std::size_t>(channels), -inf);
   if (a.range_given) {
@@ -237,7 +219,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     }
   } else {
     tbb::combinable<std::pair<std::vector<float>, std::vector<float>>> acc([&] { return std::make_pair(lo, hi); });
-    for_spans([&](std::size_t at, std::size_t count, std::size_t ch) {
+    for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t ch) {
       auto& [l, h] = acc.local();
       simd::min_max_narrow(kind, x + at, count, &l[ch], &h[ch]);
     });
@@ -256,7 +238,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   }
   const simd::Rounding rounding = round_mode_of(a) == RoundMode::HalfUp ? simd::Rounding::HalfUp : simd::Rounding::HalfToEven;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
-  for_spans([&](std::size_t at, std::size_t count, std::size_t ch) {
+  for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t ch) {
     simd::quantize_narrow(kind, x + at, y + at, count, params[ch], rounding, clamp);
   });
 }
