@@ -3,6 +3,7 @@
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "impl/cpu/simd/kernels.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/cache_control.h"
 #include "hwy/highway.h"
 
 #include <cmath>
@@ -105,13 +106,30 @@ void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
   const hn::ScalableTag<T> d;
   const size_t N = hn::Lanes(d);
   const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
-  size_t i = 0;
-  for (; i + N <= n; i += N) hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
   const hn::CappedTag<T, 1> d1;
-  for (; i < n; ++i) {
+  const auto one = [&](size_t i) {
     hn::StoreU(Quantize1<r, c>(d1, hn::LoadU(d1, x + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
                                hn::Set(d1, p.hi)),
                d1, y + i);
+  };
+  size_t i = 0;
+  if (p.stream) {
+    // Stream needs whole aligned vectors: single elements up to the first aligned one.
+    const uintptr_t misaligned = N * sizeof(T) - 1;  // a power of two less one
+    for (; i < n && (reinterpret_cast<uintptr_t>(y + i) & misaligned) != 0; ++i) one(i);
+    for (; i + N <= n; i += N) hn::Stream(Quantize1<r, c>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+  } else {
+    for (; i + N <= n; i += N) hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+  }
+  for (; i < n; ++i) one(i);
+}
+
+template <Rounding r, Clamp c, typename T>
+void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& p) {
+  size_t ch = first % p.depth;  // one division, not one a run
+  for (size_t run = first; run < first + count; ++run) {
+    QuantizeT<r, c>(x + run * p.inner, y + run * p.inner, p.inner, p.params[ch]);
+    if (++ch == p.depth) ch = 0;
   }
 }
 
@@ -373,6 +391,13 @@ void QuantizeRowsF32(const float* x, float* y, size_t rows, const RowParams<floa
 void QuantizeRowsF64(const double* x, double* y, size_t rows, const RowParams<double>& p, Rounding r, Clamp c) {
   WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRowsT<R, C>(x, y, rows, p); });
 }
+void QuantizeRunsF32(const float* x, float* y, size_t first, size_t count, const RunParams<float>& p, Rounding r, Clamp c) {
+  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRunsT<R, C>(x, y, first, count, p); });
+}
+void QuantizeRunsF64(const double* x, double* y, size_t first, size_t count, const RunParams<double>& p, Rounding r,
+                     Clamp c) {
+  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRunsT<R, C>(x, y, first, count, p); });
+}
 void MinMaxF32(const float* x, size_t n, float* lo, float* hi) { MinMaxT(x, n, lo, hi); }
 void MinMaxF64(const double* x, size_t n, double* lo, double* hi) { MinMaxT(x, n, lo, hi); }
 void MinMaxRowsF32(const float* x, size_t rows, size_t L, float* lo, float* hi) { MinMaxRowsT(x, rows, L, lo, hi); }
@@ -388,8 +413,12 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace qdq::cpu::simd {
 
+void end_streams() { hwy::FlushStream(); }
+
 HWY_EXPORT(QuantizeF32);
 HWY_EXPORT(QuantizeF64);
+HWY_EXPORT(QuantizeRunsF32);
+HWY_EXPORT(QuantizeRunsF64);
 HWY_EXPORT(QuantizeRowsF32);
 HWY_EXPORT(QuantizeRowsF64);
 HWY_EXPORT(MinMaxF32);
@@ -415,6 +444,14 @@ void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, R
 }
 void quantize(const double* x, double* y, std::size_t n, const Params<double>& p, Rounding r, Clamp c) {
   HWY_DYNAMIC_DISPATCH(QuantizeF64)(x, y, n, p, r, c);
+}
+void quantize_runs(const float* x, float* y, std::size_t first, std::size_t count, const RunParams<float>& p, Rounding r,
+                   Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeRunsF32)(x, y, first, count, p, r, c);
+}
+void quantize_runs(const double* x, double* y, std::size_t first, std::size_t count, const RunParams<double>& p,
+                   Rounding r, Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeRunsF64)(x, y, first, count, p, r, c);
 }
 void quantize_rows(const float* x, float* y, std::size_t rows, const RowParams<float>& p, Rounding r, Clamp c) {
   HWY_DYNAMIC_DISPATCH(QuantizeRowsF32)(x, y, rows, p, r, c);

@@ -24,6 +24,18 @@ enum class Clamp : std::uint8_t { None, KeepInput, NonNaNWins, MaxThenMin };
 template <typename T>
 struct Params {
   T scale, inv, lo, hi;  // lo/hi: the clamp bounds lo', hi'
+  // Write y with non-temporal stores (past the caches), for outputs far larger than the last-level
+  // cache: the store then costs one write to memory instead of a read-for-ownership and a write.
+  // The thread must call end_streams() before its results are handed to another thread.
+  bool stream = false;
+};
+
+// Per-channel parameters for runs of `inner` elements: run k (elements [k·inner, (k+1)·inner))
+// belongs to channel k mod depth.
+template <typename T>
+struct RunParams {
+  const Params<T>* params;  // one per channel
+  std::size_t inner, depth;
 };
 
 // Parameters per position of a row of `length` elements (per-channel with short inner runs).
@@ -33,9 +45,17 @@ struct RowParams {
   std::size_t length;
 };
 
+// Orders this thread's non-temporal stores before whatever it does next (a store fence).
+void end_streams();
+
 // y[i] = quantize-dequantize(x[i]) for i < n. x and y may be the same array.
 void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, Rounding r, Clamp c);
 void quantize(const double* x, double* y, std::size_t n, const Params<double>& p, Rounding r, Clamp c);
+// The same for the runs first .. first+count-1 of p (the offsets are from x and y's start).
+void quantize_runs(const float* x, float* y, std::size_t first, std::size_t count, const RunParams<float>& p, Rounding r,
+                   Clamp c);
+void quantize_runs(const double* x, double* y, std::size_t first, std::size_t count, const RunParams<double>& p,
+                   Rounding r, Clamp c);
 // The same for `rows` consecutive rows of p.length elements, position i of every row with p's i-th
 // parameters.
 void quantize_rows(const float* x, float* y, std::size_t rows, const RowParams<float>& p, Rounding r, Clamp c);

@@ -16,6 +16,9 @@ namespace {
 
 constexpr std::size_t kGrain = std::size_t{1} << 15;  // elements per task
 constexpr std::int64_t kLongRun = 16;                 // inner runs at least this long are processed run by run
+// Outputs of at least this many bytes are written with non-temporal stores: far past what the last
+// level cache of a server core holds, so the written lines would be evicted unread anyway.
+constexpr std::size_t kStreamBytes = std::size_t{32} << 20;
 
 // Tensor storage is a byte vector from operator new, aligned for float and double.
 template <typename T>
@@ -29,17 +32,22 @@ tbb::blocked_range<std::int64_t> runs(const ChannelView& v) {
 }
 
 // Calls f(first element, count, channel) over the tensor in parallel: per tensor (axis -1),
-// chunks of kGrain elements, all of channel 0; per channel, the runs (o, c) of the view.
+// chunks of kGrain elements, all of channel 0; per channel, the runs (o, c) of the view. Each task
+// ends with end_streams(), so that the non-temporal stores f made are done before the task is.
 template <class F>
 void for_spans(const ChannelView& v, std::int64_t axis, std::size_t n, F&& f) {
   if (axis == -1) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) { f(r.begin(), r.size(), std::size_t{0}); });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) {
+      f(r.begin(), r.size(), std::size_t{0});
+      simd::end_streams();
+    });
     return;
   }
   tbb::parallel_for(runs(v), [&](auto r) {
     for (std::int64_t run = r.begin(); run < r.end(); ++run) {
       f(static_cast<std::size_t>(run * v.inner), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(run % v.depth));
     }
+    simd::end_streams();
   });
 }
 
@@ -152,7 +160,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
   std::vector<simd::Params<T>> params;
   for (std::int64_t ch = 0; ch < channels; ++ch) {
     const Scale<T> s = select_scale(p, host, qmin, qmax, lo[static_cast<std::size_t>(ch)], hi[static_cast<std::size_t>(ch)]);
-    params.push_back({s.scale, s.inv, dev.read(s.lo), dev.read(s.hi)});
+    params.push_back({s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(T) >= kStreamBytes});
   }
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
   const simd::Rounding rounding = !half_up ? simd::Rounding::HalfToEven
@@ -160,9 +168,15 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
                                                                                                     : simd::Rounding::HalfUp;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
 
-  if (a.axis == -1 || v.inner >= kLongRun) {
-    for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t ch) {
-      simd::quantize(x + at, y + at, count, params[ch], rounding, clamp);
+  if (a.axis == -1) {
+    for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
+      simd::quantize(x + at, y + at, count, params[0], rounding, clamp);
+    });
+  } else if (v.inner >= kLongRun) {
+    const simd::RunParams<T> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth)};
+    tbb::parallel_for(runs(v), [&](auto r) {
+      simd::quantize_runs(x, y, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rp, rounding, clamp);
+      simd::end_streams();
     });
   } else {
     // Short runs: every position of a row of depth*inner elements gets its channel's parameters.

@@ -147,11 +147,18 @@ TEST(SimdKernels, MisalignedStartsAndTails) {
   std::vector<float> x(300), a(300), b(300);
   for (float& v : x) v = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
   const simd::Params<float> p{12.7f, 1.0f / 12.7f, -1.0f, 1.0f};
+  simd::Params<float> streaming = p;
+  streaming.stream = true;  // non-temporal stores after a peel to the first aligned vector
   for (std::size_t offset = 0; offset < 16; ++offset) {
     for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{33}, std::size_t{255}}) {
-      simd::quantize(x.data() + offset, a.data() + offset, n, p, simd::Rounding::HalfUp, simd::Clamp::KeepInput);
-      simd::quantize(x.data(), b.data(), n + offset, p, simd::Rounding::HalfUp, simd::Clamp::KeepInput);
-      for (std::size_t i = offset; i < offset + n; ++i) ASSERT_EQ(a[i], b[i]) << offset << " " << n << " " << i;
+      for (const simd::Params<float>& q : {p, streaming}) {
+        std::fill(a.begin(), a.end(), 0.0f);
+        simd::quantize(x.data() + offset, a.data() + offset, n, q, simd::Rounding::HalfUp, simd::Clamp::KeepInput);
+        simd::end_streams();
+        simd::quantize(x.data(), b.data(), n + offset, p, simd::Rounding::HalfUp, simd::Clamp::KeepInput);
+        for (std::size_t i = offset; i < offset + n; ++i) ASSERT_EQ(a[i], b[i]) << offset << " " << n << " " << i;
+        for (std::size_t i = offset + n; i < a.size(); ++i) ASSERT_EQ(a[i], 0.0f) << "written past the end: " << i;
+      }
     }
   }
 }
@@ -159,9 +166,10 @@ TEST(SimdKernels, MisalignedStartsAndTails) {
 TEST(SimdBackend, TensOfMillionsThroughTheThreadedPath) {
   std::mt19937_64 rng(29);
   const std::int64_t n = 20'000'000;
-  for (std::int64_t axis : {-1, 1}) {
-    OpCase c = random_case(rng, DType::Float32, axis == -1 ? Shape{n} : Shape{n / 8, 8}, axis, true);
-    expect_same(c);
+  // 80 MB outputs: written with non-temporal stores (per tensor, and per channel in runs of 32).
+  for (const auto& [shape, axis] : {std::pair{Shape{n}, std::int64_t{-1}}, std::pair{Shape{n / 8, 8}, std::int64_t{1}},
+                                    std::pair{Shape{n / 128, 4, 32}, std::int64_t{1}}}) {
+    expect_same(random_case(rng, DType::Float32, shape, axis, true));
   }
   RecordProperty("target", simd::current_target());
 }
