@@ -62,6 +62,15 @@ simd::Clamp clamp_of(const Profile& p, bool range_given) {
   return simd::Clamp::None;
 }
 
+// Merges n partial minima and maxima (each ±inf where its part saw only NaN) into lo and hi: the
+// minima into lo only and the maxima into hi only, so that an identity never becomes an extreme.
+template <typename T>
+void merge_extremes(const T* part_lo, const T* part_hi, std::size_t n, T& lo, T& hi) {
+  T unused_hi = -std::numeric_limits<T>::infinity(), unused_lo = std::numeric_limits<T>::infinity();
+  simd::min_max(part_lo, n, &lo, &unused_hi);
+  simd::min_max(part_hi, n, &unused_lo, &hi);
+}
+
 // Per-channel measured ranges [lo, hi], NaN skipped; subnormals compared as they are (the host
 // reads the extremes with DAZ).
 template <typename T>
@@ -92,8 +101,7 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
     });
     acc.combine_each([&](const auto& part) {
       for (std::size_t c = 0; c < lo.size(); ++c) {
-        simd::min_max(&part.first[c], 1, &lo[c], &hi[c]);
-        simd::min_max(&part.second[c], 1, &lo[c], &hi[c]);
+        merge_extremes(&part.first[c], &part.second[c], 1, lo[c], hi[c]);
       }
     });
     return;
@@ -110,9 +118,7 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
   acc.combine_each([&](const auto& part) {
     for (std::int64_t c = 0; c < v.depth; ++c) {
       const std::size_t at = static_cast<std::size_t>(c * v.inner);
-      simd::min_max(part.first.data() + at, static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
-      T ignored = inf;
-      simd::min_max(part.second.data() + at, static_cast<std::size_t>(v.inner), &ignored, &hi[c]);
+      merge_extremes(part.first.data() + at, part.second.data() + at, static_cast<std::size_t>(v.inner), lo[c], hi[c]);
     }
   });
 }
@@ -146,8 +152,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     lo = {inf};
     hi = {-inf};
     part.combine_each([&](const auto& lh) {
-      simd::min_max(&lh.first, 1, &lo[0], &hi[0]);
-      simd::min_max(&lh.second, 1, &lo[0], &hi[0]);
+      merge_extremes(&lh.first, &lh.second, 1, lo[0], hi[0]);
     });
   } else {
     measure(x, v, lo, hi);
