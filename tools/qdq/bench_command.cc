@@ -1,9 +1,10 @@
 // `qdq bench`: Google Benchmark runs of the optimized backend ("cpu") for each dtype ×
 // per-tensor/per-channel × range given/measured on tensors from 4 KiB to 1 GiB, and in the same
 // run the machine's memory bandwidth from a plain read-scale-write loop over the same sizes with
-// the same threads. Counters: elements/s (items) and bytes/s, where the bytes are those the op's
-// passes must move: range given, read + write (2 per element); measured, one more read (3). The
-// summary after the run prints each as a percentage of the faster bandwidth loop at its size.
+// the same threads, run right before each op. Counters: elements/s (items) and bytes/s, where the
+// bytes are those the op's passes must move: range given, read + write (2 per element); measured,
+// one more read (3). The summary after the run prints each as a percentage of the faster of the
+// two loops run just before it.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <hwy/aligned_allocator.h>
@@ -13,7 +14,8 @@
 #include <algorithm>
 #include <cstring>
 #include <iostream>
-#include <map>
+#include <utility>
+#include <vector>
 #include <memory>
 
 #include "impl/cpu/common/narrow_float.h"
@@ -113,8 +115,9 @@ void bench_bandwidth(benchmark::State& state, bool stream) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(2 * n * sizeof(float)));
 }
 
-// Prints the usual table, then each op's bytes/s as a percentage of the faster bandwidth loop at the
-// same size.
+// Prints the usual table, then each op's bytes/s as a percentage of the faster bandwidth loop
+// run right before it at the same size (this machine's bandwidth drifts over minutes, so only
+// neighbours in time are compared).
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
@@ -122,28 +125,31 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     for (const Run& r : runs) {
       if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
       const auto bps = r.counters.find("bytes_per_second");
+      if (bps == r.counters.end()) continue;
       std::string name = r.benchmark_name();
       if (const auto at = name.rfind("/real_time"); at != std::string::npos) name.erase(at);
-      if (bps != r.counters.end()) rates_[name] = bps->second.value;
+      const std::string size = name.substr(name.rfind('/') + 1);
+      if (name.rfind("bandwidth/", 0) == 0) {
+        auto& [at_size, bound] = loop_;
+        if (at_size != size) at_size = size, bound = 0;
+        bound = std::max(bound, bps->second.value);
+      } else if (loop_.first == size && loop_.second > 0) {
+        lines_.push_back(fmt::format("{:<48} {:>8.2f} GB/s {:>6.1f} %  (loop {:.1f} GB/s)", name, bps->second.value / 1e9,
+                                     100 * bps->second.value / loop_.second, loop_.second / 1e9));
+        loop_ = {};
+      }
     }
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::cout << "\nsummary (simd target " << cpu::simd::current_target() << "): GB/s and % of the faster bandwidth loop at the same size\n";
-    for (const auto& [name, rate] : rates_) {
-      if (name.rfind("qdq/", 0) != 0) continue;
-      const std::string size = name.substr(name.rfind('/') + 1);
-      double bound = 0;
-      for (const char* loop : {"bandwidth/read-scale-write/", "bandwidth/read-scale-stream/"}) {
-        if (const auto bw = rates_.find(loop + size); bw != rates_.end()) bound = std::max(bound, bw->second);
-      }
-      const double percent = bound == 0 ? 0 : 100 * rate / bound;
-      std::cout << fmt::format("{:<48} {:>8.2f} GB/s {:>6.1f} %\n", name, rate / 1e9, percent);
-    }
+    std::cout << "\nsummary (simd target " << cpu::simd::current_target()
+              << "): GB/s and % of the faster bandwidth loop run right before at the same size\n";
+    for (const std::string& line : lines_) std::cout << line << "\n";
   }
 
  private:
-  std::map<std::string, double> rates_;
+  std::pair<std::string, double> loop_;  // size, faster loop's bytes/s since the last op
+  std::vector<std::string> lines_;
 };
 
 }  // namespace
@@ -158,15 +164,14 @@ Command add_bench_command(CLI::App& app) {
             std::vector<std::int64_t> sizes;
             for (std::int64_t b = 4096; b <= *max_bytes; b *= 8) sizes.push_back(b);
             if (sizes.empty() || sizes.back() != *max_bytes) sizes.push_back(*max_bytes);
+            // Each op right after the two bandwidth loops at its size: ratios of neighbours in time.
             for (std::int64_t b : sizes) {
-              benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth, false)->Arg(b)->UseRealTime();
-              benchmark::RegisterBenchmark("bandwidth/read-scale-stream", bench_bandwidth, true)->Arg(b)->UseRealTime();
-            }
-            for (DType t : kAllDTypes) {
-              for (bool per_channel : {false, true}) {
-                for (bool given : {true, false}) {
-                  const Config cfg{t, per_channel, given};
-                  for (std::int64_t b : sizes) {
+              for (DType t : kAllDTypes) {
+                for (bool per_channel : {false, true}) {
+                  for (bool given : {true, false}) {
+                    const Config cfg{t, per_channel, given};
+                    benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth, false)->Arg(b)->UseRealTime();
+                    benchmark::RegisterBenchmark("bandwidth/read-scale-stream", bench_bandwidth, true)->Arg(b)->UseRealTime();
                     benchmark::RegisterBenchmark(name_of(cfg).c_str(), bench_op, cfg)->Arg(b)->UseRealTime();
                   }
                 }

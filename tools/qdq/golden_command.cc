@@ -1,13 +1,16 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
+#include <variant>
 
 #include "conformance/backends.h"
 #include "conformance/case_io.h"
@@ -44,6 +47,25 @@ std::vector<SuiteCase> build_cases(ProfileId profile, const std::vector<std::str
   return out;
 }
 
+// The cases of a `qdq eval` JSON-lines file, every one of profile `profile`. A bad line or another
+// profile is an error naming the file and the line.
+std::vector<SuiteCase> read_cases(const std::string& path, ProfileId profile) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open cases " + path);
+  std::vector<SuiteCase> out;
+  conformance::for_each_case_line(in, [&](long line, auto parsed) {
+    if (auto* bad = std::get_if<conformance::BadCase>(&parsed)) throw std::runtime_error(path + ": " + bad->message);
+    auto& c = std::get<conformance::CaseLine>(parsed);
+    if (c.op_case.profile != profile) {
+      throw std::runtime_error(fmt::format("{}: line {}: case '{}' has profile {}, not {}", path, line, c.id,
+                                           profile_name(c.op_case.profile), profile_name(profile)));
+    }
+    out.push_back({c.id, std::move(c.op_case), {}, {}, "file " + path});
+  });
+  if (out.empty()) throw std::runtime_error(path + ": no cases");
+  return out;
+}
+
 std::string utc_now() {
   const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char buf[32];
@@ -63,7 +85,7 @@ std::string git_commit() {
 }
 
 struct GenerateArgs {
-  std::string profile, output, backend = "reference", answers, cases_jsonl;
+  std::string profile, output, backend = "reference", answers, cases_jsonl, cases_from;
   std::vector<std::string> dtypes, suites;
   std::uint64_t seed = conformance::kDefaultSeed;
   std::string known_dir = conformance::default_known_answers_dir();
@@ -76,7 +98,18 @@ int generate(const GenerateArgs& a) {
     for (DType t : kAllDTypes) dtypes.emplace_back(dtype_name(t));
   }
   if (suites.empty()) suites = conformance::case_suite_names();
-  const std::vector<SuiteCase> cases = build_cases(profile, dtypes, suites, a.seed, a.known_dir);
+  const std::vector<SuiteCase> cases =
+      a.cases_from.empty() ? build_cases(profile, dtypes, suites, a.seed, a.known_dir) : read_cases(a.cases_from, profile);
+  if (!a.cases_from.empty()) {
+    // the file's own cases: its name in place of the suites, the dtypes it holds
+    suites = {"cases:" + std::filesystem::path(a.cases_from).filename().string()};
+    dtypes.clear();
+    for (DType t : kAllDTypes) {
+      if (std::any_of(cases.begin(), cases.end(), [&](const SuiteCase& c) { return c.op_case.input.dtype == t; })) {
+        dtypes.emplace_back(dtype_name(t));
+      }
+    }
+  }
   if (!a.cases_jsonl.empty()) {
     const std::string tmp = a.cases_jsonl + ".tmp";
     {
@@ -165,6 +198,10 @@ int check_inputs(const std::string& path, const std::string& known_dir) {
   const golden::GoldenFile file = golden::read_golden(path);
   const golden::Provenance& p = file.provenance;
   const auto profile = parse_profile(p.profile);
+  if (p.suites.rfind("cases:", 0) == 0) {
+    throw golden::GoldenError(path + ": its cases come from a case file (" + p.suites.substr(6) +
+                              "), not from the suites: there is nothing to regenerate");
+  }
   const std::vector<SuiteCase> cases = build_cases(*profile, split(p.dtypes), split(p.suites), p.seed, known_dir);
   const std::size_t n = std::min(cases.size(), file.cases.size());
   for (std::size_t i = 0; i < n; ++i) {
@@ -202,6 +239,8 @@ Command add_golden_command(CLI::App& app) {
   gen->add_option("--backend", g->backend, "answers from this backend")->capture_default_str();
   gen->add_option("--answers", g->answers, "answers from the TF oracle's JSON lines instead");
   gen->add_option("--cases-jsonl", g->cases_jsonl, "also (or only) write the cases as JSON lines, for the TF oracle");
+  gen->add_option("--cases", g->cases_from, "cases from this `qdq eval` JSON-lines file instead of the suites")
+      ->excludes("--suite");
   gen->add_option("--known-answers", g->known_dir, "folder of known-answer .jsonl files")->capture_default_str();
 
   auto file = std::make_shared<std::string>();

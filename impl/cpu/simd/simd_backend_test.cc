@@ -11,6 +11,7 @@
 
 #include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
+#include "reference/contract/view.h"
 
 namespace qdq::cpu {
 namespace {
@@ -118,6 +119,7 @@ TEST(SimdBackend, GradientMatches) {
 TEST(SimdBackend, NarrowTypesMatch) {
   std::mt19937_64 rng(31);
   auto narrow_case = [&](DType t, Shape shape, std::int64_t axis) {
+    SCOPED_TRACE(shape_string(shape));
     OpCase c = random_case(rng, DType::Float32, shape, axis, true);
     c.profile = ProfileId::TfXla;
     c.attrs.range_given = rng() % 2;
@@ -160,6 +162,32 @@ TEST(SimdKernels, MisalignedStartsAndTails) {
         for (std::size_t i = offset + n; i < a.size(); ++i) ASSERT_EQ(a[i], 0.0f) << "written past the end: " << i;
       }
     }
+  }
+}
+
+// A part of a measured reduction that sees only NaN (a position of short per-channel runs, a
+// channel of long runs in one task, a per-tensor chunk) has +inf / -inf as its extremes; they must
+// not become the range (XLA skips NaN: fuzz/regressions/README.md).
+TEST(SimdBackend, PartsThatSawOnlyNaNLeaveTheRange) {
+  std::mt19937_64 rng(31);
+  const std::uint64_t nan = 0x7fc00000;
+  for (const auto& [shape, axis] : {std::pair{Shape{2, 4, 5}, std::int64_t{1}}, std::pair{Shape{2000, 3, 40}, std::int64_t{1}},
+                                    std::pair{Shape{1000000}, std::int64_t{-1}}}) {
+    SCOPED_TRACE(shape_string(shape));
+    OpCase c = random_case(rng, DType::Float32, shape, axis, true);
+    c.profile = ProfileId::TfXla;
+    c.attrs.range_given = false;
+    const ChannelView v = channel_view(c.input.shape, axis);
+    for (std::size_t k = 0; k < c.input.size(); ++k) {
+      if ((c.input.bits(k) & 0x7fffffff) == 0x7f800000) c.input.set_bits(k, 0x3f800000);  // finite ranges only
+      // NaN everywhere in channel 1 (in the whole tensor per tensor) but its last row: the parts
+      // of the other tasks and threads see only NaN there (per tensor, when the thread that
+      // reduces the last chunk is not the only one at work: most runs).
+      const std::size_t last_row = c.input.size() - static_cast<std::size_t>(axis == -1 ? 1 : v.depth * v.inner);
+      const bool all_nan = k < last_row && (axis == -1 || v.channel_of(static_cast<std::int64_t>(k)) == 1);
+      if (all_nan || (axis != -1 && k % static_cast<std::size_t>(v.depth * v.inner) == 5)) c.input.set_bits(k, nan);
+    }
+    expect_same(c);
   }
 }
 
