@@ -37,9 +37,7 @@ Outcome reference_of(const OpCase& c) { return backend("reference").run(c); }
 
 [[noreturn]] void fail(const std::string& property, const std::string& backend_name, const OpCase& c,
                        const std::string& message) {
-  g_last_failure = Failure{property, backend_name, message, c};
-  RC_FAIL(backend_name + " (" + std::string(profile_name(c.profile)) + "/" + std::string(dtype_name(c.input.dtype)) +
-          "): " + message);
+  fail_property(property, backend_name, c, message);
 }
 
 std::string hex(Bits b) {
@@ -470,6 +468,12 @@ void idempotent(const Target& target) {
 }  // namespace
 
 void clear_last_failure() { g_last_failure.reset(); }
+
+void fail_property(const std::string& property, const std::string& backend_name, const OpCase& c, const std::string& message) {
+  g_last_failure = Failure{property, backend_name, message, c};
+  RC_FAIL(backend_name + " (" + std::string(profile_name(c.profile)) + "/" + std::string(dtype_name(c.input.dtype)) +
+          "): " + message);
+}
 std::optional<Failure> last_failure() { return g_last_failure; }
 
 const std::vector<Property>& properties() {

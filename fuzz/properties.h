@@ -29,6 +29,9 @@ struct Failure {
 };
 void clear_last_failure();
 std::optional<Failure> last_failure();
+// Records the failure as the last one and fails the running RapidCheck property with it.
+[[noreturn]] void fail_property(const std::string& property, const std::string& backend, const OpCase& c,
+                                const std::string& message);
 
 struct Property {
   std::string name;

@@ -15,5 +15,6 @@ Command add_eval_command(CLI::App& app);
 Command add_conformance_command(CLI::App& app);
 Command add_golden_command(CLI::App& app);
 Command add_bench_command(CLI::App& app);
+Command add_fuzz_command(CLI::App& app);
 
 }  // namespace qdq::tools

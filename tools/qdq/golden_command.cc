@@ -20,6 +20,7 @@
 #include "conformance/report.h"
 #include "conformance/suites.h"
 #include "tools/qdq/commands.h"
+#include "tools/qdq/provenance.h"
 
 namespace qdq::tools {
 namespace {
@@ -64,24 +65,6 @@ std::vector<SuiteCase> read_cases(const std::string& path, ProfileId profile) {
   });
   if (out.empty()) throw std::runtime_error(path + ": no cases");
   return out;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
-std::string git_commit() {
-  std::string out;
-  if (FILE* p = popen("git -C '" QDQ_SOURCE_DIR "' rev-parse HEAD 2>/dev/null", "r")) {
-    char buf[128];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out.empty() ? "unknown" : out;
 }
 
 struct GenerateArgs {
