@@ -201,7 +201,7 @@ std::variant<CaseLine, BadCase> parse_case_line(std::string_view line, long line
   json j;
   try {
     j = json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 6E666
     return BadCase{"", where + "not valid JSON (" + std::string(e.what()) + ")"};
   }
   std::string id;
