@@ -10,6 +10,7 @@ packages=(
   libhdf5-dev hdf5-tools zlib1g-dev               # golden files (h5dump reads them)
   libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
   libhwy-dev libtbb-dev                           # the optimized CPU backend: SIMD, threads
+  clang libclang-rt-dev                           # libFuzzer, ASan, UBSan (tools/fuzz.sh)
 )
 
 missing=()
