@@ -125,11 +125,36 @@ void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
 }
 
 template <Rounding r, Clamp c, typename T>
-void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& p) {
-  size_t ch = first % p.depth;  // one division, not one a run
+void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& rp) {
+  const hn::ScalableTag<T> d;
+  const hn::CappedTag<T, 1> d1;
+  const size_t N = hn::Lanes(d), inner = rp.inner, vector_bytes = N * sizeof(T);
+  // Non-temporal stores need aligned vectors. When a run is a whole number of vectors, every run
+  // starts at the same offset from a vector boundary: the same `peel` elements of each run are
+  // stored one by one, then whole vectors stream, then the rest one by one.
+  const uintptr_t offset = reinterpret_cast<uintptr_t>(y + first * inner) % vector_bytes;
+  const bool stream = rp.params[0].stream && (inner * sizeof(T)) % vector_bytes == 0 && offset % sizeof(T) == 0;
+  const size_t peel = stream ? ((vector_bytes - offset) % vector_bytes) / sizeof(T) : 0;
+  size_t ch = first % rp.depth;  // one division, not one a run
   for (size_t run = first; run < first + count; ++run) {
-    QuantizeT<r, c>(x + run * p.inner, y + run * p.inner, p.inner, p.params[ch]);
-    if (++ch == p.depth) ch = 0;
+    const Params<T>& p = rp.params[ch];
+    if (++ch == rp.depth) ch = 0;
+    const T* xr = x + run * inner;
+    T* yr = y + run * inner;
+    const auto one = [&](size_t i) {
+      hn::StoreU(Quantize1<r, c>(d1, hn::LoadU(d1, xr + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
+                                 hn::Set(d1, p.hi)),
+                 d1, yr + i);
+    };
+    const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+    size_t i = 0;
+    if (stream) {
+      for (; i < peel && i < inner; ++i) one(i);
+      for (; i + N <= inner; i += N) hn::Stream(Quantize1<r, c>(d, hn::LoadU(d, xr + i), scale, inv, lo, hi), d, yr + i);
+    } else {
+      for (; i + N <= inner; i += N) hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, xr + i), scale, inv, lo, hi), d, yr + i);
+    }
+    for (; i < inner; ++i) one(i);
   }
 }
 
