@@ -33,15 +33,34 @@ struct Tensor {
   std::size_t size() const { return bytes.size() / byte_width(dtype); }
   int rank() const { return static_cast<int>(shape.size()); }
 
+  // Element i's bits (fixed-size copies, so that they compile to single loads and stores).
   std::uint64_t bits(std::size_t i) const {
-    std::uint64_t v = 0;
-    std::memcpy(&v, bytes.data() + i * byte_width(dtype), byte_width(dtype));
-    return v;
+    switch (byte_width(dtype)) {
+      case 2: return load<std::uint16_t>(i);
+      case 4: return load<std::uint32_t>(i);
+      default: return load<std::uint64_t>(i);
+    }
   }
   void set_bits(std::size_t i, std::uint64_t v) {
-    std::memcpy(bytes.data() + i * byte_width(dtype), &v, byte_width(dtype));
+    switch (byte_width(dtype)) {
+      case 2: return store(i, static_cast<std::uint16_t>(v));
+      case 4: return store(i, static_cast<std::uint32_t>(v));
+      default: return store(i, v);
+    }
   }
   bool operator==(const Tensor&) const = default;
+
+ private:
+  template <typename U>
+  U load(std::size_t i) const {
+    U v;
+    std::memcpy(&v, bytes.data() + i * sizeof(U), sizeof(U));
+    return v;
+  }
+  template <typename U>
+  void store(std::size_t i, U v) {
+    std::memcpy(bytes.data() + i * sizeof(U), &v, sizeof(U));
+  }
 };
 
 // Builds a tensor from bit patterns (each masked to the dtype's width by the caller).

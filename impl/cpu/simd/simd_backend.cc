@@ -79,9 +79,12 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
   lo.assign(static_cast<std::size_t>(v.depth), inf);
   hi.assign(static_cast<std::size_t>(v.depth), -inf);
   if (v.outer * v.depth * v.inner == 0) return;
-  if (v.outer == 1) {  // each channel one contiguous run: channels in parallel
-    tbb::parallel_for(std::int64_t{0}, v.depth, [&](std::int64_t c) {
-      simd::min_max(x + v.index(0, c, 0), static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
+  if (v.outer == 1) {  // each channel one contiguous run: channels in parallel, about kGrain elements a task
+    const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(kGrain) / std::max<std::int64_t>(1, v.inner)));
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.depth, grain), [&](auto r) {
+      for (std::int64_t c = r.begin(); c < r.end(); ++c) {
+        simd::min_max(x + v.index(0, c, 0), static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
+      }
     });
     return;
   }
@@ -162,11 +165,18 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
   // The kernels read their inputs with DAZ but take the parameters as they are: a clamp bound that
   // is subnormal (a given one) is flushed here, as the device reads it.
   const Env<T> dev(t, p.rules(t).device);
-  std::vector<simd::Params<T>> params;
-  for (std::int64_t ch = 0; ch < channels; ++ch) {
-    const Scale<T> s = select_scale(p, host, qmin, qmax, lo[static_cast<std::size_t>(ch)], hi[static_cast<std::size_t>(ch)]);
-    params.push_back({s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(T) >= kStreamBytes});
-  }
+  // The scale selection in software FTZ/DAZ costs tens of nanoseconds a channel: in parallel
+  // blocks of channels when there are many.
+  std::vector<simd::Params<T>> params(static_cast<std::size_t>(channels));
+  const auto select = [&](tbb::blocked_range<std::size_t> r) {
+    for (std::size_t ch = r.begin(); ch < r.end(); ++ch) {
+      const Scale<T> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
+      params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(T) >= kStreamBytes};
+    }
+  };
+  constexpr std::size_t kChannelBlock = 128;
+  if (params.size() <= kChannelBlock) select({0, params.size()});
+  else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, params.size(), kChannelBlock), select);
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
   const simd::Rounding rounding = !half_up ? simd::Rounding::HalfToEven
                                   : p.half_up_fused_multiply_add && p.rules(t).device.compute == t ? simd::Rounding::HalfUpFused
