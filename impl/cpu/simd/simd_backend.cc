@@ -161,7 +161,8 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     measure(x, v, lo, hi);
   }
 
-  const auto [qmin, qmax] = integer_range(p, host, a);
+  const std::pair<T, T> q = integer_range(p, host, a);
+  const T qmin = q.first, qmax = q.second;  // (clang 14 lambdas cannot capture structured bindings)
   // The kernels read their inputs with DAZ but take the parameters as they are: a clamp bound that
   // is subnormal (a given one) is flushed here, as the device reads it.
   const Env<T> dev(t, p.rules(t).device);
