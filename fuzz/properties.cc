@@ -436,11 +436,13 @@ void gradient_mask(const Target& target) {
 // ---- idempotence ---------------------------------------------------------------------------
 
 // With a given range, quantizing an output again gives it back bit for bit: TF's kernel
-// (tf-cpu, tf-gpu), num_bits <= precision - 2, channels with inv > 0. Where inv <= 0 (an
-// unsigned type with a range that has no positive part) it does not hold: the counterexample is
-// in properties_test.cc.
+// (tf-cpu, tf-gpu), num_bits <= precision - 4, channels with inv > 0. Requantizing y = fl(r ⊗ inv)
+// gives r(1 + δ) with |δ| up to about 4 ulp, plus a rounding of s ⊕ 0.5 for HALF_UP, so r must stay
+// below 2^(p-4) for that to stay under half a step. Counterexamples (properties_test.cc): 22 bits
+// of float32, and inv <= 0 (an unsigned type with a range that has no positive part).
 void idempotent(const Target& target) {
-  const OpCase c = gen_kernel_given_case(false);
+  OpCase c = gen_kernel_given_case(false);
+  c.attrs.num_bits = std::min<std::int64_t>(c.attrs.num_bits, format_of(c.input.dtype).precision - 4);
   const Outcome ref = reference_of(c);
   if (!ref.status.ok()) return;
   for_each_backend("idempotence", target, c, [&](const std::string& name, const Outcome& o) {
@@ -490,7 +492,7 @@ const std::vector<Property>& properties() {
        per_channel_is_per_tensor_per_slice},
       {"permutation", "every profile, measured per-tensor range: permuting the input permutes the output", permutation},
       {"gradient", "every profile: input_backprop = g * (lo <= x <= hi), min/max backprops +0", gradient_mask},
-      {"idempotence", "tf-cpu, tf-gpu, given range, num_bits <= p-2, inv > 0: Q(Q(x)) = Q(x)", idempotent},
+      {"idempotence", "tf-cpu, tf-gpu, given range, num_bits <= p-4, inv > 0: Q(Q(x)) = Q(x)", idempotent},
   };
   return all;
 }

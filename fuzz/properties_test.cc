@@ -65,6 +65,19 @@ TEST(Counterexamples, UnsignedRangeWithoutPositivePartIsNotIdempotent) {
   expect_output(scalar_case(ProfileId::TfCpu, DType::Float32, {0x00000000}, 0xbb800000, 0x80000000, a), {0x80000000});
 }
 
+TEST(Counterexamples, TwentyTwoBitsOfFloat32AreNotIdempotent) {
+  // tf-cpu float32, unsigned 22 bits (p - 2), HALF_UP, given range [2^-7.68, same]: requantizing
+  // Q(x) lands two ulps higher, the rounding errors of r ⊗ inv ⊗ scale ⊕ 0.5 reach half a step.
+  // Found by `qdq fuzz --seconds 240 --seed 20261128`; TF 2.21: the same.
+  Attrs a;
+  a.signed_input = false;
+  a.num_bits = 22;
+  a.range_given = true;
+  a.round_mode = "HALF_UP";
+  expect_output(scalar_case(ProfileId::TfCpu, DType::Float32, {0x3b85555d}, 0x3ba00000, 0x3ba00000, a), {0x3b85555f});
+  expect_output(scalar_case(ProfileId::TfCpu, DType::Float32, {0x3b85555f}, 0x3ba00000, 0x3ba00000, a), {0x3b855561});
+}
+
 TEST(Counterexamples, Float16ScaleOverflowIsNotMonotone) {
   // tf-xla float16, signed 10 bits, measured range [-0.0039, -6.1e-5]: qmin / lo = 131072 overflows
   // float16, so the scale is taken from the other side and inv = hi / 511 is negative: the two
