@@ -101,22 +101,23 @@ HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi) {
   return hn::Mul(KeepSign(q, s), inv);
 }
 
+// y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters. With `stream`, the
+// first `peel` elements one by one (up to a vector boundary of y), then whole vectors with
+// non-temporal stores; otherwise whole vectors with ordinary stores; the rest one by one.
 template <Rounding r, Clamp c, typename T>
-void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
+HWY_INLINE void QuantizeSpan(const T* x, T* y, size_t n, const Params<T>& p, bool stream, size_t peel) {
   const hn::ScalableTag<T> d;
-  const size_t N = hn::Lanes(d);
-  const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
   const hn::CappedTag<T, 1> d1;
+  const size_t N = hn::Lanes(d);
   const auto one = [&](size_t i) {
     hn::StoreU(Quantize1<r, c>(d1, hn::LoadU(d1, x + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
                                hn::Set(d1, p.hi)),
                d1, y + i);
   };
+  const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
   size_t i = 0;
-  if (p.stream) {
-    // Stream needs whole aligned vectors: single elements up to the first aligned one.
-    const uintptr_t misaligned = N * sizeof(T) - 1;  // a power of two less one
-    for (; i < n && (reinterpret_cast<uintptr_t>(y + i) & misaligned) != 0; ++i) one(i);
+  if (stream) {
+    for (; i < peel && i < n; ++i) one(i);
     for (; i + N <= n; i += N) hn::Stream(Quantize1<r, c>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
   } else {
     for (; i + N <= n; i += N) hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
@@ -124,37 +125,31 @@ void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
   for (; i < n; ++i) one(i);
 }
 
+// Elements of y before its first vector boundary (all of them when y is not aligned to T).
+template <typename T>
+size_t PeelToVector(const T* y, size_t vector_bytes, size_t n) {
+  const uintptr_t offset = reinterpret_cast<uintptr_t>(y) % vector_bytes;
+  return offset % sizeof(T) != 0 ? n : ((vector_bytes - offset) % vector_bytes) / sizeof(T);
+}
+
+template <Rounding r, Clamp c, typename T>
+void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
+  const size_t vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
+  QuantizeSpan<r, c>(x, y, n, p, p.stream, p.stream ? PeelToVector(y, vector_bytes, n) : 0);
+}
+
 template <Rounding r, Clamp c, typename T>
 void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& rp) {
-  const hn::ScalableTag<T> d;
-  const hn::CappedTag<T, 1> d1;
-  const size_t N = hn::Lanes(d), inner = rp.inner, vector_bytes = N * sizeof(T);
-  // Non-temporal stores need aligned vectors. When a run is a whole number of vectors, every run
-  // starts at the same offset from a vector boundary: the same `peel` elements of each run are
-  // stored one by one, then whole vectors stream, then the rest one by one.
-  const uintptr_t offset = reinterpret_cast<uintptr_t>(y + first * inner) % vector_bytes;
-  const bool stream = rp.params[0].stream && (inner * sizeof(T)) % vector_bytes == 0 && offset % sizeof(T) == 0;
-  const size_t peel = stream ? ((vector_bytes - offset) % vector_bytes) / sizeof(T) : 0;
+  const size_t inner = rp.inner, vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
+  // When a run is a whole number of vectors, every run starts at the same offset from a vector
+  // boundary, so one peel serves them all.
+  const bool stream = rp.params[0].stream && (inner * sizeof(T)) % vector_bytes == 0 &&
+                      reinterpret_cast<uintptr_t>(y + first * inner) % sizeof(T) == 0;
+  const size_t peel = stream ? PeelToVector(y + first * inner, vector_bytes, inner) : 0;
   size_t ch = first % rp.depth;  // one division, not one a run
   for (size_t run = first; run < first + count; ++run) {
-    const Params<T>& p = rp.params[ch];
+    QuantizeSpan<r, c>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, peel);
     if (++ch == rp.depth) ch = 0;
-    const T* xr = x + run * inner;
-    T* yr = y + run * inner;
-    const auto one = [&](size_t i) {
-      hn::StoreU(Quantize1<r, c>(d1, hn::LoadU(d1, xr + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
-                                 hn::Set(d1, p.hi)),
-                 d1, yr + i);
-    };
-    const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
-    size_t i = 0;
-    if (stream) {
-      for (; i < peel && i < inner; ++i) one(i);
-      for (; i + N <= inner; i += N) hn::Stream(Quantize1<r, c>(d, hn::LoadU(d, xr + i), scale, inv, lo, hi), d, yr + i);
-    } else {
-      for (; i + N <= inner; i += N) hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, xr + i), scale, inv, lo, hi), d, yr + i);
-    }
-    for (; i < inner; ++i) one(i);
   }
 }
 
