@@ -35,11 +35,6 @@ Backend& backend(const std::string& name) {
 
 Outcome reference_of(const OpCase& c) { return backend("reference").run(c); }
 
-[[noreturn]] void fail(const std::string& property, const std::string& backend_name, const OpCase& c,
-                       const std::string& message) {
-  fail_property(property, backend_name, c, message);
-}
-
 std::string hex(Bits b) {
   std::ostringstream s;
   s << "0x" << std::hex << b;
@@ -59,14 +54,11 @@ void for_each_backend(const std::string& property, const Target& target, const O
     try {
       o = b.run(c);
     } catch (const std::exception& e) {
-      fail(property, name, c, std::string("threw: ") + e.what());
+      fail_property(property, name, c, std::string("threw: ") + e.what());
     }
     f(name, o);
   }
 }
-
-// The case's dtype is one the profile gives a kernel (TF answers NotFound otherwise).
-bool has_kernel(const OpCase& c) { return profile(c.profile).supports(c.input.dtype); }
 
 CaseSpec spec_for(ProfileId p, DType t) {
   CaseSpec s;
@@ -95,17 +87,17 @@ void differential(const Target& target) {
   for_each_backend("differential", target, c, [&](const std::string& name, const Outcome& observed) {
     if (name == "reference") return;
     const conformance::Comparison cmp = conformance::compare_outcomes("fuzz", c, expected, observed);
-    if (!cmp.ok()) fail("differential", name, c, conformance::format_mismatch(cmp.mismatches.front()));
+    if (!cmp.ok()) fail_property("differential", name, c, conformance::format_mismatch(cmp.mismatches.front()));
   });
 }
 
 void validation(const Target& target) {
   const OpCase c = *gen_any_case(true);
   const Outcome expected = reference_of(c);
-  if (expected.status.ok()) fail("validation", "reference", c, "a case broken on purpose was accepted");
+  if (expected.status.ok()) fail_property("validation", "reference", c, "a case broken on purpose was accepted");
   for_each_backend("validation", target, c, [&](const std::string& name, const Outcome& observed) {
     if (!(observed.status == expected.status)) {
-      fail("validation", name, c,
+      fail_property("validation", name, c,
            "status " + std::string(code_name(observed.status.code)) + " \"" + observed.status.message + "\", TF says " +
                std::string(code_name(expected.status.code)) + " \"" + expected.status.message + "\"");
     }
@@ -113,6 +105,13 @@ void validation(const Target& target) {
 }
 
 // ---- the grid and the clamp bounds (TF's kernel: tf-cpu, tf-gpu) -------------------------
+
+// [qmin, qmax] exactly, as TF's kernel computes it in int64 (spec §2.3).
+std::pair<Integer, Integer> integer_range(const Attrs& a) {
+  const int b = static_cast<int>(a.num_bits);
+  if (!a.signed_input) return {Integer(0), (Integer(1) << b) - 1};
+  return {-(Integer(1) << (b - 1)) + (a.narrow_range ? 1 : 0), (Integer(1) << (b - 1)) - 1};
+}
 
 // One channel's grid as TF's kernel computes it (spec §2.3, §2.4), in the host env.
 struct KernelGrid {
@@ -125,13 +124,7 @@ KernelGrid kernel_grid(const OpCase& c, Bits lo, Bits hi) {
   const DType t = c.input.dtype;
   const Profile& p = profile(c.profile);
   const EnvArith h(t, p.rules(t).host);
-  const Attrs& a = c.attrs;
-  const int b = static_cast<int>(a.num_bits);
-  Integer qmin = 0, qmax = (Integer(1) << b) - 1;
-  if (a.signed_input) {
-    qmin = -(Integer(1) << (b - 1)) + (a.narrow_range ? 1 : 0);
-    qmax = (Integer(1) << (b - 1)) - 1;
-  }
+  const auto [qmin, qmax] = integer_range(c.attrs);
   const Bits qlo = h.constant(Rational(qmin)), qhi = h.constant(Rational(qmax)), zero = 0, maxf = h.max_finite();
   const Bits s_lo = h.lt(zero, h.mul(qlo, lo)) ? h.div(qlo, lo) : maxf;
   const Bits s_hi = h.lt(zero, h.mul(qhi, hi)) ? h.div(qhi, hi) : maxf;
@@ -194,12 +187,12 @@ void grid_and_clamp(const Target& target) {
         const Bits y = o.outputs[0].bits(i);
         if (!defined(ref, i) || dev.is_nan(y)) return;
         const exact::XFloat yv = dev.read(y);
-        if (yv.is_inf()) fail("grid", name, c, "output " + std::to_string(i) + " is infinite: " + hex(y));
+        if (yv.is_inf()) fail_property("grid", name, c, "output " + std::to_string(i) + " is infinite: " + hex(y));
         if (!yv.is_zero()) {
           const Integer r = round_to_integer(yv.value() / value_of(dev, g.inv));
           const Bits back = dev.mul(dev.constant(Rational(r)), g.inv);
           if (back != y || r < g.qmin || r > g.qmax) {
-            fail("grid", name, c,
+            fail_property("grid", name, c,
                  "output " + std::to_string(i) + " = " + hex(y) + " is not fl(r * inv) for an integer r in [qmin, qmax] (nearest r " +
                      r.str() + ", inv " + hex(g.inv) + ")");
           }
@@ -209,12 +202,12 @@ void grid_and_clamp(const Target& target) {
           // min(v, hi') then max(., lo') gives lo' for every non-NaN input (spec §2.5).
           if (!first_output) first_output = y;
           if (y != *first_output) {
-            fail("clamp", name, c,
+            fail_property("clamp", name, c,
                  "bounds [lo', hi'] = [" + hex(g.lo) + ", " + hex(g.hi) + "] are inverted, so every output should be Q(lo'); output " +
                      std::to_string(i) + " = " + hex(y) + ", another " + hex(*first_output));
           }
         } else if (dev.lt(y, g.lo) || dev.lt(g.hi, y)) {
-          fail("clamp", name, c,
+          fail_property("clamp", name, c,
                "output " + std::to_string(i) + " = " + hex(y) + " outside [lo', hi'] = [" + hex(g.lo) + ", " + hex(g.hi) + "]");
         }
       });
@@ -238,8 +231,8 @@ bool ordinary_grid(const OpCase& c, std::int64_t ch, const exact::XFloat& measur
   }
   if (lo.kind != exact::XFloat::Finite || hi.kind != exact::XFloat::Finite) return false;
   const int b = static_cast<int>(c.attrs.num_bits);
-  const Rational qmin = c.attrs.signed_input ? Rational(-(Integer(1) << (b - 1))) : Rational(0);
-  const Rational qmax = c.attrs.signed_input ? Rational((Integer(1) << (b - 1)) - 1) : Rational((Integer(1) << b) - 1);
+  const auto [qmin_int, qmax_int] = integer_range(c.attrs);
+  const Rational qmin(qmin_int), qmax(qmax_int);
   const Rational half_max = exact::decode(exponent_mask(t) - 1, f).value() / 2;
   if (Rational(Integer(1) << b) > half_max) return false;
   std::optional<Rational> s;
@@ -282,7 +275,7 @@ void monotone(const Target& target) {
         for (std::size_t b : idx) {
           if (exact::less(value(c.input.bits(a)), value(c.input.bits(b))) &&
               exact::less(value(o.outputs[0].bits(b)), value(o.outputs[0].bits(a)))) {
-            fail("monotone", name, c,
+            fail_property("monotone", name, c,
                  "inputs " + std::to_string(a) + " < " + std::to_string(b) + " (" + hex(c.input.bits(a)) + " < " +
                      hex(c.input.bits(b)) + ") but outputs " + hex(o.outputs[0].bits(a)) + " > " + hex(o.outputs[0].bits(b)));
           }
@@ -331,14 +324,14 @@ void per_channel_is_per_tensor_per_slice(const Target& target) {
         // TF checks min <= max only for a per-tensor range (spec §4.2): an inverted channel range
         // is taken per channel and rejected alone.
         if (so.status.message.rfind("Invalid range", 0) == 0) continue;
-        fail("per-channel", name, c, "channel " + std::to_string(ch) + " alone is rejected: " + so.status.message);
+        fail_property("per-channel", name, c, "channel " + std::to_string(ch) + " alone is rejected: " + so.status.message);
       }
       for (std::size_t j = 0; j < members.size(); ++j) {
         const std::size_t i = members[j];
         if (!defined(ref, i) || !defined(sref, j)) continue;
         const Bits a = o.outputs[0].bits(i), b = so.outputs[0].bits(j);
         if (a != b && !(is_nan_bits(t, a) && is_nan_bits(t, b))) {
-          fail("per-channel", name, c,
+          fail_property("per-channel", name, c,
                "element " + std::to_string(i) + " (channel " + std::to_string(ch) + "): per-channel " + hex(a) +
                    ", the channel alone per-tensor " + hex(b));
         }
@@ -375,7 +368,7 @@ void permutation(const Target& target) {
       if (!defined(pref, j) || !defined(ref, perm[j])) continue;
       const Bits a = po.outputs[0].bits(j), b = o.outputs[0].bits(perm[j]);
       if (a != b && !(is_nan_bits(t, a) && is_nan_bits(t, b))) {
-        fail("permutation", name, c,
+        fail_property("permutation", name, c,
              "element " + std::to_string(perm[j]) + " moved to " + std::to_string(j) + ": " + hex(b) + " became " + hex(a));
       }
     }
@@ -418,16 +411,16 @@ void gradient_mask(const Target& target) {
         const Bits want = prof.exact_arithmetic ? (inside ? g : zero) : dev.mul(g, inside ? one : zero);
         const Bits got = o.outputs[0].bits(i);
         if (got != want && !(is_nan_bits(t, got) && is_nan_bits(t, want))) {
-          fail("gradient", name, c,
+          fail_property("gradient", name, c,
                "input_backprop[" + std::to_string(i) + "] = " + hex(got) + ", g ⊗ mask = " + hex(want) + " (x " + hex(x) +
                    ", range [" + hex(lo) + ", " + hex(hi) + "])");
         }
       });
     }
     for (std::size_t k = 1; k < o.outputs.size(); ++k) {
-      if (o.outputs[k].shape != c.input_min.shape) fail("gradient", name, c, "min/max backprop has the wrong shape");
+      if (o.outputs[k].shape != c.input_min.shape) fail_property("gradient", name, c, "min/max backprop has the wrong shape");
       for (std::size_t i = 0; i < o.outputs[k].size(); ++i) {
-        if (o.outputs[k].bits(i) != 0) fail("gradient", name, c, "min/max backprop is not +0 at " + std::to_string(i));
+        if (o.outputs[k].bits(i) != 0) fail_property("gradient", name, c, "min/max backprop is not +0 at " + std::to_string(i));
       }
     }
   });
@@ -461,7 +454,7 @@ void idempotent(const Target& target) {
       if (!g.usable || !dev.lt(0, g.inv)) continue;  // inv <= 0: see UnsignedNegativeRangeIsNotIdempotent
       const Bits a = o.outputs[0].bits(i), b = twice.outputs[0].bits(i);
       if (a != b && !(is_nan_bits(c.input.dtype, a) && is_nan_bits(c.input.dtype, b))) {
-        fail("idempotence", name, c, "element " + std::to_string(i) + ": Q(x) = " + hex(a) + ", Q(Q(x)) = " + hex(b));
+        fail_property("idempotence", name, c, "element " + std::to_string(i) + ": Q(x) = " + hex(a) + ", Q(Q(x)) = " + hex(b));
       }
     }
   });
