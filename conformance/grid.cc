@@ -3,6 +3,7 @@
 #include <array>
 #include <random>
 
+#include "conformance/bit_patterns.h"
 #include "reference/contract/view.h"
 #include "reference/exact/exact_float.h"
 
@@ -12,27 +13,6 @@ namespace {
 using exact::Integer;
 using exact::Rational;
 using Bits = std::uint64_t;
-
-// Bit patterns of one dtype.
-struct Patterns {
-  DType t;
-  int p;
-  Bits sign, inf, nan, max_finite, min_normal, max_subnormal;
-  explicit Patterns(DType dt)
-      : t(dt), p(format_of(dt).precision), sign(sign_mask(dt)), inf(exponent_mask(dt)),
-        nan(exponent_mask(dt) | (Bits{1} << (format_of(dt).precision - 2))), max_finite(exponent_mask(dt) - 1),
-        min_normal(Bits{1} << (format_of(dt).precision - 1)), max_subnormal((Bits{1} << (format_of(dt).precision - 1)) - 1) {}
-
-  Bits of(const Rational& v) const { return exact::round_to_format(exact::XFloat::of(v), format_of(t), false); }
-  Bits neg(Bits b) const { return b ^ sign; }
-  // The neighbouring pattern toward +inf / -inf (one ULP), saturating at the infinities.
-  Bits up(Bits b) const {
-    if (b == sign) return 1;                          // -0 -> smallest subnormal
-    if (b & sign) return b - 1;
-    return b == inf ? b : b + 1;
-  }
-  Bits down(Bits b) const { return neg(up(neg(b))); }
-};
 
 struct Layout {
   const char* name;

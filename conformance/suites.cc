@@ -4,6 +4,7 @@
 
 #include "conformance/edge_cases.h"
 #include "conformance/grid.h"
+#include "conformance/high_bits_cases.h"
 #include "conformance/known_answers.h"
 #include "conformance/random_cases.h"
 
@@ -25,8 +26,10 @@ std::vector<SuiteCase> suite_cases(const std::string& suite, ProfileId profile, 
     for (GridCase& g : grid_cases(profile, dtype, seed)) out.push_back({std::move(g.id), std::move(g.op_case), {}, {}, ""});
   } else if (suite == "edge") {
     out = edge_cases(profile, dtype);
+    for (SuiteCase& c : high_bits_sweep(profile, dtype)) out.push_back(std::move(c));
   } else if (suite == "random") {
     out = random_cases(profile, dtype, seed, kRandomCasesPerDType);
+    for (SuiteCase& c : high_bits_random(profile, dtype, seed, kHighBitsRandomCasesPerDType)) out.push_back(std::move(c));
   } else {
     throw std::invalid_argument("unknown suite '" + suite + "' (known, grid, edge, random)");
   }

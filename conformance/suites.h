@@ -9,10 +9,12 @@
 
 namespace qdq::conformance {
 
-// "known" (TF's own test vectors that apply to the profile and dtype), "grid", "edge", "random".
+// "known" (TF's own test vectors that apply to the profile and dtype), "grid", "edge" (with the
+// high-num_bits sweep), "random" (with random high-num_bits cases).
 const std::vector<std::string>& case_suite_names();
 
 inline constexpr int kRandomCasesPerDType = 250;
+inline constexpr int kHighBitsRandomCasesPerDType = 120;
 
 // The cases of `suite`; `known_dir` is the folder of known-answer files. Throws
 // std::invalid_argument for an unknown suite name.

@@ -17,7 +17,7 @@ constexpr Profile kTfCpu{
     ProfileId::TfCpu, "tf-cpu",
     "TF 2.21 CPU kernel: ops in T, FTZ+DAZ, rint / floor(s+0.5), clamp keeps NaN",
     false, IntRangeRule::Int64ThenConvert, RangeNaNRule::ImplementationDefined,
-    ClampRule::KeepInput, ValidationRule::EagerKernel, true, false, false, false,
+    ClampRule::KeepInput, ValidationRule::EagerKernel, true, false, false, HalfUpAdd::Separate,
     "",  // observed against tensorflow-cpu 2.21.0: docs/tf-behaviour.md
     {none(DType::BFloat16), none(DType::Float16), same(DType::Float32, flush(DType::Float32)),
      same(DType::Float64, flush(DType::Float64))}};
@@ -29,7 +29,7 @@ constexpr Profile kTfGpu{
     ProfileId::TfGpu, "tf-gpu",
     "TF 2.21 GPU kernel: as tf-cpu, FTZ on device for float32 only, NaN-ignoring ranges, fmin/fmax clamp",
     false, IntRangeRule::Int64ThenConvert, RangeNaNRule::Ignored, ClampRule::NonNaNWins,
-    ValidationRule::EagerKernel, true, false, false, false,
+    ValidationRule::EagerKernel, true, false, false, HalfUpAdd::Separate,
     "specified from TF's sources only (cannot run here): FMA contraction on the device is not modelled, "
     "and fminf/fmaxf are taken to return the first operand for -0 versus +0",
     {none(DType::BFloat16), none(DType::Float16), same(DType::Float32, flush(DType::Float32)),
@@ -38,15 +38,17 @@ constexpr Profile kTfGpu{
 // TF's XLA lowering (spec §6.4) as tensorflow-cpu 2.21.0 runs it on x86-64 (docs/tf-behaviour.md):
 // integer range in T; reductions skip NaN; Clamp = std::min(std::max(lo, v), hi); HALF_TO_EVEN is
 // RoundToEven; a division by the constant Qmin/Qmax is a multiplication by its reciprocal; HALF_UP's
-// multiply-add is one FMA. bfloat16 and float16 ops are evaluated in float32 and rounded to T.
+// multiply-add is one FMA or not, as LLVM's code generation for the shape and the CPU decides, so
+// where the two differ the element is implementation-defined. bfloat16 and float16 ops are
+// evaluated in float32 and rounded to T.
 constexpr Profile kTfXla{
     ProfileId::TfXla, "tf-xla",
     "TF 2.21 XLA (jit_compile=True) on x86-64 CPU: integer range in T, NaN-skipping ranges, clamp NaN to lo', "
-    "reciprocal of the constant Q, fused HALF_UP",
+    "reciprocal of the constant Q, HALF_UP fused or not (implementation-defined where it matters)",
     false, IntRangeRule::PowerOfTwoInT, RangeNaNRule::Ignored, ClampRule::MaxThenMin,
-    ValidationRule::XlaJit, false, false, true, true,
-    "machine-dependent: FMA contraction and reduction order are those of this x86-64 build with FMA; "
-    "NaN skipping in reductions observed for up to 100 elements only",
+    ValidationRule::XlaJit, false, false, true, HalfUpAdd::FusedOrSeparate,
+    "machine-dependent: reduction order is that of this x86-64 build; NaN skipping in reductions observed for up "
+    "to 100 elements only",
     {widened_to_float32(),
      same(DType::Float16, flush(DType::Float32)), same(DType::Float32, flush(DType::Float32)),
      same(DType::Float64, flush(DType::Float64))}};
@@ -56,7 +58,7 @@ constexpr Profile kExact{
     ProfileId::Exact, "exact",
     "ideal op: exact arithmetic, saturating clamp, one rounding of each output, gradual underflow",
     true, IntRangeRule::Exact, RangeNaNRule::Propagated, ClampRule::Saturate,
-    ValidationRule::EagerKernel, false, true, false, false, "",
+    ValidationRule::EagerKernel, false, true, false, HalfUpAdd::Separate, "",
     {same(DType::BFloat16, gradual(DType::BFloat16)), same(DType::Float16, gradual(DType::Float16)),
      same(DType::Float32, gradual(DType::Float32)), same(DType::Float64, gradual(DType::Float64))}};
 

@@ -61,6 +61,17 @@ enum class ClampRule {
   Saturate,      // exact profile: clamp to the grid's ends [lo', hi'], NaN stays NaN
 };
 
+// How HALF_UP's s = v ⊗ scale ⊕ 0.5 is rounded (for a dtype computed in its own format; bfloat16
+// and float16 under XLA are rounded back to T after the multiply, so they always round twice).
+enum class HalfUpAdd {
+  Separate,  // a multiply and an add, each rounded in T (TF's kernels)
+  Fused,     // one fused multiply-add, rounded once
+  // XLA on CPU: LLVM contracts the multiply and the add into one FMA for most compiled shapes and
+  // not for others (docs/tf-behaviour.md). Backends compute the fused form; the reference flags
+  // an element implementation-defined where the fused and the separate forms differ.
+  FusedOrSeparate,
+};
+
 // Which checks reject a case, in which order (spec §4).
 enum class ValidationRule {
   EagerKernel,  // TF's CPU/GPU kernels run eagerly: kernel lookup, construction, Compute checks
@@ -87,15 +98,18 @@ struct Profile {
   // from num_bits, in T); the reciprocal is rounded to the compute format (float32 for bfloat16
   // and float16), not to T. Observed in XLA's optimized HLO, docs/tf-behaviour.md.
   bool divides_by_constant_via_reciprocal;
-  // HALF_UP's v ⊗ scale ⊕ 0.5 is contracted into one fused multiply-add (one rounding), as XLA
-  // compiles it for an x86-64 CPU with FMA, for dtypes computed in their own format (float32,
-  // float64; bfloat16/float16 are rounded back between the two). Observed, docs/tf-behaviour.md.
-  bool half_up_fused_multiply_add;
+  HalfUpAdd half_up_add;
   std::string_view provisional;  // what is not yet confirmed against real TF ("" when nothing)
   std::array<DTypeRules, 4> dtypes;  // indexed by DType
 
   const DTypeRules& rules(DType t) const { return dtypes[static_cast<int>(t)]; }
   bool supports(DType t) const { return rules(t).supported; }
+  // Whether a backend computes HALF_UP's multiply-add as one FMA for dtype t.
+  bool half_up_fused(DType t) const { return half_up_add != HalfUpAdd::Separate && rules(t).device.compute == t; }
+  // Whether an element whose fused and separate HALF_UP results differ is implementation-defined.
+  bool half_up_fusion_undefined(DType t) const {
+    return half_up_add == HalfUpAdd::FusedOrSeparate && rules(t).device.compute == t;
+  }
 };
 
 const Profile& profile(ProfileId id);

@@ -121,6 +121,16 @@ std::vector<Bits> bound_choices(const Profile& p, const Extreme& e, DType t) {
   return {0, sign_mask(t)};
 }
 
+constexpr const char* kNaNInMeasuredRange =
+    "a NaN inside a range measured by TF's CPU kernel: Eigen's reduction makes the range depend on position, vector "
+    "width and threads (spec 2.9)";
+constexpr const char* kSignOfMeasuredZero =
+    "the sign of a measured zero min/max attained by both +0 and -0 depends on the reduction order (spec 2.2), and "
+    "this output depends on it";
+constexpr const char* kHalfUpContraction =
+    "XLA contracts HALF_UP's v*scale + 0.5 into one fused multiply-add for some compiled shapes and not for others "
+    "(docs/tf-behaviour.md), and this output differs between the two";
+
 }  // namespace
 
 Outcome tf_forward(const Profile& p, const OpCase& c) {
@@ -130,9 +140,9 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
   const ChannelView view = channel_view(c.input.shape, a.axis);
   const IntRange q = integer_range(p, host, a);
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
-  // Contracted only where nothing rounds between the multiply and the add (not for bfloat16 and
-  // float16, which XLA rounds back after every widened op).
-  const bool fused_half_up = p.half_up_fused_multiply_add && p.rules(t).device.compute == t;
+  const bool fused_half_up = p.half_up_fused(t);
+  // Where the profile leaves the contraction open, the separate form is computed too.
+  const bool fusion_undefined = half_up && p.half_up_fusion_undefined(t);
   const Bits half = dev.constant(Rational(1, 2));
 
   Outcome out;
@@ -140,14 +150,15 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
   Tensor& y = out.outputs[0];
   out.undefined.assign(y.size(), 0);
 
-  auto transform = [&](const Scale& s, Bits v) {
+  auto transform = [&](const Scale& s, Bits v, bool fused) {
     if (a.range_given) v = clamp(p.clamp, dev, v, s.lo, s.hi);
     Bits r;
     if (!half_up) r = dev.rint(dev.mul(v, s.scale));
-    else if (fused_half_up) r = dev.floor(dev.fma(v, s.scale, half));
+    else if (fused) r = dev.floor(dev.fma(v, s.scale, half));
     else r = dev.floor(dev.add(dev.mul(v, s.scale), half));
     return dev.mul(r, s.inv);
   };
+  auto differ = [&](Bits x, Bits y) { return x != y && !(dev.is_nan(x) && dev.is_nan(y)); };
 
   const std::int64_t channels = a.axis == -1 ? 1 : view.depth;
   for (std::int64_t ch = 0; ch < channels; ++ch) {
@@ -166,21 +177,20 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
     std::vector<Scale> scales;
     for (const auto& [lo, hi] : ranges) scales.push_back(select_scale(p, host, q, lo, hi));
     for_each_in_channel(view, ch, [&](std::int64_t k) {
-      const Bits first = transform(scales[0], c.input.bits(k));
+      const Bits first = transform(scales[0], c.input.bits(k), fused_half_up);
       y.set_bits(k, first);
-      bool undefined = channel_undefined;
-      for (std::size_t j = 1; j < scales.size() && !undefined; ++j) {
-        const Bits other = transform(scales[j], c.input.bits(k));
-        undefined = other != first && !(dev.is_nan(other) && dev.is_nan(first));
+      const char* reason = channel_undefined ? kNaNInMeasuredRange : nullptr;
+      for (std::size_t j = 1; j < scales.size() && !reason; ++j) {
+        if (differ(transform(scales[j], c.input.bits(k), fused_half_up), first)) reason = kSignOfMeasuredZero;
       }
-      out.undefined[k] = undefined;
-      if (undefined && out.undefined_reason.empty()) {
-        out.undefined_reason = channel_undefined
-            ? "a NaN inside a range measured by TF's CPU kernel: Eigen's reduction makes the range depend on "
-              "position, vector width and threads (spec 2.9)"
-            : "the sign of a measured zero min/max attained by both +0 and -0 depends on the reduction order "
-              "(spec 2.2), and this output depends on it";
+      if (!reason && fusion_undefined) {
+        for (std::size_t j = 0; j < scales.size() && !reason; ++j) {
+          const Bits fused = transform(scales[j], c.input.bits(k), true);
+          if (differ(transform(scales[j], c.input.bits(k), false), fused)) reason = kHalfUpContraction;
+        }
       }
+      out.undefined[k] = reason != nullptr;
+      if (reason && out.undefined_reason.empty()) out.undefined_reason = reason;
     });
   }
   return out;

@@ -14,7 +14,9 @@ namespace qdq::exact {
 // r = rint(s) (HALF_TO_EVEN) or floor(s ⊕ 0.5) (HALF_UP), y = r ⊗ inv.
 // Elements whose value the profile leaves implementation-defined are flagged in `undefined`:
 // a whole channel whose measured range meets a NaN under RangeNaNRule::ImplementationDefined,
-// and any element whose output depends on the undefined sign of a measured zero min or max.
+// any element whose output depends on the undefined sign of a measured zero min or max, and,
+// where the profile leaves HALF_UP's contraction open (HalfUpAdd::FusedOrSeparate), any element
+// whose fused and separate results differ; the output holds the fused result.
 Outcome tf_forward(const Profile& p, const OpCase& c);
 
 // QuantizeAndDequantizeV4Grad (spec §5.1): input_backprop = g ⊗ (lo <= x <= hi ? 1 : 0) in the

@@ -32,7 +32,7 @@ Outcome forward(const Profile& p, const OpCase& c) {
   const Env<C> host(t, p.rules(t).host), dev(t, p.rules(t).device);
   const ChannelView view = channel_view(c.input.shape, a.axis);
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
-  const bool fused_half_up = p.half_up_fused_multiply_add && p.rules(t).device.compute == t;
+  const bool fused_half_up = p.half_up_fused(t);
 
   const auto [qmin, qmax] = integer_range(p, host, a);
 

@@ -180,7 +180,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
   else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, params.size(), kChannelBlock), select);
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
   const simd::Rounding rounding = !half_up ? simd::Rounding::HalfToEven
-                                  : p.half_up_fused_multiply_add && p.rules(t).device.compute == t ? simd::Rounding::HalfUpFused
+                                  : p.half_up_fused(t) ? simd::Rounding::HalfUpFused
                                                                                                     : simd::Rounding::HalfUp;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
 
