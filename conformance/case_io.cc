@@ -111,7 +111,7 @@ Outcome parse_outcome(const json& j, const OpCase& c, const std::string& where) 
     const json& e = j["error"];
     const std::string code = e.value("code", "");
     Code parsed = Code::Ok;
-    for (Code k : {Code::InvalidArgument, Code::NotFound, Code::Unimplemented}) {
+    for (Code k : kErrorCodes) {
       if (code_name(k) == code) parsed = k;
     }
     if (parsed == Code::Ok) fail(where + ".error.code: unknown code '" + code + "'");

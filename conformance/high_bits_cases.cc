@@ -104,7 +104,7 @@ std::vector<SuiteCase> high_bits_sweep(ProfileId profile, DType dtype) {
                                    {1, 2, 3, 2, 2}, {3, 1, 1, 1, 16}, {2, 2, 3, 1, 17}};
   shapes.insert(shapes.end(), more.begin(), more.end());
   const int bits[] = {20, 21, 22, 23, 24, 25, 26, 27, 28, 30, 33, 40, 47, 50, 51, 52, 53, 54, 55, 56, 58, 60, 61, 62};
-  std::mt19937_64 rng(0x9e3779b97f4a7c15ULL ^ (static_cast<std::uint64_t>(profile) << 8) ^ static_cast<std::uint64_t>(dtype));
+  std::mt19937_64 rng(0x9e3779b97f4a7c15ULL ^ (family_seed(profile) << 8) ^ static_cast<std::uint64_t>(dtype));
   std::size_t index = 0;
   for (const Shape& shape : shapes) {
     for (std::int64_t axis = -1; axis < static_cast<std::int64_t>(shape.size()); ++axis) {
@@ -132,7 +132,7 @@ std::vector<SuiteCase> high_bits_sweep(ProfileId profile, DType dtype) {
 }
 
 std::vector<SuiteCase> high_bits_random(ProfileId profile, DType dtype, std::uint64_t seed, int count) {
-  std::mt19937_64 rng(seed ^ 0x4869676842697473ULL ^ (static_cast<std::uint64_t>(profile) << 8) ^ static_cast<std::uint64_t>(dtype));
+  std::mt19937_64 rng(seed ^ 0x4869676842697473ULL ^ (family_seed(profile) << 8) ^ static_cast<std::uint64_t>(dtype));
   std::vector<SuiteCase> out;
   for (int n = 0; n < count; ++n) {
     OpCase c;

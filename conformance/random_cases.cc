@@ -32,7 +32,7 @@ std::uint64_t draw_value(std::mt19937_64& rng, DType t, double scale) {
 }  // namespace
 
 std::vector<SuiteCase> random_cases(ProfileId profile, DType dtype, std::uint64_t seed, int count) {
-  std::mt19937_64 rng(seed ^ (static_cast<std::uint64_t>(profile) << 8) ^ static_cast<std::uint64_t>(dtype));
+  std::mt19937_64 rng(seed ^ (family_seed(profile) << 8) ^ static_cast<std::uint64_t>(dtype));
   std::vector<SuiteCase> out;
   for (int n = 0; n < count; ++n) {
     OpCase c;

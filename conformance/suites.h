@@ -9,7 +9,7 @@
 
 namespace qdq::conformance {
 
-// "known" (TF's own test vectors that apply to the profile and dtype), "grid", "edge" (with the
+// "known" (TF's own test vectors that apply to the profile's family and dtype), "grid", "edge" (with the
 // high-num_bits sweep), "random" (with random high-num_bits cases).
 const std::vector<std::string>& case_suite_names();
 

@@ -1,9 +1,13 @@
 // Semantics profiles: which implementation of the op a result must match. Everything that differs
 // between profiles is stated here, once, as data; every backend reads it and none hard-codes it.
-// Sources: ../shared/spec/tf-qdq-v4.md (section numbers below), TensorFlow 2.21.
+// Sources: ../shared/spec/tf-qdq-v4.md (section numbers below), and what each TensorFlow release
+// answered (docs/tf-behaviour.md). A plain name (tf-cpu) is the newest release's behaviour; an
+// older release that behaves differently has a profile of its own, named after the newest release
+// that behaves so (tf-cpu@2.20 covers 2.16 to 2.20).
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -11,9 +15,10 @@
 
 namespace qdq {
 
-enum class ProfileId { TfCpu, TfGpu, TfXla, Exact };
-inline constexpr std::array<ProfileId, 4> kAllProfiles = {ProfileId::TfCpu, ProfileId::TfGpu,
-                                                          ProfileId::TfXla, ProfileId::Exact};
+enum class ProfileId { TfCpu, TfCpu2_20, TfCpu2_15, TfGpu, TfXla, TfXla2_20, TfXla2_17, Exact };
+inline constexpr std::array<ProfileId, 8> kAllProfiles = {
+    ProfileId::TfCpu, ProfileId::TfCpu2_20, ProfileId::TfCpu2_15, ProfileId::TfGpu,
+    ProfileId::TfXla, ProfileId::TfXla2_20, ProfileId::TfXla2_17, ProfileId::Exact};
 
 // How each arithmetic operation of one dtype is carried out (spec §2.8, §3.8).
 // Every op is computed exactly, rounded to nearest-even in `compute`, then (when `compute` differs
@@ -35,6 +40,11 @@ struct DTypeRules {
   // folded: bfloat16 is widened to float32 before simplification, float16 stays float16
   // (observed in XLA's HLO dumps). Other profiles: the dtype itself.
   DType hlo_type;
+  // Where `device.compute` is wider than the dtype: whether the element-wise steps (clamp, v ⊗ scale,
+  // the rounding, r ⊗ inv) round back to the dtype after each op, or keep compute-format values
+  // and round once, at the output (XLA's simplify-fp-conversions pass for bfloat16 in TF 2.16 and
+  // 2.17: observed in the HLO). The range reduction and the scale selection are not affected.
+  bool narrows_each_op = true;
 };
 
 // How [qmin, qmax] become values of T (spec §2.3, §6.4).
@@ -57,7 +67,10 @@ enum class RangeNaNRule {
 enum class ClampRule {
   KeepInput,     // C++ std::min/std::max: an unordered comparison returns the input operand
   NonNaNWins,    // CUDA fminf/fmaxf: the non-NaN operand wins, so a NaN input becomes hi'
-  MaxThenMin,    // XLA Clamp on CPU: std::min(std::max(lo, v), hi): a NaN input becomes lo' (observed)
+  MaxThenMin,    // XLA Clamp on CPU (TF 2.21): m = lo < v ? v : lo, then hi < m ? hi : m; a NaN input
+                 // becomes lo' (observed)
+  MaxThenMinPreferHi,  // XLA Clamp on CPU (TF <= 2.20): m as above, then m < hi ? m : hi, so hi' wins
+                       // when m equals it (-0 against +0) or either is NaN (observed)
   Saturate,      // exact profile: clamp to the grid's ends [lo', hi'], NaN stays NaN
 };
 
@@ -70,6 +83,26 @@ enum class HalfUpAdd {
   // not for others (docs/tf-behaviour.md). Backends compute the fused form; the reference flags
   // an element implementation-defined where the fused and the separate forms differ.
   FusedOrSeparate,
+};
+
+// How TF prints a value of T in a message ("Invalid range: input_min 1 > input_max 0").
+enum class ValueFormat {
+  G6,         // absl::StrCat (TF 2.21): "%.6g"; any NaN prints "nan"
+  RoundTrip,  // TF's own StrCat (TF <= 2.20): "%.6g" (double "%.15g"), or "%.9g" ("%.17g") when
+              // that would not read back as the same value (strtof/strtod)
+};
+
+// How the kernel checks the shapes of given input_min/input_max (spec §4.2; observed per release).
+enum class RangeChecks {
+  // TF >= 2.16: "input_min must be a scalar." before looking at axis, so every per-channel
+  // range_given call is rejected
+  ScalarFirst,
+  // the per-tensor scalar checks, then per channel the rank-1 and size checks (the exact profile)
+  ScalarPerTensor,
+  // TF 2.13 to 2.15: no scalar check; per tensor each bound is read with Tensor::scalar(), which
+  // takes any one-element tensor and CHECK-fails (the process aborts) on others; per channel the
+  // rank-1 and size checks
+  NoScalarCheck,
 };
 
 // Which checks reject a case, in which order (spec §4).
@@ -87,9 +120,7 @@ struct Profile {
   RangeNaNRule range_nan;
   ClampRule clamp;
   ValidationRule validation;
-  // TF 2.21's kernel checks "input_min must be a scalar." before looking at axis, so every
-  // per-channel call with range_given=true is rejected (spec §4.2, newest kernel source).
-  bool rejects_per_channel_range_given;
+  RangeChecks range_checks;
   // A measured min or max that is a zero, where both +0 and -0 attain it, has an
   // implementation-defined sign (reduction order; spec §2.2).
   bool zero_sign_of_measured_range_defined;
@@ -99,6 +130,10 @@ struct Profile {
   // and float16), not to T. Observed in XLA's optimized HLO, docs/tf-behaviour.md.
   bool divides_by_constant_via_reciprocal;
   HalfUpAdd half_up_add;
+  ValueFormat message_values;
+  // The TensorFlow releases ("2.16,2.17,...") whose answers the profile reproduces, each run with
+  // the oracle on the suites (docs/tf-behaviour.md); "" for a profile no release was run for.
+  std::string_view releases;
   std::string_view provisional;  // what is not yet confirmed against real TF ("" when nothing)
   std::array<DTypeRules, 4> dtypes;  // indexed by DType
 
@@ -114,6 +149,13 @@ struct Profile {
 
 const Profile& profile(ProfileId id);
 std::string_view profile_name(ProfileId id);
+// The unversioned profile a profile belongs to (tf-cpu for tf-cpu@2.20, itself for tf-cpu), and a
+// number of that family that never changes (0 tf-cpu, 1 tf-gpu, 2 tf-xla, 3 exact): the case
+// generators seed with it, so that every profile of a family gets the same inputs.
+ProfileId family_of(ProfileId id);
+std::uint64_t family_seed(ProfileId id);
+// A profile's name, or BASE@RELEASE for any release a profile of that base covers
+// ("tf-cpu@2.18" is tf-cpu@2.20, "tf-cpu@2.21" is tf-cpu).
 std::optional<ProfileId> parse_profile(std::string_view name);
 
 }  // namespace qdq

@@ -8,6 +8,7 @@ std::string_view code_name(Code c) {
     case Code::InvalidArgument: return "InvalidArgument";
     case Code::NotFound: return "NotFound";
     case Code::Unimplemented: return "Unimplemented";
+    case Code::ProcessAbort: return "ProcessAbort";
   }
   return "?";
 }

@@ -6,8 +6,10 @@
 
 namespace qdq {
 
-// TF's absl status codes that this op can produce.
-enum class Code { Ok, InvalidArgument, NotFound, Unimplemented };
+// TF's absl status codes that this op can produce, and ProcessAbort: TF's process dies on a
+// failed CHECK instead of returning a status (older releases, on inputs later releases reject).
+enum class Code { Ok, InvalidArgument, NotFound, Unimplemented, ProcessAbort };
+inline constexpr Code kErrorCodes[] = {Code::InvalidArgument, Code::NotFound, Code::Unimplemented, Code::ProcessAbort};
 
 std::string_view code_name(Code c);  // "InvalidArgument", ... as TF spells them
 

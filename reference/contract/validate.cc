@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 namespace qdq {
@@ -145,17 +146,25 @@ Status constructor_checks(const Attrs& a) {
 // QuantizeAndDequantizeV2Op::Compute's range checks (spec §4.2 step 4).
 Status kernel_range_checks(const Profile& p, const Attrs& a, const Tensor& input, const Tensor& mn,
                            const Tensor& mx) {
-  if (p.rejects_per_channel_range_given || a.axis == -1) {
+  if (p.range_checks == RangeChecks::ScalarFirst || (p.range_checks == RangeChecks::ScalarPerTensor && a.axis == -1)) {
     if (mn.rank() != 0) return invalid_argument("input_min must be a scalar.");
     if (mx.rank() != 0) return invalid_argument("input_max must be a scalar.");
   }
   if (a.axis == -1) {
+    // Without the scalar checks (TF <= 2.15) each bound is read with Tensor::scalar(), which takes
+    // any one-element tensor and CHECK-fails on the others.
+    for (const Tensor* t : {&mn, &mx}) {
+      if (t->size() != 1) {
+        return {Code::ProcessAbort, "Check failed: 1 == NumElements() (1 vs. " + str(static_cast<std::int64_t>(t->size())) +
+                                        ")Must have a one element tensor"};
+      }
+    }
     const ArithEnv& host = p.rules(input.dtype).host;
     if (!less_equal_in_env(host, input.dtype, mn.bits(0), mx.bits(0))) {
       // The values are printed after a float->double conversion on the host, which DAZ flushes
       // (observed: a subnormal input_min prints as 0).
-      return invalid_argument("Invalid range: input_min " + tf_format_value(mn.dtype, mn.bits(0), host.daz) +
-                              " > input_max " + tf_format_value(mx.dtype, mx.bits(0), host.daz));
+      return invalid_argument("Invalid range: input_min " + tf_format_value(mn.dtype, mn.bits(0), host.daz, p.message_values) +
+                              " > input_max " + tf_format_value(mx.dtype, mx.bits(0), host.daz, p.message_values));
     }
     return Status::Ok();
   }
@@ -174,12 +183,21 @@ Status kernel_range_checks(const Profile& p, const Attrs& a, const Tensor& input
 
 }  // namespace
 
-std::string tf_format_value(DType t, std::uint64_t bits, bool daz) {
+std::string tf_format_value(DType t, std::uint64_t bits, bool daz, ValueFormat format) {
   if (daz && (bits & exponent_mask(t)) == 0) bits &= sign_mask(t);  // a subnormal reads as a signed zero
   const double v = value_as_double(t, bits);
-  if (std::isnan(v)) return "nan";
+  if (std::isnan(v)) return format == ValueFormat::RoundTrip && (bits & sign_mask(t)) ? "-nan" : "nan";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  if (format == ValueFormat::G6) {
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+  }
+  // TF's FloatToBuffer / DoubleToBuffer: the type's decimal digits, more when they do not read back.
+  const bool is_double = t == DType::Float64;
+  std::snprintf(buf, sizeof buf, "%.*g", is_double ? 15 : 6, v);
+  const bool reads_back = is_double ? std::strtod(buf, nullptr) == v
+                                    : std::strtof(buf, nullptr) == static_cast<float>(v);
+  if (!reads_back) std::snprintf(buf, sizeof buf, "%.*g", is_double ? 17 : 9, v);
   return buf;
 }
 

@@ -27,8 +27,8 @@ Status validate_forward(const Profile& p, const Attrs& a, const Tensor& input,
 Status validate_gradient(const Profile& p, std::int64_t axis, const Tensor& gradients,
                          const Tensor& input, const Tensor& input_min, const Tensor& input_max);
 
-// A value of T as TF's StrCat prints it in messages: "%.6g", and "nan" for any NaN; under DAZ a
-// subnormal prints as a zero of its sign.
-std::string tf_format_value(DType t, std::uint64_t bits, bool daz = false);
+// A value of T as TF prints it in messages (see ValueFormat); under DAZ a subnormal prints as a
+// zero of its sign.
+std::string tf_format_value(DType t, std::uint64_t bits, bool daz = false, ValueFormat format = ValueFormat::G6);
 
 }  // namespace qdq

@@ -131,6 +131,40 @@ TEST(ValidateForward, RangeGivenPerChannel) {
   EXPECT_TRUE(forward(ProfileId::Exact, a, f32({2, 3}), f32({2}, kOne), f32({2}, kZero)).ok());  // no lo <= hi check
 }
 
+// TF 2.13-2.15 (observed with tensorflow-cpu 2.15.1, golden/tf-2.15-cpu.h5): no scalar checks, so a
+// per-channel range_given call computes, and a per-tensor one reads any one-element range tensor.
+TEST(ValidateForward, RangeGivenBefore2_16) {
+  Attrs a;
+  a.range_given = true;
+  a.axis = 0;
+  EXPECT_TRUE(forward(ProfileId::TfCpu2_15, a, f32({2, 3}), f32({2}, kMinusOne), f32({2}, kOne)).ok());
+  expect_error(forward(ProfileId::TfCpu2_15, a, f32({2, 3}), f32({}), f32({2})),
+               "Shape must be rank 1 for input_min_tensor when the axis is specified");
+  a.axis = -1;
+  // edge/tf-cpu@2.15/float32/invalid/range-min-not-scalar: TF 2.15 computes it
+  EXPECT_TRUE(forward(ProfileId::TfCpu2_15, a, f32({4}), f32({1}, kMinusOne), f32({}, kOne)).ok());
+  // Tensor::scalar() CHECK-fails on any other element count (spec §4.2, TF issues #57714, #60124): the
+  // process dies; no oracle answer exists for it.
+  expect_error(forward(ProfileId::TfCpu2_15, a, f32({4}), f32({2}, kMinusOne), f32({}, kOne)),
+               "Check failed: 1 == NumElements() (1 vs. 2)Must have a one element tensor", Code::ProcessAbort);
+  // TF 2.16-2.20 reject as 2.21 does.
+  expect_error(forward(ProfileId::TfCpu2_20, a, f32({4}), f32({1}), f32({})), "input_min must be a scalar.");
+}
+
+TEST(Profiles, ReleaseAliases) {
+  EXPECT_EQ(parse_profile("tf-cpu@2.21"), ProfileId::TfCpu);
+  EXPECT_EQ(parse_profile("tf-cpu@2.18"), ProfileId::TfCpu2_20);
+  EXPECT_EQ(parse_profile("tf-cpu@2.20"), ProfileId::TfCpu2_20);
+  EXPECT_EQ(parse_profile("tf-cpu@2.13"), ProfileId::TfCpu2_15);
+  EXPECT_EQ(parse_profile("tf-xla@2.13"), ProfileId::TfXla2_20);
+  EXPECT_EQ(parse_profile("tf-xla@2.16"), ProfileId::TfXla2_17);
+  EXPECT_EQ(parse_profile("tf-cpu@2.12"), std::nullopt);  // no profile states 2.12 (docs/tf-behaviour.md)
+  EXPECT_EQ(parse_profile("tf-gpu@2.21"), std::nullopt);  // tf-gpu was never run
+  EXPECT_EQ(parse_profile("tf-cpu@"), std::nullopt);
+  EXPECT_EQ(family_of(ProfileId::TfXla2_17), ProfileId::TfXla);
+  EXPECT_EQ(family_seed(ProfileId::TfXla2_17), family_seed(ProfileId::TfXla));
+}
+
 // Observed with tensorflow-cpu 2.21.0: the kernel lookup fails before the constructor's checks.
 TEST(ValidateForward, NoKernelForHalfTypes) {
   Attrs a;
@@ -254,6 +288,25 @@ TEST(FormatValue, SixSignificantDigits) {
   // DAZ a subnormal input_min prints as 0.
   EXPECT_EQ(tf_format_value(DType::Float32, 0x00000001, true), "0");
   EXPECT_EQ(tf_format_value(DType::Float32, 0x80000001, true), "-0");
+}
+
+// TF 2.12 to 2.20 print message values with their own StrCat: as many digits as read back the same
+// value. Expected strings as tensorflow-cpu 2.20.0 printed them in "Invalid range" messages of the
+// golden cases named.
+TEST(FormatValue, RoundTripDigitsBefore2_21) {
+  constexpr ValueFormat rt = ValueFormat::RoundTrip;
+  // edge/tf-cpu@2.20/float32/invalid/range-reversed-digits: 0.1234567f needs 9 digits, -1e-7f reads back from 6
+  EXPECT_EQ(tf_format_value(DType::Float32, 0x3dfcd6de, true, rt), "0.123456702");
+  EXPECT_EQ(tf_format_value(DType::Float32, 0xb3d6bf95, true, rt), "-1e-07");
+  // edge/tf-cpu@2.20/float64/invalid/range-reversed-digits: a double needs at most 15 digits here
+  EXPECT_EQ(tf_format_value(DType::Float64, 0x3fbf9adbb8f8da72, true, rt), "0.1234567");
+  // random/tf-cpu@2.20/float32/s20261127/9 and float64/s20261127/28, /35
+  EXPECT_EQ(tf_format_value(DType::Float32, 0x91214702, true, rt), "-1.27225415e-28");
+  EXPECT_EQ(tf_format_value(DType::Float64, 0x3fe49981238a03cc, true, rt), "0.64373833600267849");
+  EXPECT_EQ(tf_format_value(DType::Float64, 0x06db71bc38dc87f0, true, rt), "1.2385564205393929e-275");
+  // random/tf-cpu@2.20/float32/s20261127/40: a NaN with the sign bit prints "-nan"
+  EXPECT_EQ(tf_format_value(DType::Float32, 0xffc00000, true, rt), "-nan");
+  EXPECT_EQ(tf_format_value(DType::Float32, 0x7fc00000, true, rt), "nan");
 }
 
 }  // namespace

@@ -70,6 +70,10 @@ Bits clamp(ClampRule rule, const EnvArith& d, Bits v, Bits lo, Bits hi) {
       const Bits m = d.lt(lo, v) ? v : lo;
       return d.lt(hi, m) ? hi : m;
     }
+    case ClampRule::MaxThenMinPreferHi: {  // std::min(hi, std::max(lo, v))
+      const Bits m = d.lt(lo, v) ? v : lo;
+      return d.lt(m, hi) ? m : hi;
+    }
     case ClampRule::Saturate: break;  // exact profile only
   }
   return v;
@@ -143,22 +147,34 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
   const bool fused_half_up = p.half_up_fused(t);
   // Where the profile leaves the contraction open, the separate form is computed too.
   const bool fusion_undefined = half_up && p.half_up_fusion_undefined(t);
-  const Bits half = dev.constant(Rational(1, 2));
 
   Outcome out;
   out.outputs.emplace_back(t, c.input.shape);
   Tensor& y = out.outputs[0];
   out.undefined.assign(y.size(), 0);
 
-  auto transform = [&](const Scale& s, Bits v, bool fused) {
-    if (a.range_given) v = clamp(p.clamp, dev, v, s.lo, s.hi);
+  // The element-wise steps in env e on values of e's storage type.
+  auto steps = [&](const EnvArith& e, Bits v, Bits scale, Bits inv, Bits lo, Bits hi, bool fused) {
+    if (a.range_given) v = clamp(p.clamp, e, v, lo, hi);
+    const Bits h = e.constant(Rational(1, 2));
     Bits r;
-    if (!half_up) r = dev.rint(dev.mul(v, s.scale));
-    else if (fused) r = dev.floor(dev.fma(v, s.scale, half));
-    else r = dev.floor(dev.add(dev.mul(v, s.scale), half));
-    return dev.mul(r, s.inv);
+    if (!half_up) r = e.rint(e.mul(v, scale));
+    else if (fused) r = e.floor(e.fma(v, scale, h));
+    else r = e.floor(e.add(e.mul(v, scale), h));
+    return e.mul(r, inv);
   };
-  auto differ = [&](Bits x, Bits y) { return x != y && !(dev.is_nan(x) && dev.is_nan(y)); };
+  // Where the dtype is not narrowed after each op, the steps run on compute-format values (T's
+  // values widen exactly) and the result is rounded to T once.
+  const DType compute = p.rules(t).device.compute;
+  const bool narrow_at_output = !p.rules(t).narrows_each_op && compute != t;
+  const EnvArith wide(compute, p.rules(t).device);
+  auto widen = [&](Bits b) { return round_to_format(decode(b, format_of(t)), format_of(compute), false); };
+  auto transform = [&](const Scale& s, Bits v, bool fused) {
+    if (!narrow_at_output) return steps(dev, v, s.scale, s.inv, s.lo, s.hi, fused);
+    const Bits r = steps(wide, widen(v), widen(s.scale), widen(s.inv), widen(s.lo), widen(s.hi), fused);
+    return dev.write(decode(r, format_of(compute)));
+  };
+  auto differ = [&](Bits u, Bits w) { return u != w && !(dev.is_nan(u) && dev.is_nan(w)); };
 
   const std::int64_t channels = a.axis == -1 ? 1 : view.depth;
   for (std::int64_t ch = 0; ch < channels; ++ch) {

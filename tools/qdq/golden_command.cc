@@ -108,7 +108,7 @@ int generate(const GenerateArgs& a) {
   golden::Provenance p;
   p.generator = "qdq golden generate";
   p.generator_version = QDQ_VERSION;
-  p.profile = a.profile;
+  p.profile = std::string(profile_name(profile));
   p.created = utc_now();
   p.git_commit = git_commit();
   p.suites = fmt::format("{}", fmt::join(suites, ","));
@@ -158,6 +158,12 @@ int inspect(const std::string& path) {
       "cases: {}\n",
       path, p.schema_version, p.generator, p.generator_version, p.profile, p.answers_from, p.tf_version, p.tf_mode,
       p.device, p.created, p.git_commit, p.suites, p.dtypes, p.seed, p.content_crc32, file.cases.size());
+  // The releases whose answers the profile (and so the file) stands for, observed with the oracle.
+  if (const auto id = parse_profile(p.profile); id && !profile(*id).releases.empty()) {
+    std::string releases(profile(*id).releases);
+    std::replace(releases.begin(), releases.end(), ',', ' ');
+    std::cout << fmt::format("tf_releases_covered: {}\n", releases);
+  }
   std::map<std::string, long> by_kind, reasons;
   long undefined_elements = 0;
   for (const auto& c : file.cases) {
@@ -207,13 +213,12 @@ int check_inputs(const std::string& path, const std::string& known_dir) {
 Command add_golden_command(CLI::App& app) {
   CLI::App* golden = app.add_subcommand("golden", "Generate, verify and inspect golden files (HDF5)");
   golden->require_subcommand(1);
-  std::vector<std::string> profile_names, dtype_names;
-  for (ProfileId p : kAllProfiles) profile_names.emplace_back(profile_name(p));
+  std::vector<std::string> dtype_names;
   for (DType t : kAllDTypes) dtype_names.emplace_back(dtype_name(t));
 
   auto g = std::make_shared<GenerateArgs>();
   CLI::App* gen = golden->add_subcommand("generate", "Make a golden file: cases from the suites, answers from a backend or TF");
-  gen->add_option("--profile", g->profile, "profile of every case")->required()->check(CLI::IsMember(profile_names));
+  gen->add_option("--profile", g->profile, "profile of every case")->required()->check(profile_check());
   gen->add_option("--dtype", g->dtypes, "dtype(s) (default: all four)")->check(CLI::IsMember(dtype_names));
   gen->add_option("--suite", g->suites, "known, grid, edge, random (default: all)")
       ->check(CLI::IsMember(conformance::case_suite_names()));

@@ -4,25 +4,29 @@
   oracle.py --mode kernel CASES.jsonl ANSWERS.jsonl   eager tf.raw_ops on TF's CPU kernel (profile tf-cpu)
   oracle.py --mode xla    CASES.jsonl ANSWERS.jsonl   inside tf.function(jit_compile=True): XLA on CPU (tf-xla)
 
-The first answer line is {"provenance": {"tf_version", "tf_mode", "device", "numpy_version", "python"}}; then one
-answer per case, in order, as `qdq eval` writes them: outputs as raw bits, or TF's error code and message with
-Python's decorations removed. `qdq golden generate --answers ANSWERS.jsonl` turns them into a golden file.
-Cases come from `qdq golden generate --cases-jsonl`, so the oracle and the harness see the same inputs.
-Run it with the pinned venv: $(tools/tf_oracle/setup.sh) tools/tf_oracle/oracle.py ...
+The first answer line is {"provenance": {"tf_version", "tf_mode", "device", "numpy_version", "python",
+"tf_release", "tf_git_version"}}; then one answer per case, in order, as `qdq eval` writes them: outputs as raw
+bits, or TF's error code and message with Python's decorations removed. `qdq golden generate --answers
+ANSWERS.jsonl` turns them into a golden file. Cases come from `qdq golden generate --cases-jsonl`, so the oracle
+and the harness see the same inputs.
+Run it with the pinned venv: $(tools/tf_oracle/setup.sh) tools/tf_oracle/oracle.py ... (--chunk 2000 for long XLA runs)
+or under another TensorFlow release (setup.sh --list names them; tf_release in the provenance says which):
+  $(tools/tf_oracle/setup.sh 2.15) tools/tf_oracle/oracle.py ...
 """
 import argparse
 import json
 import os
 import platform
 import re
+import subprocess
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import ml_dtypes  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-DTYPES = {"bfloat16": (ml_dtypes.bfloat16, np.uint16), "float16": (np.float16, np.uint16),
+# TF's numpy bfloat16: ml_dtypes.bfloat16 from 2.14 on, a type of its own in 2.12 and 2.13.
+DTYPES = {"bfloat16": (tf.bfloat16.as_numpy_dtype, np.uint16), "float16": (np.float16, np.uint16),
           "float32": (np.float32, np.uint32), "float64": (np.float64, np.uint64)}
 CODES = {3: "InvalidArgument", 5: "NotFound", 12: "Unimplemented"}
 MODES = {"kernel": "eager, TF's CPU kernel (tf.raw_ops)", "xla": "tf.function(jit_compile=True), XLA on CPU"}
@@ -49,8 +53,8 @@ def core_message(message):
     m = re.search(r"ValueError: (.*?)( for '\{\{node .*)?$", message, re.S)
     if message.startswith("in user code:") and m:
         return m.group(1).strip()
-    # tf2xla: "CORE\n\t [[{{node ...}}]]\n\ttf2xla conversion failed ..."
-    message = re.sub(r"\n\t \[\[\{\{node [^]]*\]\]\n\ttf2xla conversion failed.*$", "", message, flags=re.S)
+    # tf2xla: "CORE\n\t [[{{node ...}}]]\n\ttf2xla conversion failed ..." (TF 2.12 and 2.13: no tf2xla line)
+    message = re.sub(r"\n\t \[\[\{\{node [^]]*\]\](\n\ttf2xla conversion failed.*)?$", "", message, flags=re.S)
     # XLA compilation of an op without an XLA kernel
     message = re.sub(r"compile graph __inference_[^ ]* on", "compile graph on", message)
     message = re.sub(r"\)\{\{node [A-Za-z0-9]+\}\}\nThe op is created at: .*$", ")", message, flags=re.S)
@@ -93,23 +97,71 @@ class Runner:
                                                "python_exception": type(e).__name__}}
 
 
+def provenance(mode):
+    return {"tf_version": tf.__version__, "tf_mode": MODES[mode], "device": "CPU", "numpy_version": np.__version__,
+            "python": platform.python_version(), "tf_release": ".".join(tf.__version__.split(".")[:2]),
+            "tf_git_version": tf.version.GIT_VERSION}
+
+
+def answer_lines(mode, lines, out, first=0):
+    """Answers `lines` (case lines) in this process, one answer line each."""
+    runner = Runner(mode)
+    for n, line in enumerate(lines, first + 1):
+        out.write(json.dumps(runner.answer(json.loads(line))) + "\n")
+        out.flush()
+        if n % 1000 == 0:
+            print("oracle: %d cases" % n, file=sys.stderr, flush=True)
+
+
+def answer_in_chunks(args, lines, out):
+    """Answers `lines` in child processes of `args.chunk` cases each. Long XLA runs in one process die (a
+    segfault in TF after about 12,000 compilations, TF 2.21): a fresh process per chunk avoids it. A child that
+    dies is restarted after the last case it answered; a case that kills a fresh process twice is answered as
+    ProcessAbort with the signal, and the run goes on."""
+    start, fatal = 0, 0
+    while start < len(lines):
+        end = min(start + args.chunk, len(lines))
+        part = "%s.part%d" % (args.answers, start)
+        with open(part + ".cases", "w") as f:
+            f.writelines(lines[start:end])
+        rc = subprocess.call([sys.executable, __file__, "--mode", args.mode, "--child", str(start),
+                              part + ".cases", part])
+        with open(part) as f:
+            answered = [line for line in f if line.strip()][1:]  # after the provenance line
+        out.writelines(answered)
+        os.remove(part)
+        os.remove(part + ".cases")
+        start += len(answered)
+        if rc == 0:
+            continue
+        print("oracle: a TF process died (exit %d) after %d cases of this chunk" % (rc, len(answered)),
+              file=sys.stderr, flush=True)
+        fatal = fatal + 1 if not answered else 1
+        if fatal == 2:  # the same case killed two fresh processes
+            case = json.loads(lines[start])
+            out.write(json.dumps({"id": case["id"], "error": {
+                "code": "ProcessAbort", "message": "TF's process died (exit status %d)" % rc}}) + "\n")
+            start, fatal = start + 1, 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mode", choices=sorted(MODES), required=True)
+    ap.add_argument("--chunk", type=int, default=0,
+                    help="cases per child process (default: 0, all in this one; 2000 suits long XLA runs)")
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)  # the first case's number, for progress
     ap.add_argument("cases")
     ap.add_argument("answers")
     args = ap.parse_args()
-    runner = Runner(args.mode)
+    with open(args.cases) as f:
+        lines = [line for line in f if line.strip()]
     tmp = args.answers + ".tmp"
-    with open(args.cases) as cases, open(tmp, "w") as out:
-        provenance = {"tf_version": tf.__version__, "tf_mode": MODES[args.mode], "device": "CPU",
-                      "numpy_version": np.__version__, "python": platform.python_version()}
-        out.write(json.dumps({"provenance": provenance}) + "\n")
-        for n, line in enumerate(cases, 1):
-            if line.strip():
-                out.write(json.dumps(runner.answer(json.loads(line))) + "\n")
-            if n % 1000 == 0:
-                print("oracle: %d cases" % n, file=sys.stderr, flush=True)
+    with open(tmp, "w") as out:
+        out.write(json.dumps({"provenance": provenance(args.mode)}) + "\n")
+        if args.chunk > 0 and args.child is None:
+            answer_in_chunks(args, lines, out)
+        else:
+            answer_lines(args.mode, lines, out, args.child or 0)
     os.replace(tmp, args.answers)
 
 

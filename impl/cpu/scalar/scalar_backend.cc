@@ -17,9 +17,10 @@ C clamp(ClampRule rule, const Env<C>& d, C v, C lo, C hi) {
     const C m = std::isnan(v) ? hi : std::isnan(hi) ? v : d.lt(hi, v) ? hi : v;
     return std::isnan(m) ? lo : std::isnan(lo) ? m : d.lt(m, lo) ? lo : m;
   }
-  if (rule == ClampRule::MaxThenMin) {  // std::min(std::max(lo, v), hi)
-    const C m = d.lt(lo, v) ? v : lo;
-    return d.lt(hi, m) ? hi : m;
+  if (rule == ClampRule::MaxThenMin || rule == ClampRule::MaxThenMinPreferHi) {
+    const C m = d.lt(lo, v) ? v : lo;                                    // std::max(lo, v)
+    if (rule == ClampRule::MaxThenMin) return d.lt(hi, m) ? hi : m;      // std::min(m, hi)
+    return d.lt(m, hi) ? m : hi;                                         // std::min(hi, m)
   }
   const C m = d.lt(hi, v) ? hi : v;  // std::min(v, hi)
   return d.lt(m, lo) ? lo : m;       // std::max(m, lo)
@@ -33,6 +34,10 @@ Outcome forward(const Profile& p, const OpCase& c) {
   const ChannelView view = channel_view(c.input.shape, a.axis);
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
   const bool fused_half_up = p.half_up_fused(t);
+  // The element-wise steps: in `dev` (narrowed to T after each op), or in the compute format with
+  // one rounding to T at the output where the profile says so (DTypeRules::narrows_each_op).
+  const DType compute = p.rules(t).device.compute;
+  const Env<C> elem = p.rules(t).narrows_each_op || compute == t ? dev : Env<C>(compute, p.rules(t).device);
 
   const auto [qmin, qmax] = integer_range(p, host, a);
 
@@ -64,12 +69,12 @@ Outcome forward(const Profile& p, const OpCase& c) {
     const Scale<C> s = select_scale(p, host, qmin, qmax, lo, hi);
     for_each_in_channel(view, ch, [&](std::int64_t k) {
       C v = dev.load(c.input.bits(k));
-      if (a.range_given) v = clamp(p.clamp, dev, dev.read(v), s.lo, s.hi);
+      if (a.range_given) v = clamp(p.clamp, elem, elem.read(v), s.lo, s.hi);
       C r;
-      if (!half_up) r = dev.rint(dev.mul(v, s.scale));
-      else if (fused_half_up) r = dev.floor(dev.fma(v, s.scale, C(0.5)));
-      else r = dev.floor(dev.add(dev.mul(v, s.scale), C(0.5)));
-      y.set_bits(k, dev.store(dev.mul(r, s.inv)));
+      if (!half_up) r = elem.rint(elem.mul(v, s.scale));
+      else if (fused_half_up) r = elem.floor(elem.fma(v, s.scale, C(0.5)));
+      else r = elem.floor(elem.add(elem.mul(v, s.scale), C(0.5)));
+      y.set_bits(k, dev.store(elem.mul(r, s.inv)));
     });
   }
   return out;

@@ -57,6 +57,10 @@ HWY_INLINE V ClampTo(D d, V v, V lo, V hi) {
       const V m = hn::IfThenElse(hn::Lt(lo, v), v, lo);
       return hn::IfThenElse(hn::Lt(hi, m), hi, m);
     }
+    case Clamp::MaxThenMinPreferHi: {  // std::min(hi, std::max(lo, v))
+      const V m = hn::IfThenElse(hn::Lt(lo, v), v, lo);
+      return hn::IfThenElse(hn::Lt(m, hi), m, hi);
+    }
     case Clamp::NonNaNWins: {  // fmax(fmin(v, hi), lo)
       const V m = hn::IfThenElse(hn::IsNaN(v), hi, hn::IfThenElse(hn::IsNaN(hi), v, hn::IfThenElse(hn::Lt(hi, v), hi, v)));
       return hn::IfThenElse(hn::IsNaN(m), lo, hn::IfThenElse(hn::IsNaN(lo), m, hn::IfThenElse(hn::Lt(m, lo), lo, m)));
@@ -259,6 +263,7 @@ HWY_INLINE void WithModes(Rounding r, Clamp c, F&& f) {
       case Clamp::KeepInput: return f.template operator()<R, Clamp::KeepInput>();
       case Clamp::NonNaNWins: return f.template operator()<R, Clamp::NonNaNWins>();
       case Clamp::MaxThenMin: return f.template operator()<R, Clamp::MaxThenMin>();
+      case Clamp::MaxThenMinPreferHi: return f.template operator()<R, Clamp::MaxThenMinPreferHi>();
     }
   };
   switch (r) {

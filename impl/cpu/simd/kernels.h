@@ -19,7 +19,7 @@ namespace qdq::cpu::simd {
 enum class Rounding : std::uint8_t { HalfToEven, HalfUp, HalfUpFused };
 
 // The clamp to [lo', hi'] (only when the range is given), as the profile's ClampRule says.
-enum class Clamp : std::uint8_t { None, KeepInput, NonNaNWins, MaxThenMin };
+enum class Clamp : std::uint8_t { None, KeepInput, NonNaNWins, MaxThenMin, MaxThenMinPreferHi };
 
 template <typename T>
 struct Params {

@@ -57,6 +57,7 @@ simd::Clamp clamp_of(const Profile& p, bool range_given) {
     case ClampRule::KeepInput: return simd::Clamp::KeepInput;
     case ClampRule::NonNaNWins: return simd::Clamp::NonNaNWins;
     case ClampRule::MaxThenMin: return simd::Clamp::MaxThenMin;
+    case ClampRule::MaxThenMinPreferHi: return simd::Clamp::MaxThenMinPreferHi;
     case ClampRule::Saturate: break;  // exact profile: not supported by this backend
   }
   return simd::Clamp::None;
@@ -277,6 +278,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
 bool narrow_simd(const Profile& p, const OpCase& c) {
   const ChannelView v = channel_view(c.input.shape, c.attrs.axis);
   return c.op == Op::Forward && p.rules(c.input.dtype).device.compute == DType::Float32 &&
+         p.rules(c.input.dtype).narrows_each_op &&
          (c.attrs.axis == -1 || v.inner >= kLongRun);
 }
 
@@ -290,7 +292,8 @@ Outcome SimdBackend::run(const OpCase& c) {
   if (!supports(c.profile, t)) return Outcome::rejected({Code::Unimplemented, "cpu does not implement this profile and dtype"});
   if (t == DType::BFloat16 || t == DType::Float16) {
     // bfloat16/float16 computed in float32 (tf-xla): SIMD for the forward op per tensor or with long
-    // channel runs; the rest (short runs, the gradient) through the scalar code.
+    // channel runs; the rest (short runs, the gradient, a dtype narrowed only at the output) through
+    // the scalar code.
     if (!narrow_simd(p, c)) return scalar_.run(c);
     Outcome out;
     out.outputs.emplace_back(t, c.input.shape);
