@@ -33,7 +33,7 @@ INSTANTIATE_TEST_SUITE_P(AllProfilesAndDTypes, GridTest,
                          [](const auto& param_info) {
                            std::string n = std::string(profile_name(std::get<0>(param_info.param))) + "_" +
                                            std::string(dtype_name(std::get<1>(param_info.param)));
-                           for (char& ch : n) ch = ch == '-' ? '_' : ch;
+                           for (char& ch : n) ch = ch == '-' || ch == '@' || ch == '.' ? '_' : ch;
                            return n;
                          });
 

@@ -128,7 +128,7 @@ std::vector<std::tuple<ProfileId, DType>> sweeps() {
 INSTANTIATE_TEST_SUITE_P(SixteenBit, Sweep, ::testing::ValuesIn(sweeps()), [](const auto& info) {
   std::string n = std::string(profile_name(std::get<0>(info.param))) + "_" + std::string(dtype_name(std::get<1>(info.param)));
   for (char& ch : n) {
-    if (ch == '-') ch = '_';
+    if (ch == '-' || ch == '@' || ch == '.') ch = '_';
   }
   return n;
 });

@@ -201,8 +201,11 @@ rc::Gen<OpCase> gen_case(const CaseSpec& spec) {
           break;
         case Breakage::RangeShape:
           a.range_given = true;  // TF's kernel reads (and checks) the range only when it is given
+          // (TF <= 2.15 reads a per-tensor range of any one-element shape: only more elements break it.)
           range_shape = a.axis >= 0 ? *rc::gen::element(Shape{}, Shape{channels + 1}, Shape{channels, 1})
-                                    : *rc::gen::element(Shape{1}, Shape{2}, Shape{1, 1});
+                        : profile(spec.profile).range_checks == RangeChecks::NoScalarCheck
+                            ? *rc::gen::element(Shape{2}, Shape{2, 1})
+                            : *rc::gen::element(Shape{1}, Shape{2}, Shape{1, 1});
           break;
         case Breakage::GradientShape: c.op = Op::Gradient; break;
       }

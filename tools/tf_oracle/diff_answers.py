@@ -108,7 +108,7 @@ def main():
     print("base  %s (%s)" % (pa.get("tf_version", "?"), pa.get("tf_mode", "?")))
     print("other %s (%s)" % (pb.get("tf_version", "?"), pb.get("tf_mode", "?")))
     total = sum(len(v) for v in groups.values())
-    print("%d cases compared, %d differ, %d in one file only" % (len(a) - len(missing), total, len(missing)))
+    print("%d cases compared, %d differ, %d in one file only" % (sum(1 for i in a if i in b), total, len(missing)))
     for (kind, fam), items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         print("  %5d  %-11s %s" % (len(items), kind, fam))
         for case_id, details in items[:args.examples]:
