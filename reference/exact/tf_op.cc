@@ -127,9 +127,9 @@ std::vector<Bits> bound_choices(const Profile& p, const Extreme& e, DType t) {
 
 constexpr const char* kNaNInMeasuredRange =
     "a NaN inside a range measured by TF's CPU kernel: Eigen's reduction makes the range depend on position, vector "
-    "width and threads (spec 2.9)";
+    "width and threads (docs/tf-behaviour.md)";
 constexpr const char* kSignOfMeasuredZero =
-    "the sign of a measured zero min/max attained by both +0 and -0 depends on the reduction order (spec 2.2), and "
+    "the sign of a measured zero min/max attained by both +0 and -0 depends on the reduction order (docs/tf-behaviour.md), and "
     "this output depends on it";
 constexpr const char* kHalfUpContraction =
     "XLA contracts HALF_UP's v*scale + 0.5 into one fused multiply-add for some compiled shapes and not for others "
