@@ -21,10 +21,10 @@ cp "$target" "$scratch/original.cc"
 # on the device) is read through DAZ or rounded to ±0 anyway, so FTZ without DAZ changes no output
 # (impl/cpu/simd/kernels.h says the same). It is expected to survive and is not counted.
 mutants=(
-  "ties-rounded-the-wrong-way|if (!half_up) r = dev.rint(dev.mul(v, s.scale));|if (!half_up) r = dev.floor(dev.add(dev.mul(v, s.scale), C(0.5)));"
+  "ties-rounded-the-wrong-way|if (!half_up) r = elem.rint(elem.mul(v, s.scale));|if (!half_up) r = elem.floor(elem.add(elem.mul(v, s.scale), C(0.5)));"
   "ftz-and-daz-missing|host(t, p.rules(t).host), dev(t, p.rules(t).device);|host(t, ArithEnv{p.rules(t).host.compute, false, false}), dev(t, ArithEnv{p.rules(t).device.compute, false, false});"
   "ftz-missing-alone|host(t, p.rules(t).host), dev(t, p.rules(t).device);|host(t, ArithEnv{p.rules(t).host.compute, false, p.rules(t).host.daz}), dev(t, ArithEnv{p.rules(t).device.compute, false, p.rules(t).device.daz});"
-  "clamp-bounds-swapped|clamp(p.clamp, dev, dev.read(v), s.lo, s.hi)|clamp(p.clamp, dev, dev.read(v), s.hi, s.lo)"
+  "clamp-bounds-swapped|clamp(p.clamp, elem, elem.read(v), s.lo, s.hi)|clamp(p.clamp, elem, elem.read(v), s.hi, s.lo)"
   "per-channel-index-off-by-one|a.axis == -1 ? 0 : static_cast<std::size_t>(ch);|a.axis == -1 ? 0 : static_cast<std::size_t>((ch + 1) % channels);"
   "narrow-range-ignored|integer_range(p, host, a);|integer_range(p, host, Attrs{a.signed_input, a.num_bits, a.range_given, a.round_mode, false, a.axis});"
   "gradient-bounds-exclusive|dev.le(dev.load(c.input_min.bits(ch)), x) \&\& dev.le(x, dev.load(c.input_max.bits(ch)))|dev.lt(dev.load(c.input_min.bits(ch)), x) \&\& dev.lt(x, dev.load(c.input_max.bits(ch)))"
