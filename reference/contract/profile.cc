@@ -9,11 +9,6 @@ constexpr DTypeRules none(DType t) { return {false, flush(t), flush(t), t}; }
 constexpr DTypeRules same(DType t, ArithEnv e) { return {true, e, e, t}; }
 // bfloat16 under XLA on CPU: the HLO widens it to float32 (and rounds back after every op).
 constexpr DTypeRules widened_to_float32() { return {true, flush(DType::Float32), flush(DType::Float32), DType::Float32}; }
-// The same in TF 2.16 and 2.17, whose XLA drops the conversions back to bfloat16 between the element-wise
-// steps: one rounding to bfloat16 at the output.
-constexpr DTypeRules widened_to_float32_narrowed_at_output() {
-  return {true, flush(DType::Float32), flush(DType::Float32), DType::Float32, false};
-}
 
 // TF's CPU kernel (spec §2, §2.8): every op in T; eager kernels and TF's thread pools run with
 // FTZ and DAZ set, which on x86 affects float and double alike. HALF_TO_EVEN is rint (Eigen
@@ -29,26 +24,30 @@ constexpr Profile kTfCpu{
 
 // TF 2.16 to 2.20's CPU kernel: the arithmetic and checks of 2.21; the values in "Invalid range"
 // messages printed by TF's own StrCat (round-trip digits) before the move to absl::StrCat.
-constexpr Profile kTfCpu2_20{
-    ProfileId::TfCpu2_20, "tf-cpu@2.20",
-    "TF 2.16-2.20 CPU kernel: as tf-cpu; message values printed with round-trip digits",
-    false, IntRangeRule::Int64ThenConvert, RangeNaNRule::ImplementationDefined,
-    ClampRule::KeepInput, ValidationRule::EagerKernel, RangeChecks::ScalarFirst, false, false, HalfUpAdd::Separate,
-    ValueFormat::RoundTrip, "2.16,2.17,2.18,2.19,2.20", "",
-    kTfCpu.dtypes};
+constexpr Profile kTfCpu2_20 = [] {
+  Profile p = kTfCpu;
+  p.id = ProfileId::TfCpu2_20;
+  p.name = "tf-cpu@2.20";
+  p.summary = "TF 2.16-2.20 CPU kernel: as tf-cpu; message values printed with round-trip digits";
+  p.message_values = ValueFormat::RoundTrip;
+  p.releases = "2.16,2.17,2.18,2.19,2.20";
+  return p;
+}();
 
 // TF 2.13 to 2.15's CPU kernel: as 2.16-2.20, and without the scalar checks of input_min/input_max
 // that came with 2.16, so a per-channel range_given call computes with the given ranges. (TF 2.12
 // behaves so too, but lacks the per-channel rank-1 checks as well: a scalar range then gets a size
 // message with a number read from outside the tensor's shape, different from run to run, which no
 // profile can state; docs/tf-behaviour.md.)
-constexpr Profile kTfCpu2_15{
-    ProfileId::TfCpu2_15, "tf-cpu@2.15",
-    "TF 2.13-2.15 CPU kernel: as tf-cpu@2.20, and per-channel range_given computes",
-    false, IntRangeRule::Int64ThenConvert, RangeNaNRule::ImplementationDefined,
-    ClampRule::KeepInput, ValidationRule::EagerKernel, RangeChecks::NoScalarCheck, false, false, HalfUpAdd::Separate,
-    ValueFormat::RoundTrip, "2.13,2.14,2.15", "",
-    kTfCpu.dtypes};
+constexpr Profile kTfCpu2_15 = [] {
+  Profile p = kTfCpu2_20;
+  p.id = ProfileId::TfCpu2_15;
+  p.name = "tf-cpu@2.15";
+  p.summary = "TF 2.13-2.15 CPU kernel: as tf-cpu@2.20, and per-channel range_given computes";
+  p.range_checks = RangeChecks::NoScalarCheck;
+  p.releases = "2.13,2.14,2.15";
+  return p;
+}();
 
 // TF's GPU kernel (spec §6.1): the same functor; the element-wise part runs on the device where
 // only float32 flushes (nvcc ftz=true), the scale selection on the host under the CPU rules.
@@ -84,23 +83,28 @@ constexpr Profile kTfXla{
 // XLA in TF 2.12 to 2.15 and 2.18 to 2.20: as tf-xla but for the clamp's second step, which its older
 // element emitter writes as std::min(hi', m) (observed in the LLVM IR: fcmp ule hi', m), so hi' wins
 // over an equal m of the other sign and over a NaN m.
-constexpr Profile kTfXla2_20{
-    ProfileId::TfXla2_20, "tf-xla@2.20",
-    "TF 2.12-2.15 and 2.18-2.20 XLA on x86-64 CPU: as tf-xla, clamp min(hi', max(lo', v))",
-    false, IntRangeRule::PowerOfTwoInT, RangeNaNRule::Ignored, ClampRule::MaxThenMinPreferHi,
-    ValidationRule::XlaJit, RangeChecks::ScalarPerTensor, false, true, HalfUpAdd::FusedOrSeparate, ValueFormat::G6,
-    "2.12,2.13,2.14,2.15,2.18,2.19,2.20", kTfXla.provisional, kTfXla.dtypes};
+constexpr Profile kTfXla2_20 = [] {
+  Profile p = kTfXla;
+  p.id = ProfileId::TfXla2_20;
+  p.name = "tf-xla@2.20";
+  p.summary = "TF 2.12-2.15 and 2.18-2.20 XLA on x86-64 CPU: as tf-xla, clamp min(hi', max(lo', v))";
+  p.clamp = ClampRule::MaxThenMinPreferHi;
+  p.releases = "2.12,2.13,2.14,2.15,2.18,2.19,2.20";
+  return p;
+}();
 
 // XLA in TF 2.16 and 2.17: the clamp of tf-xla@2.20, and bfloat16's element-wise steps kept in float32
 // with one rounding at the output (the HLO's simplify-fp-conversions pass removes the conversions
 // between them); the scale selection still rounds to bfloat16.
-constexpr Profile kTfXla2_17{
-    ProfileId::TfXla2_17, "tf-xla@2.17",
-    "TF 2.16-2.17 XLA on x86-64 CPU: as tf-xla@2.20, bfloat16 element-wise steps in float32, rounded once",
-    false, IntRangeRule::PowerOfTwoInT, RangeNaNRule::Ignored, ClampRule::MaxThenMinPreferHi,
-    ValidationRule::XlaJit, RangeChecks::ScalarPerTensor, false, true, HalfUpAdd::FusedOrSeparate, ValueFormat::G6, "2.16,2.17",
-    kTfXla.provisional,
-    {widened_to_float32_narrowed_at_output(), kTfXla.dtypes[1], kTfXla.dtypes[2], kTfXla.dtypes[3]}};
+constexpr Profile kTfXla2_17 = [] {
+  Profile p = kTfXla2_20;
+  p.id = ProfileId::TfXla2_17;
+  p.name = "tf-xla@2.17";
+  p.summary = "TF 2.16-2.17 XLA on x86-64 CPU: as tf-xla@2.20, bfloat16 element-wise steps in float32, rounded once";
+  p.dtypes[static_cast<int>(DType::BFloat16)].narrows_each_op = false;
+  p.releases = "2.16,2.17";
+  return p;
+}();
 
 // The ideal op (exact_op.h): exact real arithmetic, one correct rounding of each output.
 constexpr Profile kExact{
@@ -152,7 +156,7 @@ std::optional<ProfileId> parse_profile(std::string_view name) {
   const std::string_view base = name.substr(0, at), release = name.substr(at + 1);
   for (ProfileId id : kAllProfiles) {
     const Profile& p = profile(id);
-    if (p.name != base && p.name.substr(0, p.name.find('@')) != base) continue;
+    if (p.name.substr(0, p.name.find('@')) != base) continue;  // not of that family
     for (std::string_view rest = p.releases; !rest.empty();) {
       const std::size_t comma = rest.find(',');
       if (rest.substr(0, comma) == release) return id;

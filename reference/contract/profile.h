@@ -78,7 +78,6 @@ enum class ClampRule {
 // and float16 under XLA are rounded back to T after the multiply, so they always round twice).
 enum class HalfUpAdd {
   Separate,  // a multiply and an add, each rounded in T (TF's kernels)
-  Fused,     // one fused multiply-add, rounded once
   // XLA on CPU: LLVM contracts the multiply and the add into one FMA for most compiled shapes and
   // not for others (docs/tf-behaviour.md). Backends compute the fused form; the reference flags
   // an element implementation-defined where the fused and the separate forms differ.
