@@ -11,7 +11,7 @@
 namespace qdq::conformance {
 
 // Names of every backend built: "reference", "cpu" (SIMD and threads), "cpu-scalar" (the plain
-// baseline).
+// baseline), "cuda-host" (the CUDA backend's code run on the host).
 std::vector<std::string> backend_names();
 
 // A new instance of the named backend; nullptr for an unknown name.

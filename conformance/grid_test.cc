@@ -1,4 +1,5 @@
-// The scalar CPU backend against the arbitrary-precision reference across the whole grid.
+// The plain backends (cpu-scalar, and cuda-host: the CUDA code on the host) against the
+// arbitrary-precision reference across the whole grid.
 #include "conformance/grid.h"
 
 #include <gtest/gtest.h>
@@ -14,18 +15,19 @@ namespace {
 
 class GridTest : public ::testing::TestWithParam<std::tuple<ProfileId, DType>> {};
 
-TEST_P(GridTest, ScalarBackendMatchesReferenceBitForBit) {
+TEST_P(GridTest, PlainBackendsMatchReferenceBitForBit) {
   const auto [p, t] = GetParam();
   std::vector<SuiteCase> cases;
   for (GridCase& g : grid_cases(p, t)) cases.push_back({std::move(g.id), std::move(g.op_case), {}, {}, ""});
-  const SuiteResult r = run_suite("grid", cases, {"cpu-scalar"}, RunOptions{20, 0}).at(0);
-  for (const Mismatch& m : r.mismatches) ADD_FAILURE() << format_mismatch(m);
-  const Tally total = r.total();
-  EXPECT_EQ(total.failed, 0);
-  EXPECT_EQ(total.passed + total.skipped + total.undefined_cases, static_cast<long>(cases.size()));
-  RecordProperty("passed", std::to_string(total.passed));
-  RecordProperty("skipped", std::to_string(total.skipped));
-  RecordProperty("implementation_defined_elements", std::to_string(total.undefined));
+  for (const SuiteResult& r : run_suite("grid", cases, {"cpu-scalar", "cuda-host"}, RunOptions{20, 0})) {
+    for (const Mismatch& m : r.mismatches) ADD_FAILURE() << r.backend << ": " << format_mismatch(m);
+    const Tally total = r.total();
+    EXPECT_EQ(total.failed, 0) << r.backend;
+    EXPECT_EQ(total.passed + total.skipped + total.undefined_cases, static_cast<long>(cases.size())) << r.backend;
+    RecordProperty(r.backend + "_passed", std::to_string(total.passed));
+    RecordProperty(r.backend + "_skipped", std::to_string(total.skipped));
+    RecordProperty(r.backend + "_implementation_defined_elements", std::to_string(total.undefined));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllProfilesAndDTypes, GridTest,

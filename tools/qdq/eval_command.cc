@@ -14,7 +14,8 @@ Command add_eval_command(CLI::App& app) {
   auto backend_name = std::make_shared<std::string>("reference");
   auto file = std::make_shared<std::string>("-");
   CLI::App* eval = app.add_subcommand("eval", "Answer JSON case lines (design.md format), one answer a line");
-  eval->add_option("--backend", *backend_name, "reference, cpu, cpu-scalar")->capture_default_str();
+  eval->add_option("--backend", *backend_name, fmt::format("{}", fmt::join(conformance::backend_names(), ", ")))
+      ->capture_default_str();
   eval->add_option("file", *file, "case file, or - for standard input")->capture_default_str();
   return {eval, [=] {
             auto backend = conformance::make_backend(*backend_name);

@@ -1,0 +1,184 @@
+// The CUDA core's arithmetic and indexing, compiled by the host compiler, against independent
+// oracles: the CPU backends' 16-bit converters, the hardware with MXCSR's FTZ/DAZ set, a sort of
+// the values themselves, and a count of the visits of every element.
+#include <gtest/gtest.h>
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "impl/cpu/common/narrow_float.h"
+#include "impl/cuda/core/element.h"
+#include "impl/cuda/core/geometry.h"
+
+namespace qdq::cuda {
+namespace {
+
+TEST(Narrow16, WideningEqualsTheCpuConverters) {
+  for (std::uint32_t h = 0; h < 65536; ++h) {
+    const auto b = static_cast<std::uint16_t>(h);
+    EXPECT_EQ(bits_of(BFloat16Bits::widen(b)), bits_of(cpu::bfloat16_to_float(b))) << std::hex << h;
+    const float ours = Float16Bits::widen(b), cpu = cpu::float16_to_float(b);
+    if (std::isnan(cpu)) {
+      EXPECT_TRUE(std::isnan(ours)) << std::hex << h;
+    } else {
+      EXPECT_EQ(bits_of(ours), bits_of(cpu)) << std::hex << h;
+    }
+  }
+}
+
+// Every float at, next to, and halfway between the values of the 16-bit format, plus random
+// floats: the rounding equals the CPU converters' (any NaN for a NaN, with the sign kept).
+template <class Ours>
+void check_rounding(float (*widen)(std::uint16_t), std::uint16_t (*cpu_round)(float)) {
+  std::vector<float> probes;
+  for (std::uint32_t h = 0; h < 65535; ++h) {
+    const float v = widen(static_cast<std::uint16_t>(h)), next = widen(static_cast<std::uint16_t>(h + 1));
+    if (std::isnan(v) || std::isnan(next) || std::isinf(v)) continue;
+    const float mid = std::isinf(next) ? std::nextafter(v, next) : v + (next - v) / 2;  // exact: few digits
+    for (float f : {v, mid}) {
+      probes.push_back(f);
+      probes.push_back(std::nextafter(f, -INFINITY));
+      probes.push_back(std::nextafter(f, INFINITY));
+    }
+  }
+  std::mt19937 rng(11);
+  for (int i = 0; i < 1000000; ++i) probes.push_back(float_of(static_cast<std::uint32_t>(rng())));
+  for (float f : probes) {
+    const std::uint16_t ours = Ours::round(f), cpu = cpu_round(f);
+    if (std::isnan(f)) {
+      EXPECT_TRUE(std::isnan(Ours::widen(ours))) << std::hex << bits_of(f);
+      EXPECT_EQ(ours & 0x8000, cpu & 0x8000);
+    } else {
+      ASSERT_EQ(ours, cpu) << std::hex << "float 0x" << bits_of(f);
+    }
+  }
+}
+
+TEST(Narrow16, RoundingEqualsTheCpuConverters) {
+  check_rounding<BFloat16Bits>(cpu::bfloat16_to_float, cpu::float_to_bfloat16);
+  check_rounding<Float16Bits>(cpu::float16_to_float, cpu::float_to_float16);
+}
+
+template <typename C>
+C random_near_tiny(std::mt19937_64& rng) {
+  const int e = std::numeric_limits<C>::min_exponent - 1 + static_cast<int>(rng() % 61) - 30;
+  C m = std::ldexp(C(1) + C(rng() % 1000000) / C(1000000), rng() % 8 == 0 ? static_cast<int>(rng() % 20) : e);
+  return rng() & 1 ? -m : m;
+}
+
+template <typename C>
+__attribute__((noinline)) void hardware(C a, C b, C c, C* out) {
+  out[0] = a + b;
+  out[1] = a * b;
+  out[2] = a / b;
+  out[3] = std::fma(a, b, c);
+}
+
+// SoftEnv with FTZ and DAZ against the hardware with MXCSR.FTZ and DAZ set; without them,
+// against the plain hardware.
+template <typename C>
+void check_soft_env(bool flush) {
+  SoftEnv<C> e;
+  e.storage = sizeof(C) == 4 ? DType::Float32 : DType::Float64;
+  e.ftz = e.daz = flush;
+  std::mt19937_64 rng(5);
+  const unsigned saved = _mm_getcsr();
+  for (int i = 0; i < 300000; ++i) {
+    C a = random_near_tiny<C>(rng), b = random_near_tiny<C>(rng), c = random_near_tiny<C>(rng);
+    if (i % 2 == 0) {  // a*b or a/b within a few ulps of the smallest normal
+      const long double target = std::numeric_limits<C>::min();
+      b = static_cast<C>(i % 4 == 0 ? target / a : a / target);
+      for (int k = static_cast<int>(rng() % 7) - 3; k != 0; k += k > 0 ? -1 : 1) b = std::nextafter(b, k > 0 ? INFINITY : 0);
+      if (!std::isnormal(b)) b = random_near_tiny<C>(rng);
+      if (i % 8 == 0) c = -a * b;  // fma results near zero
+    }
+    C hw[4];
+    if (flush) _mm_setcsr(saved | 0x8040u);
+    hardware(a, b, c, hw);
+    _mm_setcsr(saved);
+    const C ours[4] = {e.add(a, b), e.mul(a, b), e.div(a, b), e.fma(a, b, c)};
+    for (int k = 0; k < 4; ++k) {
+      if (std::isnan(hw[k])) {
+        ASSERT_TRUE(std::isnan(ours[k]));
+      } else {
+        ASSERT_EQ(bits_of(ours[k]), bits_of(hw[k])) << "op " << k << std::hexfloat << " a=" << a << " b=" << b << " c=" << c;
+      }
+    }
+    ASSERT_EQ(e.lt(a, b), flush ? (e.read(a) < e.read(b)) : (a < b));
+  }
+}
+
+TEST(SoftEnv, FlushingEqualsTheHardwareWithFtzAndDaz) {
+  check_soft_env<float>(true);
+  check_soft_env<double>(true);
+}
+
+TEST(SoftEnv, GradualEqualsThePlainHardware) {
+  check_soft_env<float>(false);
+  check_soft_env<double>(false);
+}
+
+template <typename C>
+void check_keys() {
+  const C inf = std::numeric_limits<C>::infinity(), tiny = std::numeric_limits<C>::denorm_min();
+  std::vector<C> v = {-inf, -std::numeric_limits<C>::max(), C(-1.5), -std::numeric_limits<C>::min(), -tiny, C(-0.0),
+                      C(0.0), tiny, std::numeric_limits<C>::min(), C(1), std::numeric_limits<C>::max(), inf};
+  for (std::size_t i = 0; i + 1 < v.size(); ++i) {
+    EXPECT_LT(order_key(v[i]), order_key(v[i + 1])) << i;
+    EXPECT_GT(order_key(v[i]), 0u);
+    EXPECT_EQ(bits_of(key_value<C>(order_key(v[i]))), bits_of(v[i]));
+  }
+  RangeKeys r;
+  EXPECT_EQ(range_lo<C>(r), inf);  // nothing seen: [+inf, -inf]
+  EXPECT_EQ(range_hi<C>(r), -inf);
+  for (C x : {C(3), C(-0.0), C(0.0), C(-2)}) include(r, x);
+  EXPECT_EQ(range_lo<C>(r), C(-2));
+  EXPECT_EQ(range_hi<C>(r), C(3));
+}
+
+TEST(OrderKeys, SortAsTheValuesAndReadBack) {
+  check_keys<float>();
+  check_keys<double>();
+}
+
+// Every element is visited exactly once, by the table entry of its own channel, whatever the
+// launch's size.
+TEST(Geometry, EveryElementOnceWithItsChannel) {
+  const std::int64_t shapes[][3] = {{1, 1, 1},     {1, 1, 255},   {1, 1, 256},  {1, 1, 257},    {1, 1, 1023},
+                                    {1, 1, 1024},  {1, 1, 4097},  {1, 1, 9000}, {3, 5, 1},      {1000, 3, 1},
+                                    {7, 300, 1},   {2, 65, 3},    {5, 2, 1030}, {2, 3, 5000},   {40, 257, 1},
+                                    {1, 70000, 1}, {9, 1, 100},   {3, 100, 1},  {130, 2, 1023}, {1, 1, 70000}};
+  for (const auto& s : shapes) {
+    const std::int64_t outer = s[0], depth = s[1], inner = s[2], n = outer * depth * inner;
+    const Geometry g = make_geometry(n, depth, inner);
+    for (std::int64_t target : {1, 3, 1 << 20}) {
+      const Launch l = launch_for(g, target);
+      std::vector<int> seen(static_cast<std::size_t>(n), 0);
+      for (std::int64_t by = 0; by < l.y; ++by) {
+        for (std::int64_t bx = 0; bx < l.x; ++bx) {
+          for_each_segment(g, bx, by, l.x, l.y, [&](const Segment& seg) {
+            ASSERT_GE(seg.count, 1);
+            ASSERT_LE(seg.count, kThreads);
+            for (int tx = 0; tx < kThreads; ++tx) {
+              for_each_element(g, seg, bx, l.x, tx, [&](std::int64_t k, int e) {
+                ASSERT_GE(k, 0);
+                ASSERT_LT(k, n);
+                ASSERT_LT(e, seg.count);
+                ++seen[static_cast<std::size_t>(k)];
+                ASSERT_EQ((seg.first + e) % depth, (k / inner) % depth) << "element " << k;
+              });
+            }
+          });
+        }
+      }
+      for (std::int64_t k = 0; k < n; ++k) ASSERT_EQ(seen[static_cast<std::size_t>(k)], 1) << outer << "x" << depth << "x" << inner << " element " << k;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace qdq::cuda

@@ -1,0 +1,128 @@
+// How the kernels cover a tensor's [outer, depth, inner] view, for host and device: which
+// elements each thread of each block visits and which channels a block needs the scales of. The
+// cuda-host backend walks the very same blocks and threads one after another, so this indexing
+// is tested in CI too.
+//
+// Two layouts, chosen from the run length `inner` (per tensor: one run of all n elements):
+// - runs (inner >= kLongRun): a block works on one run (o, c) at a time, so on one channel, in
+//   chunks of kChunk elements; consecutive threads read consecutive elements.
+// - columns (shorter runs, down to axis last with inner 1): the tensor is read as rows of
+//   `period` elements, a multiple of depth*inner, so that every column j holds one channel
+//   throughout; thread j of a block follows its column down kRowsPerBlock rows. A block's 256
+//   consecutive columns span at most 256 channels, whose scales it computes once.
+// Every channel of every layout is done in one launch, with no transpose.
+#pragma once
+
+#include <cstdint>
+
+#include "impl/cuda/core/hd.h"
+
+namespace qdq::cuda {
+
+constexpr int kThreads = 256;                        // threads per block
+constexpr std::int64_t kChunk = 16 * kThreads;       // runs layout: elements per chunk
+constexpr std::int64_t kLongRun = 1024;              // runs at least this long use the runs layout
+constexpr std::int64_t kRowsPerBlock = 32;           // columns layout: rows per block
+
+struct Geometry {
+  std::int64_t n = 0, depth = 1, inner = 0;
+  bool runs = true;
+  std::int64_t rows = 0;    // runs: outer*depth runs of `inner`; columns: ceil(n / period) rows
+  std::int64_t period = 0;  // columns: elements per row
+  std::int64_t blocks_x = 0, blocks_y = 0;  // the whole grid; a launch may be smaller and stride
+};
+
+// Precondition: n = outer * depth * inner > 0.
+inline Geometry make_geometry(std::int64_t n, std::int64_t depth, std::int64_t inner) {
+  Geometry g;
+  g.n = n;
+  g.depth = depth;
+  g.inner = inner;
+  g.runs = inner >= kLongRun;
+  if (g.runs) {
+    g.rows = n / inner;
+    g.blocks_x = (inner + kChunk - 1) / kChunk;
+    g.blocks_y = g.rows;
+  } else {
+    const std::int64_t cols = depth * inner;
+    g.period = cols * ((kThreads + cols - 1) / cols);
+    g.rows = (n + g.period - 1) / g.period;
+    g.blocks_x = (g.period + kThreads - 1) / kThreads;
+    g.blocks_y = (g.rows + kRowsPerBlock - 1) / kRowsPerBlock;
+  }
+  return g;
+}
+
+// A launch grid for g of about `target` blocks (never more than the whole grid, and within
+// CUDA's limit on gridDim.y); blocks stride over the rest.
+struct Launch {
+  std::int64_t x = 1, y = 1;
+};
+inline Launch launch_for(const Geometry& g, std::int64_t target) {
+  Launch l;
+  l.y = g.blocks_y < 65535 ? g.blocks_y : 65535;
+  const std::int64_t per_row = target / l.y;
+  l.x = per_row < 1 ? 1 : per_row < g.blocks_x ? per_row : g.blocks_x;
+  return l;
+}
+
+// A block's unit of work with one table of channels: runs: a run (row); columns: a column block
+// and a row block.
+struct Segment {
+  std::int64_t row = 0;            // runs
+  std::int64_t xb = 0, yb = 0;     // columns
+  std::int64_t first = 0;          // table entry t is channel (first + t) % depth
+  int count = 1;                   // table entries (at most kThreads)
+};
+
+// Calls f(segment) for each segment of block (bx, by) of a grid of (gx, gy) blocks.
+template <class F>
+QDQ_HD void for_each_segment(const Geometry& g, std::int64_t bx, std::int64_t by, std::int64_t gx, std::int64_t gy, F&& f) {
+  if (g.runs) {
+    for (std::int64_t row = by; row < g.rows; row += gy) {
+      Segment s;
+      s.row = row;
+      s.first = row % g.depth;
+      f(s);
+    }
+    return;
+  }
+  for (std::int64_t yb = by; yb < g.blocks_y; yb += gy) {
+    for (std::int64_t xb = bx; xb < g.blocks_x; xb += gx) {
+      Segment s;
+      s.xb = xb;
+      s.yb = yb;
+      const std::int64_t j0 = xb * kThreads, j1 = (j0 + kThreads < g.period ? j0 + kThreads : g.period) - 1;
+      const std::int64_t r0 = j0 / g.inner, spanned = j1 / g.inner - r0 + 1;
+      s.first = r0 % g.depth;
+      s.count = static_cast<int>(spanned < g.depth ? spanned : g.depth);
+      f(s);
+    }
+  }
+}
+
+// Calls f(k, entry) for each element k that thread tx of block column bx (of gx) visits in
+// segment s; entry is k's channel in the segment's table. A thread's elements all share one entry.
+template <class F>
+QDQ_HD void for_each_element(const Geometry& g, const Segment& s, std::int64_t bx, std::int64_t gx, int tx, F&& f) {
+  if (g.runs) {
+    const std::int64_t base = s.row * g.inner;
+    for (std::int64_t chunk = bx; chunk < g.blocks_x; chunk += gx) {
+      const std::int64_t start = chunk * kChunk, end = start + kChunk < g.inner ? start + kChunk : g.inner;
+      for (std::int64_t i = start + tx; i < end; i += kThreads) f(base + i, 0);
+    }
+    return;
+  }
+  const std::int64_t j = s.xb * kThreads + tx;
+  if (j >= g.period) return;
+  const int entry = static_cast<int>((j / g.inner - (s.xb * kThreads) / g.inner) % g.depth);
+  const std::int64_t first_row = s.yb * kRowsPerBlock;
+  const std::int64_t last_row = first_row + kRowsPerBlock < g.rows ? first_row + kRowsPerBlock : g.rows;
+  for (std::int64_t row = first_row; row < last_row; ++row) {
+    const std::int64_t k = row * g.period + j;
+    if (k >= g.n) return;
+    f(k, entry);
+  }
+}
+
+}  // namespace qdq::cuda
