@@ -53,7 +53,18 @@ Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
     v.tally.skipped = 1;
     return v;
   }
-  const Outcome observed = is_reference ? reference : backend.run(c);
+  Outcome observed;
+  if (is_reference) {
+    observed = reference;
+  } else {
+    try {
+      observed = backend.run(c);
+    } catch (const std::exception& e) {  // the backend could not run the case (a device error): a failure
+      v.tally.failed = 1;
+      v.mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", e.what(), ""});
+      return v;
+    }
+  }
   std::int64_t compared = 0;  // elements compared by the primary check: the known answer, else the reference
   if (sc.known) {
     Comparison k = compare_outcomes(sc.id, c, *sc.known, observed, sc.match);

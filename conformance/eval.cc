@@ -25,7 +25,14 @@ EvalCounts run_eval(std::istream& in, std::ostream& out, Backend& backend) {
       out << nlohmann::ordered_json{{"id", c.id}, {"error", {{"code", "Unsupported"}, {"message", why}}}}.dump() << "\n";
       return;
     }
-    const Outcome o = backend.run(c.op_case);
+    Outcome o;
+    try {
+      o = backend.run(c.op_case);
+    } catch (const std::exception& e) {
+      ++counts.backend_failures;
+      out << nlohmann::ordered_json{{"id", c.id}, {"error", {{"code", "BackendError"}, {"message", e.what()}}}}.dump() << "\n";
+      return;
+    }
     if (!o.status.ok()) ++counts.errors;
     out << answer_json(c.id, c.op_case.op, o).dump() << "\n";
   });

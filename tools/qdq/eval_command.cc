@@ -14,7 +14,7 @@ Command add_eval_command(CLI::App& app) {
   auto backend_name = std::make_shared<std::string>("reference");
   auto file = std::make_shared<std::string>("-");
   CLI::App* eval = app.add_subcommand("eval", "Answer JSON case lines (design.md format), one answer a line");
-  eval->add_option("--backend", *backend_name, fmt::format("{}", fmt::join(conformance::backend_names(), ", ")))
+  eval->add_option("--backend", *backend_name, fmt::format("{}", fmt::join(conformance::known_backend_names(), ", ")))
       ->capture_default_str();
   eval->add_option("file", *file, "case file, or - for standard input")->capture_default_str();
   return {eval, [=] {
@@ -34,9 +34,10 @@ Command add_eval_command(CLI::App& app) {
               }
               counts = conformance::run_eval(in, std::cout, *backend);
             }
-            std::cerr << fmt::format("qdq eval: {} cases ({} rejected by the op, {} unsupported by {}), {} bad lines\n",
-                                     counts.cases, counts.errors, counts.unsupported, backend->name(), counts.bad_cases);
-            return counts.bad_cases ? 1 : 0;
+            std::cerr << fmt::format("qdq eval: {} cases ({} rejected by the op, {} unsupported by {}, {} failed to run), {} bad lines\n",
+                                     counts.cases, counts.errors, counts.unsupported, backend->name(), counts.backend_failures,
+                                     counts.bad_cases);
+            return counts.bad_cases || counts.backend_failures ? 1 : 0;
           }};
 }
 

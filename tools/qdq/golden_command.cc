@@ -236,7 +236,7 @@ Command add_golden_command(CLI::App& app) {
   auto max_mismatches = std::make_shared<std::size_t>(20);
   CLI::App* ver = golden->add_subcommand("verify", "Run every case of a golden file through backends");
   ver->add_option("file", *file, "golden file")->required();
-  ver->add_option("--backend", *backends, "backend(s) (default: all built)");
+  ver->add_option("--backend", *backends, "backend(s) (default: every one usable here)");
   ver->add_option("--max-mismatches", *max_mismatches, "mismatch lines shown per backend")->capture_default_str();
   auto ins_file = std::make_shared<std::string>();
   CLI::App* ins = golden->add_subcommand("inspect", "Print a golden file's provenance and a summary");

@@ -75,10 +75,10 @@ SoftEnv<C> gradient_env(const Profile& p, DType t) {
 }
 
 // The geometry of a validated case's input over its channel view (n = 0: nothing to compute).
-inline Geometry case_geometry(const Tensor& input, std::int64_t axis) {
-  const ChannelView v = channel_view(input.shape, axis);
-  const auto n = static_cast<std::int64_t>(input.size());
-  return n == 0 ? Geometry{} : make_geometry(n, v.depth, v.inner);
+inline Geometry case_geometry(const Shape& shape, std::int64_t axis) {
+  const ChannelView v = channel_view(shape, axis);
+  const std::int64_t n = num_elements(shape);
+  return n <= 0 ? Geometry{} : make_geometry(n, v.depth, v.inner);
 }
 
 }  // namespace qdq::cuda
