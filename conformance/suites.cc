@@ -6,12 +6,13 @@
 #include "conformance/grid.h"
 #include "conformance/high_bits_cases.h"
 #include "conformance/known_answers.h"
+#include "conformance/layout_cases.h"
 #include "conformance/random_cases.h"
 
 namespace qdq::conformance {
 
 const std::vector<std::string>& case_suite_names() {
-  static const std::vector<std::string> names = {"known", "grid", "edge", "random"};
+  static const std::vector<std::string> names = {"known", "grid", "edge", "random", "layout"};
   return names;
 }
 
@@ -36,8 +37,10 @@ std::vector<SuiteCase> suite_cases(const std::string& suite, ProfileId profile, 
   } else if (suite == "random") {
     out = random_cases(profile, dtype, seed, kRandomCasesPerDType);
     for (SuiteCase& c : high_bits_random(profile, dtype, seed, kHighBitsRandomCasesPerDType)) out.push_back(std::move(c));
+  } else if (suite == "layout") {
+    out = layout_cases(profile, dtype, seed);
   } else {
-    throw std::invalid_argument("unknown suite '" + suite + "' (known, grid, edge, random)");
+    throw std::invalid_argument("unknown suite '" + suite + "' (known, grid, edge, random, layout)");
   }
   return out;
 }

@@ -14,59 +14,16 @@
 #include "conformance/backends.h"
 #include "conformance/compare.h"
 #include "conformance/case_io.h"
+#include "fuzz/sixteen_bit_sweep.h"
 
 namespace qdq::fuzz {
 namespace {
-
-struct Range {
-  const char *lo, *hi;
-};
-// ordered around zero, lopsided, one-sided positive, one-sided negative, wide
-constexpr Range kRanges[] = {{"-1", "1"}, {"-0.3", "2.5"}, {"0.5", "6"}, {"-448", "0"}, {"-60000", "100"}};
-constexpr std::int64_t kNumBits[] = {2, 4, 8, 16};
-
-std::uint64_t value(DType t, const char* text) { return *conformance::parse_decimal_value(t, text); }
-
-// Every pattern once. Given: a [65536] tensor with the range. Measured: [65536, 3] per channel
-// (axis 0), channel k = (pattern k, lo, hi), so that every pattern meets the range's ends.
-OpCase sweep_case(ProfileId p, DType t, const Attrs& a, const Range& r) {
-  OpCase c;
-  c.profile = p;
-  c.attrs = a;
-  const std::uint64_t lo = value(t, r.lo), hi = value(t, r.hi);
-  if (a.range_given) {
-    c.input = Tensor(t, {65536});
-    for (std::size_t k = 0; k < 65536; ++k) c.input.set_bits(k, k);
-    c.input_min = make_tensor(t, {}, {lo});
-    c.input_max = make_tensor(t, {}, {hi});
-  } else {
-    c.attrs.axis = 0;
-    c.input = Tensor(t, {65536, 3});
-    for (std::size_t k = 0; k < 65536; ++k) {
-      c.input.set_bits(3 * k, k);
-      c.input.set_bits(3 * k + 1, lo);
-      c.input.set_bits(3 * k + 2, hi);
-    }
-    c.input_min = Tensor(t, {65536});
-    c.input_max = Tensor(t, {65536});
-  }
-  return c;
-}
 
 class Sweep : public ::testing::TestWithParam<std::tuple<ProfileId, DType>> {};
 
 TEST_P(Sweep, EveryPatternEveryBackend) {
   const auto [p, t] = GetParam();
-  std::vector<Attrs> configs;
-  for (const char* mode : {"HALF_TO_EVEN", "HALF_UP"}) {
-    for (bool is_signed : {true, false}) {
-      for (bool narrow : {false, true}) {
-        for (std::int64_t nb : kNumBits) {
-          for (bool given : {true, false}) configs.push_back({is_signed, nb, given, mode, narrow, -1});
-        }
-      }
-    }
-  }
+  const std::vector<Attrs> configs = sweep_configs();
   std::vector<std::string> backends;
   for (const std::string& name : conformance::backend_names()) {
     if (name != "reference" && conformance::make_backend(name)->supports(p, t)) backends.push_back(name);
@@ -74,12 +31,12 @@ TEST_P(Sweep, EveryPatternEveryBackend) {
   if (backends.empty()) {
     GTEST_SKIP() << "no backend besides the reference implements " << profile_name(p) << "/" << dtype_name(t);
   }
-  constexpr std::size_t kRangeCount = std::size(kRanges);
+  const std::size_t kRangeCount = kSweepRanges.size();
   std::atomic<long> elements{0}, undefined{0}, cases{0};
   std::mutex m;
   std::vector<std::string> failures;
   tbb::parallel_for(std::size_t{0}, configs.size() * kRangeCount, [&](std::size_t job) {
-    const OpCase c = sweep_case(p, t, configs[job / kRangeCount], kRanges[job % kRangeCount]);
+    const OpCase c = sweep_case(p, t, configs[job / kRangeCount], kSweepRanges[job % kRangeCount]);
     const auto reference = conformance::make_backend("reference");
     const Outcome expected = reference->run(c);
     if (!expected.status.ok()) {
@@ -125,8 +82,8 @@ std::vector<std::tuple<ProfileId, DType>> sweeps() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(SixteenBit, Sweep, ::testing::ValuesIn(sweeps()), [](const auto& info) {
-  std::string n = std::string(profile_name(std::get<0>(info.param))) + "_" + std::string(dtype_name(std::get<1>(info.param)));
+INSTANTIATE_TEST_SUITE_P(SixteenBit, Sweep, ::testing::ValuesIn(sweeps()), [](const auto& param_info) {
+  std::string n = std::string(profile_name(std::get<0>(param_info.param))) + "_" + std::string(dtype_name(std::get<1>(param_info.param)));
   for (char& ch : n) {
     if (ch == '-' || ch == '@' || ch == '.') ch = '_';
   }

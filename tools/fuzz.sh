@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 seconds=${1:-20}
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQDQ_CUDA=OFF -DCMAKE_C_COMPILER=clang \
   -DCMAKE_CXX_COMPILER=clang++ -DQDQ_BUILD_TESTS=OFF -DQDQ_LIBFUZZER=ON >/dev/null
 cmake --build build-fuzz --target fuzz_targets -- -j"$(nproc)"
 scratch=$(mktemp -d)

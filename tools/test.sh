@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite CI runs: installs dependencies if missing, builds, checks that the known-answer
-# files are what their generator makes, runs the CTest label `quick`, then the libFuzzer targets
-# for 20 s each (tools/fuzz.sh: clang, ASan + UBSan). Arguments go to ctest instead of `-L quick`
+# files are what their generator makes, runs the CTest labels `quick` and `gpu` (the GPU tests
+# report skipped, with the reason, where no CUDA device is usable), then the libFuzzer targets
+# for 20 s each (tools/fuzz.sh: clang, ASan + UBSan). Arguments go to ctest instead of the labels
 # (e.g. `-L full`, `-L exhaustive`), and the libFuzzer run is then left out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,5 +11,6 @@ python3 tools/known_answers/make_known_answers.py --check
 if [ $# -gt 0 ]; then
   exec ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
 fi
-ctest --test-dir build --output-on-failure -j "$(nproc)" -L quick
+build/bin/qdq backends
+ctest --test-dir build --output-on-failure -j "$(nproc)" -L 'quick|gpu'
 tools/fuzz.sh 20

@@ -1,10 +1,13 @@
-// `qdq bench`: Google Benchmark runs of the optimized backend ("cpu") for each dtype ×
-// per-tensor/per-channel × range given/measured on tensors from 4 KiB to 1 GiB, and in the same
-// run the machine's memory bandwidth from a plain read-scale-write loop over the same sizes with
-// the same threads, run right before each op. Counters: elements/s (items) and bytes/s, where the
-// bytes are those the op's passes must move: range given, read + write (2 per element); measured,
-// one more read (3). The summary after the run prints each as a percentage of the faster of the
-// two loops run just before it.
+// `qdq bench`: Google Benchmark runs of an optimized backend for each dtype × per-tensor/per-channel
+// × range given/measured on tensors from 4 KiB up (bench_cases.h), each right after the bandwidth
+// bound of the same size measured in the same run. `cpu` (default): the op on host tensors, bound
+// by a plain read-scale-write loop over the same threads (through the caches and with
+// non-temporal stores). `cuda` (cuda_bench.cu): the kernels on device-resident tensors timed with
+// CUDA events, bound by a read-scale-write kernel and a device-to-device copy, then the `cuda`
+// backend host to host. Counters: elements/s (items) and bytes/s, where the bytes are those the
+// op's passes must move: range given, read + write (2 per element); measured, one more read (3).
+// The summary after the run prints each as a percentage of the faster of the bounds run just
+// before it.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <hwy/aligned_allocator.h>
@@ -18,67 +21,19 @@
 #include <vector>
 #include <memory>
 
-#include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
 #include "impl/cpu/simd/simd_backend.h"
 #include "tools/qdq/bandwidth_loop.h"
+#include "tools/qdq/bench_cases.h"
 #include "tools/qdq/commands.h"
+#include "tools/qdq/cuda_bench.h"
 
 namespace qdq::tools {
 namespace {
 
-// Per-channel benchmarks: axis 1 of [max(1, n / (256 * 64)), 256, 64], so never below 256 x 64
-// elements (the 4 KiB and 32 KiB per-channel rows move 64 KiB or 128 KiB).
-constexpr std::int64_t kChannels = 256;
-
-// The bits of v in dtype t (to nearest).
-std::uint64_t bits_of(DType t, double v) {
-  switch (t) {
-    case DType::Float64: return std::bit_cast<std::uint64_t>(v);
-    case DType::Float32: return std::bit_cast<std::uint32_t>(static_cast<float>(v));
-    case DType::BFloat16: return cpu::float_to_bfloat16(static_cast<float>(v));
-    case DType::Float16: return cpu::float_to_float16(static_cast<float>(v));
-  }
-  return 0;
-}
-
-// Inputs with a spread of magnitudes.
-void fill(Tensor& t) {
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    t.set_bits(i, bits_of(t.dtype, static_cast<double>(static_cast<std::int64_t>((i * 2654435761u) % 20001) - 10000) / 1000.0));
-  }
-}
-
-struct Config {
-  DType dtype;
-  bool per_channel, range_given;
-};
-
-std::string name_of(const Config& c) {
-  return fmt::format("qdq/{}/{}/{}", dtype_name(c.dtype), c.per_channel ? "per-channel" : "per-tensor",
-                     c.range_given ? "given" : "measured");
-}
-
-void bench_op(benchmark::State& state, Config cfg) {
-  const std::int64_t bytes = state.range(0);
-  const std::int64_t n = bytes / byte_width(cfg.dtype);
-  OpCase c;
-  // TF 2.21's kernel rejects per-channel given ranges and has no bfloat16/float16 kernel; XLA's
-  // semantics (same passes) take both.
-  const bool narrow = cfg.dtype == DType::BFloat16 || cfg.dtype == DType::Float16;
-  c.profile = narrow || (cfg.per_channel && cfg.range_given) ? ProfileId::TfXla : ProfileId::TfCpu;
-  c.attrs.range_given = cfg.range_given;
-  c.attrs.axis = cfg.per_channel ? 1 : -1;
-  const Shape shape = cfg.per_channel ? Shape{std::max<std::int64_t>(1, n / (kChannels * 64)), kChannels, 64} : Shape{n};
-  c.input = Tensor(cfg.dtype, shape);
-  fill(c.input);
-  const Shape range_shape = cfg.per_channel ? Shape{kChannels} : Shape{};
-  c.input_min = Tensor(cfg.dtype, range_shape);
-  c.input_max = Tensor(cfg.dtype, range_shape);
-  for (std::size_t i = 0; i < c.input_min.size(); ++i) {
-    c.input_min.set_bits(i, bits_of(cfg.dtype, -5.0));
-    c.input_max.set_bits(i, bits_of(cfg.dtype, 5.0));
-  }
+void bench_op(benchmark::State& state, BenchConfig cfg) {
+  const OpCase c = bench_case(cfg, state.range(0));
+  const Shape shape = c.input.shape;
   Tensor out(cfg.dtype, shape);
   cpu::SimdBackend backend;
   for (auto _ : state) {
@@ -120,6 +75,7 @@ void bench_bandwidth(benchmark::State& state, bool stream) {
 // neighbours in time are compared).
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
+  explicit SummaryReporter(std::string what) : what_(std::move(what)) {}
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
@@ -127,52 +83,70 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       const auto bps = r.counters.find("bytes_per_second");
       if (bps == r.counters.end()) continue;
       std::string name = r.benchmark_name();
-      if (const auto at = name.rfind("/real_time"); at != std::string::npos) name.erase(at);
+      for (const char* suffix : {"/real_time", "/manual_time"}) {
+        if (const auto at = name.rfind(suffix); at != std::string::npos) name.erase(at);
+      }
       const std::string size = name.substr(name.rfind('/') + 1);
+      std::string launches;
+      if (const auto k = r.counters.find("kernels"); k != r.counters.end()) {
+        launches = fmt::format("  {} kernel(s), {} memset(s)", k->second.value, r.counters.at("memsets").value);
+      }
       if (name.rfind("bandwidth/", 0) == 0) {
         auto& [at_size, bound] = loop_;
         if (at_size != size) at_size = size, bound = 0;
         bound = std::max(bound, bps->second.value);
       } else if (loop_.first == size && loop_.second > 0) {
-        lines_.push_back(fmt::format("{:<48} {:>8.2f} GB/s {:>6.1f} %  (loop {:.1f} GB/s)", name, bps->second.value / 1e9,
-                                     100 * bps->second.value / loop_.second, loop_.second / 1e9));
+        lines_.push_back(fmt::format("{:<48} {:>8.2f} GB/s {:>6.1f} %  (bound {:.1f} GB/s){}", name, bps->second.value / 1e9,
+                                     100 * bps->second.value / loop_.second, loop_.second / 1e9, launches));
         loop_ = {};
+      } else {
+        lines_.push_back(fmt::format("{:<48} {:>8.2f} GB/s", name, bps->second.value / 1e9));
       }
     }
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::cout << "\nsummary (simd target " << cpu::simd::current_target()
-              << "): GB/s and % of the faster bandwidth loop run right before at the same size\n";
+    std::cout << "\nsummary (" << what_ << "): GB/s and % of the faster bound run right before at the same size\n";
     for (const std::string& line : lines_) std::cout << line << "\n";
   }
 
  private:
-  std::pair<std::string, double> loop_;  // size, faster loop's bytes/s since the last op
+  std::string what_;
+  std::pair<std::string, double> loop_;  // size, faster bound's bytes/s since the last op
   std::vector<std::string> lines_;
 };
 
 }  // namespace
 
 Command add_bench_command(CLI::App& app) {
-  auto max_bytes = std::make_shared<std::int64_t>(std::int64_t{1} << 30);
+  auto backend = std::make_shared<std::string>("cpu");
+  auto max_bytes = std::make_shared<std::int64_t>(0);
+  auto max_host_bytes = std::make_shared<std::int64_t>(std::int64_t{256} << 20);
   auto extras = std::make_shared<std::vector<std::string>>();
-  CLI::App* bench = app.add_subcommand("bench", "Benchmark the optimized CPU backend against the memory bandwidth");
-  bench->add_option("--max-bytes", *max_bytes, "largest tensor in bytes (default 1 GiB)")->capture_default_str();
+  CLI::App* bench = app.add_subcommand("bench", "Benchmark an optimized backend against the memory bandwidth");
+  bench->add_option("--backend", *backend, "cpu or cuda")->capture_default_str()->check(CLI::IsMember({"cpu", "cuda"}));
+  bench->add_option("--max-bytes", *max_bytes, "largest tensor in bytes (default 1 GiB for cpu, 4 GiB for cuda)");
+  bench->add_option("--max-host-bytes", *max_host_bytes, "cuda: largest tensor timed host to host")->capture_default_str();
   bench->allow_extras();
   return {bench, [=] {
+            const bool cuda = *backend == "cuda";
+            const std::int64_t largest = *max_bytes > 0 ? *max_bytes : std::int64_t{cuda ? 4 : 1} << 30;
             std::vector<std::int64_t> sizes;
-            for (std::int64_t b = 4096; b <= *max_bytes; b *= 8) sizes.push_back(b);
-            if (sizes.empty() || sizes.back() != *max_bytes) sizes.push_back(*max_bytes);
-            // Each op right after the two bandwidth loops at its size: ratios of neighbours in time.
-            for (std::int64_t b : sizes) {
-              for (DType t : kAllDTypes) {
-                for (bool per_channel : {false, true}) {
-                  for (bool given : {true, false}) {
-                    const Config cfg{t, per_channel, given};
-                    benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth, false)->Arg(b)->UseRealTime();
-                    benchmark::RegisterBenchmark("bandwidth/read-scale-stream", bench_bandwidth, true)->Arg(b)->UseRealTime();
-                    benchmark::RegisterBenchmark(name_of(cfg).c_str(), bench_op, cfg)->Arg(b)->UseRealTime();
+            for (std::int64_t b = 4096; b <= largest; b *= 8) sizes.push_back(b);
+            if (sizes.empty() || sizes.back() != largest) sizes.push_back(largest);
+            if (cuda) {
+              register_cuda_benchmarks(sizes, *max_host_bytes);
+            } else {
+              // Each op right after the two bandwidth loops at its size: ratios of neighbours in time.
+              for (std::int64_t b : sizes) {
+                for (DType t : kAllDTypes) {
+                  for (bool per_channel : {false, true}) {
+                    for (bool given : {true, false}) {
+                      const BenchConfig cfg{t, per_channel, given};
+                      benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth, false)->Arg(b)->UseRealTime();
+                      benchmark::RegisterBenchmark("bandwidth/read-scale-stream", bench_bandwidth, true)->Arg(b)->UseRealTime();
+                      benchmark::RegisterBenchmark(bench_name("qdq", cfg).c_str(), bench_op, cfg)->Arg(b)->UseRealTime();
+                    }
                   }
                 }
               }
@@ -183,7 +157,7 @@ Command add_bench_command(CLI::App& app) {
             for (std::string& s : args) argv.push_back(s.data());
             int argc = static_cast<int>(argv.size());
             benchmark::Initialize(&argc, argv.data());
-            SummaryReporter reporter;
+            SummaryReporter reporter(cuda ? "cuda, device-resident tensors" : fmt::format("cpu, simd target {}", cpu::simd::current_target()));
             benchmark::RunSpecifiedBenchmarks(&reporter);
             benchmark::Shutdown();
             return 0;

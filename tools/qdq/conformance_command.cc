@@ -27,7 +27,7 @@ struct Args {
 int run(Args args) {
   using namespace conformance;
   if (args.backends.empty()) args.backends = backend_names();
-  if (args.suites.empty()) args.suites = {"known", "grid", "edge", "random", "golden"};
+  if (args.suites.empty()) args.suites = {"known", "grid", "edge", "random", "layout", "golden"};
   std::vector<ProfileId> profiles;
   std::vector<DType> dtypes;
   for (const std::string& p : args.profiles) profiles.push_back(*parse_profile(p));
@@ -90,7 +90,7 @@ Command add_conformance_command(CLI::App& app) {
   conf->add_option("--backend", args->backends, "backend(s) to check (default: every one usable here)")->check(CLI::IsMember(backend_choices));
   conf->add_option("--profile", args->profiles, "profile(s) (default: all)")->check(profile_check());
   conf->add_option("--dtype", args->dtypes, "dtype(s) (default: all)")->check(CLI::IsMember(dtype_names));
-  conf->add_option("--suite", args->suites, "known, grid, edge, random, golden (default: all)")
+  conf->add_option("--suite", args->suites, "known, grid, edge, random, layout, golden (default: all)")
       ->check(CLI::IsMember(suite_choices));
   conf->add_option("--seed", args->seed, "seed of the grid's and the random suite's values")->capture_default_str();
   conf->add_option("--known-answers", args->known_dir, "folder of known-answer .jsonl files")->capture_default_str();

@@ -4,6 +4,7 @@
 //   qdq golden generate|verify|inspect|check-inputs   golden files (HDF5)
 //   qdq bench [--max-bytes N] [Google Benchmark flags]  the optimized backend against memory bandwidth
 //   qdq fuzz [--seconds N] [--seed S] [--backend B]    the op's properties, failures to golden files
+//   qdq backends                        the backends, and why any cannot run here
 #include <iostream>
 
 #include "tools/qdq/commands.h"
@@ -12,7 +13,8 @@ int main(int argc, char** argv) {
   CLI::App app{"qdq: conformance harness for TensorFlow's QuantizeAndDequantizeV4 and V4Grad"};
   app.require_subcommand(1);
   const qdq::tools::Command commands[] = {qdq::tools::add_eval_command(app), qdq::tools::add_conformance_command(app),
-                                          qdq::tools::add_golden_command(app), qdq::tools::add_bench_command(app), qdq::tools::add_fuzz_command(app)};
+                                          qdq::tools::add_golden_command(app), qdq::tools::add_bench_command(app), qdq::tools::add_fuzz_command(app),
+                                          qdq::tools::add_backends_command(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& [sub, run] : commands) {

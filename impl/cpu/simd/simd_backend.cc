@@ -200,8 +200,8 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
     std::vector<T> scale(L), inv(L), plo(L), phi(L);
     for (std::size_t i = 0; i < L; ++i) {
-      const simd::Params<T>& q = params[i / static_cast<std::size_t>(v.inner)];
-      scale[i] = q.scale, inv[i] = q.inv, plo[i] = q.lo, phi[i] = q.hi;
+      const simd::Params<T>& pq = params[i / static_cast<std::size_t>(v.inner)];
+      scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
     }
     const simd::RowParams<T> rows{scale.data(), inv.data(), plo.data(), phi.data(), L};
     tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain / L)), [&](auto r) {

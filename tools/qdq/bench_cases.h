@@ -1,0 +1,34 @@
+// The cases `qdq bench` times, the same for every backend: each dtype × per-tensor/per-channel ×
+// range given/measured on a tensor of a given size in bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "reference/contract/backend.h"
+
+namespace qdq::tools {
+
+struct BenchConfig {
+  DType dtype;
+  bool per_channel, range_given;
+};
+
+// Per-channel benchmarks: axis 1 of [max(1, n / (256 * 64)), 256, 64], so never below 256 x 64
+// elements (the 4 KiB and 32 KiB per-channel rows move 64 KiB or 128 KiB).
+constexpr std::int64_t kBenchChannels = 256;
+
+// "<prefix>/float32/per-tensor/given"
+std::string bench_name(const std::string& prefix, const BenchConfig& c);
+Shape bench_shape(const BenchConfig& c, std::int64_t bytes);
+// TF 2.21's kernel rejects per-channel given ranges and has no bfloat16/float16 kernel; XLA's
+// semantics (same passes) take both: tf-xla for those, tf-cpu for the rest.
+ProfileId bench_profile(const BenchConfig& c);
+// The bench's input value of element i: a spread of magnitudes in [-10, 10].
+double bench_value(std::uint64_t i);
+// The bits of v in dtype t (to nearest).
+std::uint64_t bench_bits(DType t, double v);
+// The whole case: input of bench_value()s, ranges [-5, 5] where given.
+OpCase bench_case(const BenchConfig& c, std::int64_t bytes);
+
+}  // namespace qdq::tools
