@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/case_io.h"
+#include "conformance/known_answers.h"
 #include "reference/exact/reference_backend.h"
 
 namespace qdq::conformance {
@@ -90,7 +91,7 @@ golden::GoldenFile golden_from_answers(const std::vector<SuiteCase>& cases, std:
   return file;
 }
 
-std::string default_golden_dir() { return QDQ_SOURCE_DIR "/golden"; }
+std::string default_golden_dir() { return source_dir() + "/golden"; }
 
 std::vector<std::string> golden_files_in(const std::string& dir) {
   std::vector<std::string> out;

@@ -1,6 +1,7 @@
 #include "conformance/known_answers.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -10,7 +11,12 @@
 
 namespace qdq::conformance {
 
-std::string default_known_answers_dir() { return QDQ_SOURCE_DIR "/conformance/known_answers"; }
+std::string source_dir() {
+  const char* moved = std::getenv("QDQ_SOURCE_DIR");
+  return moved && *moved ? moved : QDQ_SOURCE_DIR;
+}
+
+std::string default_known_answers_dir() { return source_dir() + "/conformance/known_answers"; }
 
 std::vector<SuiteCase> load_known_answers(const std::string& dir) {
   namespace fs = std::filesystem;

@@ -10,6 +10,10 @@
 namespace qdq::conformance {
 
 // The folder of the known-answer files in this source tree.
+// The source tree the data files are read from: $QDQ_SOURCE_DIR where set (binaries run from
+// another checkout, as tools/gpu_check.sh does), else the tree this build was configured from.
+std::string source_dir();
+
 std::string default_known_answers_dir();
 
 // Every *.jsonl file of `dir`, in name order. A missing folder, an unreadable file, a malformed
