@@ -74,3 +74,33 @@ TEST(Eval, ReferenceFlagsImplementationDefinedElements) {
 
 }  // namespace
 }  // namespace qdq::conformance
+
+namespace qdq::conformance {
+namespace {
+
+// A backend that cannot run anything, as a device with a failing allocation would.
+class FailingBackend final : public Backend {
+ public:
+  std::string_view name() const override { return "failing"; }
+  bool supports(ProfileId, DType) const override { return true; }
+  Outcome run(const OpCase&) override { throw std::runtime_error("CUDA error: out of memory"); }
+};
+
+TEST(Eval, ABackendThatCannotRunACaseGetsBackendErrorAndTheRunGoesOn) {
+  std::istringstream in(kMixed);
+  std::ostringstream out;
+  FailingBackend b;
+  const EvalCounts c = run_eval(in, out, b);
+  EXPECT_EQ(c.backend_failures, 4);  // every well-formed case line
+  EXPECT_EQ(c.bad_cases, 2);         // the line that is not JSON, the data shorter than the shape
+  std::istringstream lines(out.str());
+  std::string first;
+  std::getline(lines, first);
+  const auto a = nlohmann::json::parse(first);
+  EXPECT_EQ(a["id"], "ok");
+  EXPECT_EQ(a["error"]["code"], "BackendError");
+  EXPECT_EQ(a["error"]["message"], "CUDA error: out of memory");
+}
+
+}  // namespace
+}  // namespace qdq::conformance

@@ -25,6 +25,17 @@ struct Attrs {
   bool operator==(const Attrs&) const = default;
 };
 
+// The integer range of validated attributes, exact (TF's kernel computes it in int64): signed
+// [-2^(b-1), 2^(b-1) - 1] with the lower end raised by one under narrow_range, unsigned [0, 2^b - 1].
+struct IntBounds {
+  std::int64_t lo, hi;
+};
+inline IntBounds integer_bounds(const Attrs& a) {
+  const int b = static_cast<int>(a.num_bits);
+  if (!a.signed_input) return {0, (std::int64_t{1} << b) - 1};
+  return {-(std::int64_t{1} << (b - 1)) + (a.narrow_range ? 1 : 0), (std::int64_t{1} << (b - 1)) - 1};
+}
+
 // The round mode of a validated Attrs (HALF_UP, else HALF_TO_EVEN).
 inline RoundMode round_mode_of(const Attrs& a) {
   return a.round_mode == "HALF_UP" ? RoundMode::HalfUp : RoundMode::HalfToEven;

@@ -22,13 +22,9 @@ std::pair<C, C> integer_range(const Profile& p, const Env<C>& host, const Attrs&
     qmin = !a.signed_input ? C(0) : a.narrow_range ? host.add(-pow, C(1)) : -pow;
     qmax = host.add(pow, C(-1));
   } else {  // kernel: exact int64 bounds, one rounding each
-    std::int64_t lo = 0, hi = (std::int64_t{1} << b) - 1;
-    if (a.signed_input) {
-      lo = -(std::int64_t{1} << (b - 1)) + (a.narrow_range ? 1 : 0);
-      hi = (std::int64_t{1} << (b - 1)) - 1;
-    }
-    qmin = host.narrow(static_cast<C>(lo));
-    qmax = host.narrow(static_cast<C>(hi));
+    const IntBounds q = integer_bounds(a);
+    qmin = host.narrow(static_cast<C>(q.lo));
+    qmax = host.narrow(static_cast<C>(q.hi));
   }
   return {qmin, qmax};
 }

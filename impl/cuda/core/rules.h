@@ -38,13 +38,9 @@ void integer_range(const Profile& p, const SoftEnv<C>& host, const Attrs& a, C& 
     qmax = host.add(pow, C(-1));
     return;
   }
-  std::int64_t lo = 0, hi = (std::int64_t{1} << b) - 1;
-  if (a.signed_input) {
-    lo = -(std::int64_t{1} << (b - 1)) + (a.narrow_range ? 1 : 0);
-    hi = (std::int64_t{1} << (b - 1)) - 1;
-  }
-  qmin = host.narrow(static_cast<C>(lo));
-  qmax = host.narrow(static_cast<C>(hi));
+  const IntBounds q = integer_bounds(a);
+  qmin = host.narrow(static_cast<C>(q.lo));
+  qmax = host.narrow(static_cast<C>(q.hi));
 }
 
 // The rules of a forward case (attrs validated).
