@@ -156,6 +156,7 @@ TEST(Geometry, EveryElementOnceWithItsChannel) {
     const std::int64_t outer = s[0], depth = s[1], inner = s[2], n = outer * depth * inner;
     const Geometry g = make_geometry(n, depth, inner);
     for (std::int64_t target : {1, 3, 1 << 20}) {
+     for (int batch : {4, 8}) {
       const Launch l = launch_for(g, target);
       std::vector<int> seen(static_cast<std::size_t>(n), 0);
       for (std::int64_t by = 0; by < l.y; ++by) {
@@ -164,18 +165,21 @@ TEST(Geometry, EveryElementOnceWithItsChannel) {
             ASSERT_GE(seg.count, 1);
             ASSERT_LE(seg.count, kThreads);
             for (int tx = 0; tx < kThreads; ++tx) {
-              for_each_element(g, seg, bx, l.x, tx, [&](std::int64_t k, int e) {
+              auto visit = [&](std::int64_t k, int e) {
                 ASSERT_GE(k, 0);
                 ASSERT_LT(k, n);
                 ASSERT_LT(e, seg.count);
                 ++seen[static_cast<std::size_t>(k)];
                 ASSERT_EQ((seg.first + e) % depth, (k / inner) % depth) << "element " << k;
-              });
+              };
+              if (batch == 4) for_each_element<4>(g, seg, bx, l.x, tx, visit);
+              else for_each_element<8>(g, seg, bx, l.x, tx, visit);
             }
           });
         }
       }
       for (std::int64_t k = 0; k < n; ++k) ASSERT_EQ(seen[static_cast<std::size_t>(k)], 1) << outer << "x" << depth << "x" << inner << " element " << k;
+     }
     }
   }
 }

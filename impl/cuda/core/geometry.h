@@ -101,15 +101,37 @@ QDQ_HD void for_each_segment(const Geometry& g, std::int64_t bx, std::int64_t by
   }
 }
 
-// Calls f(k, entry) for each element k that thread tx of block column bx (of gx) visits in
-// segment s; entry is k's channel in the segment's table. A thread's elements all share one entry.
-template <class F>
-QDQ_HD void for_each_element(const Geometry& g, const Segment& s, std::int64_t bx, std::int64_t gx, int tx, F&& f) {
+// A thread's elements come in batches of at most B, evenly spaced: first + i * stride for
+// i < count, all of table entry `entry`. The kernels load a whole batch before they compute and
+// store any of it, so that each thread has several loads in flight: kBatchBytes / element size
+// (at most 8) elements.
+constexpr int kBatchBytes = 32;
+QDQ_HD constexpr int batch_of(int element_bytes) { return kBatchBytes / element_bytes < 8 ? kBatchBytes / element_bytes : 8; }
+struct Batch {
+  std::int64_t first = 0, stride = 0;
+  int count = 0, entry = 0;
+};
+
+// Calls f(batch) for the elements that thread tx of block column bx (of gx) visits in segment s,
+// in batches of at most B.
+template <int B, class F>
+QDQ_HD void for_each_batch(const Geometry& g, const Segment& s, std::int64_t bx, std::int64_t gx, int tx, F&& f) {
+  // `total` elements from `first`, `stride` apart, in batches
+  auto split = [&](std::int64_t first, std::int64_t stride, std::int64_t total, int entry) {
+    for (std::int64_t done = 0; done < total; done += B) {
+      Batch b;
+      b.first = first + done * stride;
+      b.stride = stride;
+      b.count = static_cast<int>(total - done < B ? total - done : B);
+      b.entry = entry;
+      f(b);
+    }
+  };
   if (g.runs) {
     const std::int64_t base = s.row * g.inner;
     for (std::int64_t chunk = bx; chunk < g.blocks_x; chunk += gx) {
-      const std::int64_t start = chunk * kChunk, end = start + kChunk < g.inner ? start + kChunk : g.inner;
-      for (std::int64_t i = start + tx; i < end; i += kThreads) f(base + i, 0);
+      const std::int64_t start = chunk * kChunk + tx, end = chunk * kChunk + kChunk < g.inner ? chunk * kChunk + kChunk : g.inner;
+      if (start < end) split(base + start, kThreads, (end - start + kThreads - 1) / kThreads, 0);
     }
     return;
   }
@@ -117,12 +139,19 @@ QDQ_HD void for_each_element(const Geometry& g, const Segment& s, std::int64_t b
   if (j >= g.period) return;
   const int entry = static_cast<int>((j / g.inner - (s.xb * kThreads) / g.inner) % g.depth);
   const std::int64_t first_row = s.yb * kRowsPerBlock;
-  const std::int64_t last_row = first_row + kRowsPerBlock < g.rows ? first_row + kRowsPerBlock : g.rows;
-  for (std::int64_t row = first_row; row < last_row; ++row) {
-    const std::int64_t k = row * g.period + j;
-    if (k >= g.n) return;
-    f(k, entry);
-  }
+  std::int64_t last_row = first_row + kRowsPerBlock < g.rows ? first_row + kRowsPerBlock : g.rows;
+  if ((last_row - 1) * g.period + j >= g.n) --last_row;  // only the tensor's last row can be short
+  if (first_row < last_row) split(first_row * g.period + j, g.period, last_row - first_row, entry);
+}
+
+// Calls f(k, entry) for each element k that thread tx of block column bx (of gx) visits in
+// segment s; entry is k's channel in the segment's table. A thread's elements all share one entry.
+// (The same elements for any batch size B.)
+template <int B = 8, class F>
+QDQ_HD void for_each_element(const Geometry& g, const Segment& s, std::int64_t bx, std::int64_t gx, int tx, F&& f) {
+  for_each_batch<B>(g, s, bx, gx, tx, [&](const Batch& b) {
+    for (int i = 0; i < b.count; ++i) f(b.first + i * b.stride, b.entry);
+  });
 }
 
 }  // namespace qdq::cuda

@@ -29,20 +29,31 @@ struct MergeKeys {
 
 // Measured ranges: each thread's extremes, combined per channel in the block (CUB in the runs
 // layout, shared-memory atomics in the columns layout), then once per block and channel into
-// `keys` in global memory, which starts zeroed.
+// `keys` in global memory, which starts zeroed. Every kernel loads a whole batch of its thread's
+// elements before using any (geometry.h).
 template <typename U, typename C>
 __global__ void __launch_bounds__(kThreads) range_kernel(const U* __restrict__ x, Geometry g, SoftEnv<C> dev,
                                                          RangeKeys* __restrict__ keys) {
+  constexpr int kB = batch_of(sizeof(U));
   using Reduce = cub::BlockReduce<RangeKeys, kThreads>;
   __shared__ typename Reduce::TempStorage temp;
   __shared__ RangeKeys part[kThreads];
   for_each_segment(g, blockIdx.x, blockIdx.y, gridDim.x, gridDim.y, [&](const Segment& s) {
     RangeKeys mine;
     int entry = -1;
-    for_each_element(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](std::int64_t k, int e) {
-      const C v = dev.read(dev.load(x[k]));
-      if (!is_nan(v)) include(mine, v);
-      entry = e;
+    for_each_batch<kB>(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](const Batch& b) {
+      U v[kB];
+#pragma unroll
+      for (int i = 0; i < kB; ++i) {
+        if (i < b.count) v[i] = x[b.first + i * b.stride];
+      }
+#pragma unroll
+      for (int i = 0; i < kB; ++i) {
+        if (i >= b.count) continue;
+        const C e = dev.read(dev.load(v[i]));
+        if (!is_nan(e)) include(mine, e);
+      }
+      entry = b.entry;
     });
     if (g.runs) {
       const RangeKeys total = Reduce(temp).Reduce(mine, MergeKeys{});
@@ -62,12 +73,22 @@ __global__ void __launch_bounds__(kThreads) range_kernel(const U* __restrict__ x
 template <typename U, typename C>
 __global__ void __launch_bounds__(kThreads) forward_kernel(const U* __restrict__ x, U* __restrict__ y, Geometry g,
                                                            Rules<C> r, RangeSource<U> src) {
+  constexpr int kB = batch_of(sizeof(U));
   __shared__ Scale<C> table[kThreads];
   for_each_segment(g, blockIdx.x, blockIdx.y, gridDim.x, gridDim.y, [&](const Segment& s) {
     for (int t = threadIdx.x; t < s.count; t += kThreads) table[t] = channel_scale(r, src, (s.first + t) % g.depth);
     __syncthreads();
-    for_each_element(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](std::int64_t k, int e) {
-      y[k] = static_cast<U>(quantize(r, table[e], x[k]));
+    for_each_batch<kB>(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](const Batch& b) {
+      U v[kB];
+#pragma unroll
+      for (int i = 0; i < kB; ++i) {
+        if (i < b.count) v[i] = x[b.first + i * b.stride];
+      }
+      const Scale<C> sc = table[b.entry];
+#pragma unroll
+      for (int i = 0; i < kB; ++i) {
+        if (i < b.count) y[b.first + i * b.stride] = static_cast<U>(quantize(r, sc, v[i]));
+      }
     });
     __syncthreads();
   });
@@ -77,10 +98,20 @@ template <typename U, typename C>
 __global__ void __launch_bounds__(kThreads) gradient_kernel(const U* __restrict__ dy, const U* __restrict__ x,
                                                             const U* __restrict__ lo, const U* __restrict__ hi,
                                                             U* __restrict__ dx, Geometry g, SoftEnv<C> dev) {
+  constexpr int kB = batch_of(sizeof(U));
   for_each_segment(g, blockIdx.x, blockIdx.y, gridDim.x, gridDim.y, [&](const Segment& s) {
-    for_each_element(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](std::int64_t k, int e) {
-      const std::int64_t ch = (s.first + e) % g.depth;
-      dx[k] = static_cast<U>(gradient(dev, dy[k], x[k], lo[ch], hi[ch]));
+    for_each_batch<kB>(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](const Batch& b) {
+      const std::int64_t ch = (s.first + b.entry) % g.depth;
+      const U l = lo[ch], h = hi[ch];
+      U gv[kB], xv[kB];
+#pragma unroll
+      for (int i = 0; i < kB; ++i) {
+        if (i < b.count) gv[i] = dy[b.first + i * b.stride], xv[i] = x[b.first + i * b.stride];
+      }
+#pragma unroll
+      for (int i = 0; i < kB; ++i) {
+        if (i < b.count) dx[b.first + i * b.stride] = static_cast<U>(gradient(dev, gv[i], xv[i], l, h));
+      }
     });
   });
 }
