@@ -134,6 +134,7 @@ void bench_device_op(benchmark::State& state, BenchConfig cfg) {
   const std::size_t w = static_cast<std::size_t>(byte_width(cfg.dtype)), channels = cfg.per_channel ? kBenchChannels : 1;
   DeviceBytes x(n * w), y(n * w), lo(channels * w), hi(channels * w), ws(cuda::forward_workspace_bytes(c.input.shape, c.attrs));
   fill_inputs<<<1024, 256>>>(static_cast<unsigned char*>(x.p), n, cfg.dtype);
+  check(cudaMemset(ws.p, 0, cuda::forward_workspace_bytes(c.input.shape, c.attrs)), "zeroing the workspace");
   std::vector<std::uint64_t> bounds = {bench_bits(cfg.dtype, -5.0), bench_bits(cfg.dtype, 5.0)};
   for (std::size_t i = 0; i < channels; ++i) {
     check(cudaMemcpy(static_cast<unsigned char*>(lo.p) + i * w, &bounds[0], w, cudaMemcpyHostToDevice), "copying the range");

@@ -7,9 +7,9 @@
 // the tensor's elements packed at the dtype's width, in row-major order. Any alignment of the
 // element type is accepted.
 //
-// Launches: range_given, one kernel; a measured range, a memset of the workspace and two kernels
-// (range reduction, then the quantization); the gradient, one kernel. All are queued on `stream`
-// and nothing waits for them; errors of the launches themselves are returned.
+// Launches: range_given, one kernel; a measured range, two kernels (range reduction, then the
+// quantization); the gradient, one kernel. All are queued on `stream` and nothing waits for them;
+// errors of the launches themselves are returned.
 #pragma once
 
 #include <cuda_runtime_api.h>
@@ -22,8 +22,10 @@
 
 namespace qdq::cuda {
 
-// Device memory the forward op needs besides its tensors: 16 bytes per channel when the range is
-// measured, else 0.
+// Device memory the forward op needs besides its tensors: 16 bytes per channel and 16 more when
+// the range is measured, else 0. The workspace must be all zeros before its first use (e.g.
+// cudaMemset once after allocating it); each call that completes leaves it zeroed again, so it is
+// reused as is, by one call at a time.
 std::size_t forward_workspace_bytes(const Shape& shape, const Attrs& attrs);
 
 // output = QuantizeAndDequantizeV4(input, input_min, input_max) under `profile`. input_min and

@@ -109,6 +109,9 @@ Outcome DeviceBackend::run(const OpCase& c) {
     check(cudaMemcpyAsync(base + layout.offsets[i], inputs[i]->bytes.data(), inputs[i]->bytes.size(), cudaMemcpyHostToDevice, stream_),
           "copying the case to the device");
   }
+  if (forward && !c.attrs.range_given) {  // the buffer held other cases' data: zero the workspace
+    check(cudaMemsetAsync(base + workspace_at, 0, forward_workspace_bytes(c.input.shape, c.attrs), stream_), "cudaMemset");
+  }
   if (forward) {
     const void* lo = c.attrs.range_given ? base + layout.offsets[1] : nullptr;
     const void* hi = c.attrs.range_given ? base + layout.offsets[2] : nullptr;

@@ -69,10 +69,28 @@ __global__ void __launch_bounds__(kThreads) range_kernel(const U* __restrict__ x
   });
 }
 
-// The forward op: the block's channel scales into shared memory, then its elements.
+// After a block has read its channels' measured keys: the last block of the grid to get here
+// sets the keys and the counter back to zeros, ready for the next call, so that no memset is
+// needed between calls.
+__device__ void reset_when_last(RangeKeys* keys, std::int64_t depth, unsigned* finished) {
+  __shared__ bool last;
+  __syncthreads();  // every read of `keys` by this block is done
+  if (threadIdx.x == 0) {
+    __threadfence();
+    last = atomicAdd(finished, 1u) == gridDim.x * gridDim.y - 1;
+  }
+  __syncthreads();
+  if (!last) return;
+  for (std::int64_t c = threadIdx.x; c < depth; c += kThreads) keys[c] = RangeKeys{};
+  if (threadIdx.x == 0) *finished = 0;
+}
+
+// The forward op: the block's channel scales into shared memory, then its elements. With a
+// measured range (`finished` not null), the keys are reset at the end.
 template <typename U, typename C>
 __global__ void __launch_bounds__(kThreads) forward_kernel(const U* __restrict__ x, U* __restrict__ y, Geometry g,
-                                                           Rules<C> r, RangeSource<U> src) {
+                                                           Rules<C> r, RangeSource<U> src, RangeKeys* keys,
+                                                           unsigned* finished) {
   constexpr int kB = batch_of(sizeof(U));
   __shared__ Scale<C> table[kThreads];
   for_each_segment(g, blockIdx.x, blockIdx.y, gridDim.x, gridDim.y, [&](const Segment& s) {
@@ -92,6 +110,7 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(const U* __restrict__
     });
     __syncthreads();
   });
+  if (finished) reset_when_last(keys, g.depth, finished);
 }
 
 template <typename U, typename C>
@@ -131,17 +150,19 @@ cudaError_t forward(const Profile& p, DType t, const Attrs& a, const Geometry& g
   const auto* x = static_cast<const U*>(input);
   RangeSource<U> src;
   const dim3 grid = grid_for(g);
+  RangeKeys* keys = nullptr;
+  unsigned* finished = nullptr;
   if (a.range_given) {
     src.given_lo = static_cast<const U*>(lo);
     src.given_hi = static_cast<const U*>(hi);
   } else {
-    auto* keys = static_cast<RangeKeys*>(workspace);
-    if (cudaError_t e = cudaMemsetAsync(keys, 0, static_cast<std::size_t>(g.depth) * sizeof(RangeKeys), stream)) return e;
+    keys = static_cast<RangeKeys*>(workspace);
+    finished = reinterpret_cast<unsigned*>(keys + g.depth);
     range_kernel<U, C><<<grid, kThreads, 0, stream>>>(x, g, r.dev, keys);
     if (cudaError_t e = cudaGetLastError()) return e;
     src.measured = keys;
   }
-  forward_kernel<U, C><<<grid, kThreads, 0, stream>>>(x, static_cast<U*>(output), g, r, src);
+  forward_kernel<U, C><<<grid, kThreads, 0, stream>>>(x, static_cast<U*>(output), g, r, src, keys, finished);
   return cudaGetLastError();
 }
 
@@ -158,7 +179,8 @@ cudaError_t gradient(const Profile& p, DType t, const Geometry& g, const void* d
 
 std::size_t forward_workspace_bytes(const Shape& shape, const Attrs& attrs) {
   if (attrs.range_given) return 0;
-  return static_cast<std::size_t>(channel_view(shape, attrs.axis).depth) * sizeof(RangeKeys);
+  // the keys of every channel, then the count of finished blocks
+  return static_cast<std::size_t>(channel_view(shape, attrs.axis).depth) * sizeof(RangeKeys) + sizeof(RangeKeys);
 }
 
 cudaError_t forward_on_device(ProfileId id, DType t, const Attrs& a, const Shape& shape, const void* input,
