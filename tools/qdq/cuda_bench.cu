@@ -166,16 +166,22 @@ void bench_host_to_host(benchmark::State& state, BenchConfig cfg) {
 void register_cuda_benchmarks(const std::vector<std::int64_t>& sizes, std::int64_t max_host_bytes) {
   if (!cuda::device_unavailable_reason().empty()) throw std::runtime_error("no CUDA device: " + cuda::device_unavailable_reason());
   for (std::int64_t b : sizes) {
+    benchmark::RegisterBenchmark("bandwidth/cuda-read-scale-write", bench_bound, false)->Arg(b)->UseManualTime();
+    benchmark::RegisterBenchmark("bandwidth/cuda-memcpy-d2d", bench_bound, true)->Arg(b)->UseManualTime();
     for (DType t : kAllDTypes) {
       for (bool per_channel : {false, true}) {
         for (bool given : {true, false}) {
           const BenchConfig cfg{t, per_channel, given};
-          benchmark::RegisterBenchmark("bandwidth/cuda-read-scale-write", bench_bound, false)->Arg(b)->UseManualTime();
-          benchmark::RegisterBenchmark("bandwidth/cuda-memcpy-d2d", bench_bound, true)->Arg(b)->UseManualTime();
           benchmark::RegisterBenchmark(bench_name("cuda", cfg).c_str(), bench_device_op, cfg)->Arg(b)->UseManualTime();
-          if (b <= max_host_bytes) {
-            benchmark::RegisterBenchmark(bench_name("cuda-host-to-host", cfg).c_str(), bench_host_to_host, cfg)->Arg(b)->UseRealTime();
-          }
+        }
+      }
+    }
+    if (b > max_host_bytes) continue;
+    for (DType t : kAllDTypes) {
+      for (bool per_channel : {false, true}) {
+        for (bool given : {true, false}) {
+          const BenchConfig cfg{t, per_channel, given};
+          benchmark::RegisterBenchmark(bench_name("cuda-host-to-host", cfg).c_str(), bench_host_to_host, cfg)->Arg(b)->UseRealTime();
         }
       }
     }

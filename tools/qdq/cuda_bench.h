@@ -8,7 +8,7 @@
 namespace qdq::tools {
 
 // Registers with Google Benchmark, for each size (bytes of the input tensor): the device's own
-// bandwidth bound (a read-scale-write kernel and a device-to-device cudaMemcpy), then the op on
+// bandwidth bound (a read-scale-write kernel and a device-to-device cudaMemcpy, once), then the op on
 // device-resident tensors for each dtype × per-tensor/per-channel × given/measured, timed with
 // CUDA events, with the kernel launches and memsets one call makes counted from a captured CUDA
 // graph (counters `kernels`, `memsets`); and, up to `max_host_bytes`, the `cuda` backend host
