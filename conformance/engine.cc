@@ -38,33 +38,9 @@ std::string column_of(const OpCase& c) {
   return "other" + layout;
 }
 
-namespace {
-
-struct Verdict {
-  Tally tally;
-  std::vector<Mismatch> mismatches;
-};
-
-Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
+Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outcome& observed, bool observed_is_reference) {
   Verdict v;
   const OpCase& c = sc.op_case;
-  const bool is_reference = backend.name() == "reference";
-  if (!backend.supports(c.profile, c.input.dtype) || (is_reference && !sc.known)) {
-    v.tally.skipped = 1;
-    return v;
-  }
-  Outcome observed;
-  if (is_reference) {
-    observed = reference;
-  } else {
-    try {
-      observed = backend.run(c);
-    } catch (const std::exception& e) {  // the backend could not run the case (a device error): a failure
-      v.tally.failed = 1;
-      v.mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", e.what(), ""});
-      return v;
-    }
-  }
   std::int64_t compared = 0;  // elements compared by the primary check: the known answer, else the reference
   if (sc.known) {
     Comparison k = compare_outcomes(sc.id, c, *sc.known, observed, sc.match);
@@ -73,7 +49,7 @@ Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
     v.tally.undefined = k.undefined;
     compared = k.elements;
   }
-  if (!is_reference) {
+  if (!observed_is_reference) {
     Comparison r = compare_outcomes(sc.id, c, reference, observed);
     if (!sc.known) {
       v.tally.undefined = r.undefined;
@@ -85,6 +61,41 @@ Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
   else if (compared == 0 && v.tally.undefined > 0) v.tally.undefined_cases = 1;
   else v.tally.passed = 1;
   return v;
+}
+
+SuiteResult collect(const std::string& suite, const std::string& backend, const std::vector<SuiteCase>& cases,
+                    const std::vector<Verdict>& verdicts, const RunOptions& options) {
+  SuiteResult r{suite, backend, {}, {}, 0};
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const Verdict& v = verdicts[i];
+    r.cells[row_of(cases[i].op_case)][column_of(cases[i].op_case)] += v.tally;
+    r.mismatch_count += static_cast<long>(v.mismatches.size());
+    for (const Mismatch& m : v.mismatches) {
+      if (r.mismatches.size() < options.max_mismatches) r.mismatches.push_back(m);
+    }
+  }
+  return r;
+}
+
+namespace {
+
+Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
+  const OpCase& c = sc.op_case;
+  const bool is_reference = backend.name() == "reference";
+  if (!backend.supports(c.profile, c.input.dtype) || (is_reference && !sc.known)) {
+    Verdict v;
+    v.tally.skipped = 1;
+    return v;
+  }
+  if (is_reference) return judge_outcome(sc, reference, reference, true);
+  try {
+    return judge_outcome(sc, reference, backend.run(c), false);
+  } catch (const std::exception& e) {  // the backend could not run the case (a device error): a failure
+    Verdict v;
+    v.tally.failed = 1;
+    v.mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", e.what(), ""});
+    return v;
+  }
 }
 
 }  // namespace
@@ -112,18 +123,7 @@ std::vector<SuiteResult> run_suite(const std::string& suite, const std::vector<S
   for (std::thread& t : pool) t.join();
 
   std::vector<SuiteResult> results;
-  for (std::size_t b = 0; b < backends.size(); ++b) {
-    SuiteResult r{suite, backends[b], {}, {}, 0};
-    for (std::size_t i = 0; i < cases.size(); ++i) {
-      const Verdict& v = verdicts[b][i];
-      r.cells[row_of(cases[i].op_case)][column_of(cases[i].op_case)] += v.tally;
-      r.mismatch_count += static_cast<long>(v.mismatches.size());
-      for (const Mismatch& m : v.mismatches) {
-        if (r.mismatches.size() < options.max_mismatches) r.mismatches.push_back(m);
-      }
-    }
-    results.push_back(std::move(r));
-  }
+  for (std::size_t b = 0; b < backends.size(); ++b) results.push_back(collect(suite, backends[b], cases, verdicts[b], options));
   return results;
 }
 

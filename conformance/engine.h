@@ -51,6 +51,22 @@ struct RunOptions {
   int threads = 0;                  // 0: the machine's hardware threads
 };
 
+// One case's judgement: its tally (one of passed, failed, skipped, undefined_cases, plus the
+// implementation-defined elements left out) and its mismatches.
+struct Verdict {
+  Tally tally;
+  std::vector<Mismatch> mismatches;
+};
+
+// Judges an outcome of case sc (what a backend or a user's program answered) as run_suite does:
+// against the case's known answer, where it has one, and against the reference's outcome (unless
+// the outcome is the reference's own).
+Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outcome& observed, bool observed_is_reference = false);
+
+// The matrix of one backend's verdicts on `cases` (verdicts[i] for cases[i]).
+SuiteResult collect(const std::string& suite, const std::string& backend, const std::vector<SuiteCase>& cases,
+                    const std::vector<Verdict>& verdicts, const RunOptions& options);
+
 // Runs `cases` through each named backend. Every case's expected outcome is the reference's;
 // a known answer is checked in addition. The reference itself is judged by known answers only
 // (comparing it with itself would prove nothing): without one, its cases count as skipped.

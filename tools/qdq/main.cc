@@ -5,6 +5,8 @@
 //   qdq bench [--max-bytes N] [Google Benchmark flags]  the optimized backend against memory bandwidth
 //   qdq fuzz [--seconds N] [--seed S] [--backend B]    the op's properties, failures to golden files
 //   qdq backends                        the backends, and why any cannot run here
+//   qdq cases [filters] [-o FILE]       cases as JSON lines for another program to answer
+//   qdq verify CASES ANSWERS            that program's answers judged (exit 0 pass, 1 mismatch, 2 bad input)
 #include <iostream>
 
 #include "tools/qdq/commands.h"
@@ -14,7 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const qdq::tools::Command commands[] = {qdq::tools::add_eval_command(app), qdq::tools::add_conformance_command(app),
                                           qdq::tools::add_golden_command(app), qdq::tools::add_bench_command(app), qdq::tools::add_fuzz_command(app),
-                                          qdq::tools::add_backends_command(app)};
+                                          qdq::tools::add_backends_command(app), qdq::tools::add_cases_command(app),
+                                          qdq::tools::add_verify_command(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& [sub, run] : commands) {

@@ -1,0 +1,160 @@
+#include "conformance/verify.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "conformance/case_io.h"
+#include "reference/exact/reference_backend.h"
+
+namespace qdq::conformance {
+namespace {
+
+std::string match_text(const Match& m) {
+  if (m.kind == Match::Bits) return "bits";
+  char buf[64];
+  if (m.rtol == 0) std::snprintf(buf, sizeof buf, "abs:%.17g", m.atol);
+  else std::snprintf(buf, sizeof buf, "close:%.17g,%.17g", m.atol, m.rtol);
+  return buf;
+}
+
+struct Answer {
+  long line = 0;
+  bool unsupported = false;
+  Outcome outcome;
+};
+
+}  // namespace
+
+nlohmann::ordered_json case_line_json(const SuiteCase& c) {
+  nlohmann::ordered_json j = case_json(c.id, c.op_case);
+  if (c.known) {
+    nlohmann::ordered_json expect = answer_json(c.id, c.op_case.op, *c.known);
+    expect.erase("id");
+    j["expect"] = expect;
+    if (c.match.kind != Match::Bits) j["match"] = match_text(c.match);
+  }
+  if (!c.source.empty()) j["source"] = c.source;
+  return j;
+}
+
+VerifyResult verify_answers(std::istream& case_in, const std::string& cases_name, std::istream& answer_in,
+                            const std::string& answers_name, const RunOptions& options) {
+  VerifyResult out;
+  std::vector<SuiteCase> cases;
+  std::vector<long> case_lines;
+  std::map<std::string, std::size_t> index;
+  for_each_case_line(case_in, [&](long number, std::variant<CaseLine, BadCase> parsed) {
+    if (auto* bad = std::get_if<BadCase>(&parsed)) {
+      out.problems.push_back(cases_name + ": " + bad->message);
+      return;
+    }
+    CaseLine& c = std::get<CaseLine>(parsed);
+    if (const auto at = index.find(c.id); at != index.end()) {
+      out.problems.push_back(cases_name + ": line " + std::to_string(number) + ": a second case '" + c.id + "' (first on line " +
+                             std::to_string(case_lines[at->second]) + ")");
+      return;
+    }
+    index[c.id] = cases.size();
+    case_lines.push_back(number);
+    cases.push_back({c.id, std::move(c.op_case), std::move(c.expect), c.match, c.source});
+  });
+
+  std::vector<std::optional<Answer>> answers(cases.size());
+  std::string line;
+  long number = 0;
+  std::size_t last = 0;
+  bool any = false;
+  while (std::getline(answer_in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = answers_name + ": line " + std::to_string(number) + ": ";
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception&) {
+      out.problems.push_back(where + "not valid JSON");
+      continue;
+    }
+    if (!j.is_object() || !j.contains("id") || !j["id"].is_string()) {
+      out.problems.push_back(where + "an answer must be a JSON object with a string \"id\"");
+      continue;
+    }
+    const std::string id = j["id"].get<std::string>();
+    const auto at = index.find(id);
+    if (at == index.end()) {
+      out.problems.push_back(where + "answers '" + id + "', which is no case of " + cases_name);
+      continue;
+    }
+    const std::size_t i = at->second;
+    if (answers[i]) {
+      out.problems.push_back(where + "a second answer to '" + id + "' (first on line " + std::to_string(answers[i]->line) + ")");
+      continue;
+    }
+    if (any && i < last) out.notes.push_back(where + "'" + id + "' is answered out of order");
+    any = true;
+    last = i;
+    Answer a;
+    a.line = number;
+    const std::string code = j.contains("error") && j["error"].is_object() ? j["error"].value("code", "") : "";
+    if (code == "Unsupported") {
+      a.unsupported = true;
+    } else if (code == "BadCase" || code == "BackendError") {
+      out.problems.push_back(where + "the program did not answer '" + id + "' (" + code + ": " +
+                             j["error"].value("message", "") + ")");
+      continue;
+    } else {
+      try {
+        a.outcome = parse_answer(j, cases[i].op_case);
+      } catch (const std::exception& e) {
+        out.problems.push_back(where + "'" + id + "': " + e.what());
+        continue;
+      }
+    }
+    answers[i] = std::move(a);
+  }
+
+  // Judge in parallel: the reference is exact and slow.
+  std::vector<Verdict> verdicts(cases.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    ReferenceBackend reference;
+    for (std::size_t i = next++; i < cases.size(); i = next++) {
+      SuiteCase sc = cases[i];
+      if (!answers[i]) {
+        verdicts[i].tally.failed = 1;
+        verdicts[i].mismatches.push_back({sc.id, "answer", -1, "", "an answer", "none", ""});
+        continue;
+      }
+      if (answers[i]->unsupported) {
+        verdicts[i].tally.skipped = 1;
+        continue;
+      }
+      const Outcome expected = reference.run(sc.op_case);
+      // A known answer read from a file has no implementation-defined flags: the reference's apply.
+      if (sc.known && sc.known->status.ok() && expected.status.ok() && !sc.known->outputs.empty() &&
+          sc.known->outputs[0].shape == expected.outputs[0].shape) {
+        sc.known->undefined = expected.undefined;
+      }
+      verdicts[i] = judge_outcome(sc, expected, answers[i]->outcome);
+    }
+  };
+  const int threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (std::thread& t : pool) t.join();
+
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    if (!answers[i]) {
+      out.problems.push_back(cases_name + ": line " + std::to_string(case_lines[i]) + ": case '" + cases[i].id + "' has no answer");
+    } else {
+      ++out.answered;
+      out.unsupported += answers[i]->unsupported;
+    }
+  }
+  out.result = collect("verify " + cases_name, "answers", cases, verdicts, options);
+  return out;
+}
+
+}  // namespace qdq::conformance

@@ -1,0 +1,36 @@
+// `qdq cases` and `qdq verify`, TestFloat style: the harness writes cases as JSON lines, a user's
+// program answers them (the `qdq eval` answer format), and the answers are judged as the engine
+// judges a backend: against TF's answers where a case carries one ("expect": known answers and
+// golden files) and against the reference always, bit for bit.
+#pragma once
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "conformance/engine.h"
+
+namespace qdq::conformance {
+
+// A case as a line of a case file: the case, and its expected outcome, match and source where it
+// has a known one.
+nlohmann::ordered_json case_line_json(const SuiteCase& c);
+
+struct VerifyResult {
+  SuiteResult result;                 // the matrix; the answers' "backend" is "answers"
+  std::vector<std::string> problems;  // bad input, each naming its file and line (or the case)
+  std::vector<std::string> notes;     // accepted but worth saying (answers out of order)
+  long answered = 0, unsupported = 0;
+};
+
+// Reads the case file and the answer file and judges every case that has an answer. Answers are
+// matched to cases by id, in any order. A malformed case or answer line, an answer to no case, a
+// second answer to a case, an answer that is not of the case's shape, and a case left unanswered
+// are each a problem naming its line; the rest is judged all the same. An answer with the code
+// "Unsupported" counts the case as skipped. Elements the reference leaves implementation-defined
+// are counted apart, never compared.
+VerifyResult verify_answers(std::istream& cases, const std::string& cases_name, std::istream& answers,
+                            const std::string& answers_name, const RunOptions& options);
+
+}  // namespace qdq::conformance

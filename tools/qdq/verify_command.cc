@@ -1,0 +1,122 @@
+// `qdq cases` writes cases for someone else's program to answer; `qdq verify` judges its answers.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "conformance/golden_io.h"
+#include "conformance/grid.h"
+#include "conformance/known_answers.h"
+#include "conformance/report.h"
+#include "conformance/suites.h"
+#include "conformance/verify.h"
+#include "tools/qdq/commands.h"
+
+namespace qdq::tools {
+namespace {
+
+struct CasesArgs {
+  std::vector<std::string> suites, goldens, profiles, dtypes;
+  std::string op, output = "-";
+  std::uint64_t seed = conformance::kDefaultSeed;
+};
+
+int write_cases(const CasesArgs& a) {
+  using namespace conformance;
+  std::vector<ProfileId> profiles;
+  std::vector<DType> dtypes;
+  for (const std::string& p : a.profiles) profiles.push_back(*parse_profile(p));
+  for (const std::string& t : a.dtypes) dtypes.push_back(*parse_dtype(t));
+  if (profiles.empty()) profiles.assign(kAllProfiles.begin(), kAllProfiles.end());
+  if (dtypes.empty()) dtypes.assign(kAllDTypes.begin(), kAllDTypes.end());
+  auto wanted = [&](const OpCase& c) {
+    return std::find(profiles.begin(), profiles.end(), c.profile) != profiles.end() &&
+           std::find(dtypes.begin(), dtypes.end(), c.input.dtype) != dtypes.end() &&
+           (a.op.empty() || (a.op == "gradient") == (c.op == Op::Gradient));
+  };
+  std::vector<SuiteCase> cases;
+  std::vector<std::string> suites = a.suites;
+  if (suites.empty() && a.goldens.empty()) suites = case_suite_names();
+  for (const std::string& suite : suites) {
+    for (ProfileId p : profiles) {
+      for (DType t : dtypes) {
+        for (SuiteCase& c : suite_cases(suite, p, t, a.seed, default_known_answers_dir())) cases.push_back(std::move(c));
+      }
+    }
+  }
+  for (const std::string& file : a.goldens) {
+    const golden::GoldenFile g = golden::read_golden(file);
+    for (SuiteCase& c : golden_suite_cases(g)) {
+      c.source = "golden " + file.substr(file.find_last_of('/') + 1) + " (" + g.provenance.answers_from + " " +
+                 g.provenance.tf_version + ")";
+      cases.push_back(std::move(c));
+    }
+  }
+  std::ofstream file;
+  if (a.output != "-") {
+    file.open(a.output);
+    if (!file) throw std::runtime_error("cannot write " + a.output);
+  }
+  std::ostream& out = a.output == "-" ? std::cout : file;
+  long written = 0;
+  for (const SuiteCase& c : cases) {
+    if (!wanted(c.op_case)) continue;
+    out << case_line_json(c).dump() << "\n";
+    ++written;
+  }
+  out.flush();
+  if (!out) throw std::runtime_error("cannot write " + a.output);
+  std::cerr << fmt::format("qdq cases: {} cases\n", written);
+  return 0;
+}
+
+int verify(const std::string& cases_path, const std::string& answers_path, std::size_t max_mismatches, int threads) {
+  std::ifstream cases(cases_path), answers(answers_path);
+  if (!cases) throw std::runtime_error(cases_path + ": cannot open");
+  if (!answers) throw std::runtime_error(answers_path + ": cannot open");
+  const conformance::VerifyResult r =
+      conformance::verify_answers(cases, cases_path, answers, answers_path, conformance::RunOptions{max_mismatches, threads});
+  conformance::print_report(std::cout, {r.result});
+  const conformance::Tally t = r.result.total();
+  for (const std::string& n : r.notes) std::cerr << "qdq verify: note: " << n << "\n";
+  for (const std::string& p : r.problems) std::cerr << "qdq verify: " << p << "\n";
+  std::cout << fmt::format("\nqdq verify: {} answers: {} passed, {} failed, {} unsupported; {} implementation-defined "
+                           "elements not compared; {} problem(s) with the input\n",
+                           r.answered, t.passed, t.failed, t.skipped, t.undefined, r.problems.size());
+  if (!r.problems.empty()) return 2;
+  return t.failed ? 1 : 0;
+}
+
+}  // namespace
+
+Command add_cases_command(CLI::App& app) {
+  auto a = std::make_shared<CasesArgs>();
+  std::vector<std::string> dtype_names;
+  for (DType t : kAllDTypes) dtype_names.emplace_back(dtype_name(t));
+  CLI::App* cmd = app.add_subcommand("cases", "Write cases as JSON lines (the qdq eval format) for a program to answer");
+  cmd->add_option("--suite", a->suites, "known, grid, edge, random, layout (default: all, unless --golden)")
+      ->check(CLI::IsMember(conformance::case_suite_names()));
+  cmd->add_option("--golden", a->goldens, "the cases of a golden file, with TF's answers as \"expect\"")->check(CLI::ExistingFile);
+  cmd->add_option("--profile", a->profiles, "profile(s) (default: all)")->check(profile_check());
+  cmd->add_option("--dtype", a->dtypes, "dtype(s) (default: all)")->check(CLI::IsMember(dtype_names));
+  cmd->add_option("--op", a->op, "forward or gradient (default: both)")->check(CLI::IsMember({"forward", "gradient"}));
+  cmd->add_option("--seed", a->seed, "seed of the grid's, random and layout suites' values")->capture_default_str();
+  cmd->add_option("-o,--output", a->output, "case file, or - for standard output")->capture_default_str();
+  return {cmd, [a] { return write_cases(*a); }};
+}
+
+Command add_verify_command(CLI::App& app) {
+  auto cases = std::make_shared<std::string>(), answers = std::make_shared<std::string>();
+  auto max_mismatches = std::make_shared<std::size_t>(20);
+  auto threads = std::make_shared<int>(0);
+  CLI::App* cmd = app.add_subcommand("verify", "Judge a program's answers to a case file; exit 0 pass, 1 mismatch, 2 bad input");
+  cmd->add_option("cases", *cases, "the case file (qdq cases)")->required();
+  cmd->add_option("answers", *answers, "the program's answers, one JSON line per case, in any order")->required();
+  cmd->add_option("--max-mismatches", *max_mismatches, "mismatch lines shown")->capture_default_str();
+  cmd->add_option("--threads", *threads, "worker threads (0: all hardware threads)")->capture_default_str();
+  return {cmd, [=] { return verify(*cases, *answers, *max_mismatches, *threads); }};
+}
+
+}  // namespace qdq::tools
