@@ -6,6 +6,22 @@
 
 namespace qdq::conformance {
 
+std::string explain_command(const std::string& suite, const Mismatch& m) {
+  std::string where;
+  if (suite.rfind("golden ", 0) == 0) {
+    const std::string file = suite.substr(7);
+    where = "--golden " + (file.find('/') == std::string::npos ? "golden/" + file : file);
+  } else if (suite.rfind("verify ", 0) == 0) {
+    where = "--case " + suite.substr(7);
+  } else {
+    where = "--suite " + suite;
+  }
+  std::string cmd = "qdq explain " + where + " --id '" + m.case_id + "'";
+  if (m.element >= 0) cmd += " --element " + std::to_string(m.element);
+  if (suite.rfind("verify ", 0) == 0) cmd += " --answer ANSWERS";
+  return cmd;
+}
+
 void print_report(std::ostream& out, const std::vector<SuiteResult>& results) {
   const std::vector<std::string> preferred = {"HALF_TO_EVEN/per-tensor", "HALF_TO_EVEN/per-channel", "HALF_UP/per-tensor",
                                               "HALF_UP/per-channel", "gradient/per-tensor", "gradient/per-channel"};
@@ -44,6 +60,7 @@ void print_report(std::ostream& out, const std::vector<SuiteResult>& results) {
                        "compared ({} cases wholly so, counted as neither)\n",
                        t.passed, t.failed, t.skipped, t.undefined, t.undefined_cases);
     for (const Mismatch& m : r.mismatches) out << "MISMATCH " << format_mismatch(m) << "\n";
+    if (!r.mismatches.empty()) out << "explain the first: " << explain_command(r.suite, r.mismatches.front()) << "\n";
     if (r.mismatch_count > static_cast<long>(r.mismatches.size())) {
       out << fmt::format("... {} more mismatches not shown\n", r.mismatch_count - static_cast<long>(r.mismatches.size()));
     }

@@ -91,6 +91,48 @@ Outcome exact_forward(const OpCase& c) {
   return out;
 }
 
+ExactTrace exact_forward_trace(const OpCase& c, std::int64_t k) {
+  const Attrs& a = c.attrs;
+  const FloatFormat f = format_of(c.input.dtype);
+  const ChannelView view = channel_view(c.input.shape, a.axis);
+  const std::int64_t ch = a.axis == -1 ? 0 : view.channel_of(k);
+  ExactTrace t;
+  const IntBounds q = integer_bounds(a);
+  t.qmin = q.lo;
+  t.qmax = q.hi;
+  auto take = [&](std::uint64_t bits, std::optional<Rational>& slot, bool keep_min) {
+    const XFloat x = decode(bits, f);
+    if (x.kind != XFloat::Finite) t.poisoned = true;
+    else if (!slot || (keep_min ? x.value() < *slot : x.value() > *slot)) slot = x.value();
+  };
+  if (a.range_given) {
+    const std::size_t i = a.axis == -1 ? 0 : static_cast<std::size_t>(ch);
+    take(c.input_min.bits(i), t.lo, true);
+    take(c.input_max.bits(i), t.hi, false);
+  } else {
+    for_each_in_channel(view, ch, [&](std::int64_t e) {
+      take(c.input.bits(e), t.lo, true);
+      take(c.input.bits(e), t.hi, false);
+    });
+  }
+  if (!t.poisoned && t.lo && t.hi) {
+    if (t.qmin * *t.lo > 0) t.scale = Rational(t.qmin) / *t.lo;
+    if (t.qmax * *t.hi > 0 && (!t.scale || Rational(t.qmax) / *t.hi < *t.scale)) t.scale = Rational(t.qmax) / *t.hi;
+  }
+  const XFloat x = decode(c.input.bits(static_cast<std::size_t>(k)), f);
+  if (!t.poisoned && !x.is_nan() && t.scale) {
+    Rational s = x.is_inf() ? Rational(x.neg ? t.qmin : t.qmax) : Rational(x.value() * *t.scale);
+    if (s < t.qmin) s = t.qmin;
+    if (s > t.qmax) s = t.qmax;
+    t.clamped = s / *t.scale;
+    t.scaled = s;
+    t.n = round_integer(s, round_mode_of(a) == RoundMode::HalfUp);
+    t.exact_result = Rational(*t.n) / *t.scale;
+  }
+  t.result = exact_forward(c).outputs[0].bits(static_cast<std::size_t>(k));
+  return t;
+}
+
 Outcome exact_gradient(const OpCase& c) {
   const DType t = c.input.dtype;
   const FloatFormat f = format_of(t);

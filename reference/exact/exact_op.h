@@ -17,11 +17,25 @@
 // Precondition: the case passed validation.
 #pragma once
 
+#include <optional>
+
 #include "reference/contract/backend.h"
+#include "reference/exact/exact_float.h"
 
 namespace qdq::exact {
 
 Outcome exact_forward(const OpCase& c);
+
+// One element's computation by the ideal op, each quantity exact (for `qdq explain`): absent
+// where the channel is poisoned (a NaN or infinite bound or element) or the grid is {0}.
+struct ExactTrace {
+  Integer qmin, qmax;
+  std::optional<Rational> lo, hi, scale, clamped, scaled, exact_result;
+  std::optional<Integer> n;
+  bool poisoned = false;
+  std::uint64_t result = 0;  // y rounded once to T
+};
+ExactTrace exact_forward_trace(const OpCase& c, std::int64_t k);
 Outcome exact_gradient(const OpCase& c);
 
 }  // namespace qdq::exact

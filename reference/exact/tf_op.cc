@@ -211,6 +211,60 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
   return out;
 }
 
+TfTrace tf_forward_trace(const Profile& p, const OpCase& c, std::int64_t k) {
+  const Attrs& a = c.attrs;
+  const DType t = c.input.dtype;
+  const EnvArith host(t, p.rules(t).host), dev(t, p.rules(t).device);
+  const ChannelView view = channel_view(c.input.shape, a.axis);
+  const std::int64_t ch = a.axis == -1 ? 0 : view.channel_of(k);
+  TfTrace tr{};
+  tr.dtype = t;
+  const IntRange q = integer_range(p, host, a);
+  tr.qmin = q.qmin;
+  tr.qmax = q.qmax;
+  if (a.range_given) {
+    const std::size_t i = a.axis == -1 ? 0 : static_cast<std::size_t>(ch);
+    tr.lo = c.input_min.bits(i);
+    tr.hi = c.input_max.bits(i);
+  } else {
+    const MeasuredRange m = measure(p, dev, c.input, view, ch);
+    tr.lo = bound_choices(p, m.lo, t)[0];
+    tr.hi = bound_choices(p, m.hi, t)[0];
+  }
+  const Bits zero = host.constant(0), maxf = host.max_finite();
+  tr.s_lo = host.lt(zero, host.mul(q.qmin, tr.lo)) ? host.div(q.qmin, tr.lo) : maxf;
+  tr.s_hi = host.lt(zero, host.mul(q.qmax, tr.hi)) ? host.div(q.qmax, tr.hi) : maxf;
+  tr.from_lo = host.lt(tr.s_lo, tr.s_hi);
+  const Scale s = select_scale(p, host, q, tr.lo, tr.hi);
+  tr.scale = s.scale;
+  tr.inv = s.inv;
+  tr.adj_lo = s.lo;
+  tr.adj_hi = s.hi;
+  // The element steps as tf_forward's `transform` does them, each kept.
+  const DType compute = p.rules(t).device.compute;
+  const bool narrow_at_output = !p.rules(t).narrows_each_op && compute != t;
+  const EnvArith wide(compute, p.rules(t).device);
+  const EnvArith& e = narrow_at_output ? wide : dev;
+  auto in_e = [&](Bits b) { return narrow_at_output ? round_to_format(decode(b, format_of(t)), format_of(compute), false) : b; };
+  tr.step_type = narrow_at_output ? compute : t;
+  tr.half_up = round_mode_of(a) == RoundMode::HalfUp;
+  tr.fused = tr.half_up && p.half_up_fused(t);
+  const Bits half = e.constant(Rational(1, 2));
+  tr.v = in_e(c.input.bits(static_cast<std::size_t>(k)));
+  tr.clamped = a.range_given ? clamp(p.clamp, e, tr.v, in_e(s.lo), in_e(s.hi)) : tr.v;
+  if (tr.fused) {
+    tr.product = e.fma(tr.clamped, in_e(s.scale), half);
+    tr.rounded = e.floor(tr.product);
+  } else {
+    tr.product = e.mul(tr.clamped, in_e(s.scale));
+    if (tr.half_up) tr.sum = e.add(tr.product, half);
+    tr.rounded = tr.half_up ? e.floor(tr.sum) : e.rint(tr.product);
+  }
+  tr.before_output = e.mul(tr.rounded, in_e(s.inv));
+  tr.result = tf_forward(p, c).outputs[0].bits(static_cast<std::size_t>(k));
+  return tr;
+}
+
 Outcome tf_gradient(const Profile& p, const OpCase& c) {
   const DType t = c.input.dtype;
   const EnvArith dev(t, p.rules(t).device);
