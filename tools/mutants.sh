@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Proof that the quick fuzzing bites: plants known defects, one at a time, into a copy of the
-# scalar backend (impl/cpu/scalar/scalar_backend.cc, in a scratch copy of the tree) and runs the
-# property tests as CTest's `quick` label runs them (fixed seed, 5,000 cases a property). Prints,
+# Proof that the quick fuzzing bites: plants known defects, one at a time, into a scratch copy of
+# the tree (the scalar backend, impl/cpu/scalar/scalar_backend.cc, and the CUDA core, impl/cuda/core/,
+# which the cuda-host backend runs) and runs the property tests as CTest's `quick` label runs them
+# (fixed seed, 5,000 cases a property), and for the CUDA core also the layout suite. Prints,
 # per mutant, the properties that caught it and after how many passing cases; exits 1 if a mutant
 # survives. Takes a few minutes (one build of the copy, then one small rebuild per mutant).
 #   tools/mutants.sh [SCRATCH_DIR]
@@ -10,12 +11,14 @@ cd "$(dirname "$0")/.."
 tools/deps.sh
 scratch=${1:-/tmp/qdq-mutants}
 mkdir -p "$scratch/src"
-git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$scratch/src"
-cmake -S "$scratch/src" -B "$scratch/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-target=$scratch/src/impl/cpu/scalar/scalar_backend.cc
-cp "$target" "$scratch/original.cc"
+# (-m: extracted files get the current time, so that objects left from a previous run's mutant are rebuilt)
+git ls-files -z | tar --null -T - -cf - | tar -xmf - -C "$scratch/src"
+cmake -S "$scratch/src" -B "$scratch/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQDQ_CUDA=OFF >/dev/null
+rm -rf "$scratch/original" && mkdir -p "$scratch/original"
+cp -r "$scratch/src/impl" "$scratch/original/"
 
-# name | text in scalar_backend.cc | replacement
+# name | text | replacement, in impl/cpu/scalar/scalar_backend.cc unless the name says cuda-*, then
+# in the CUDA core file named after the second '|' (name|file|text|replacement).
 # ftz-missing-alone is an equivalent mutant, listed to show it: every tiny result the op can make
 # (a subnormal inverse scale or clamp bound on the host, a tiny product rounded to an integer next
 # on the device) is read through DAZ or rounded to ±0 anyway, so FTZ without DAZ changes no output
@@ -28,13 +31,24 @@ mutants=(
   "per-channel-index-off-by-one|a.axis == -1 ? 0 : static_cast<std::size_t>(ch);|a.axis == -1 ? 0 : static_cast<std::size_t>((ch + 1) % channels);"
   "narrow-range-ignored|integer_range(p, host, a);|integer_range(p, host, Attrs{a.signed_input, a.num_bits, a.range_given, a.round_mode, false, a.axis});"
   "gradient-bounds-exclusive|dev.le(dev.load(c.input_min.bits(ch)), x) \&\& dev.le(x, dev.load(c.input_max.bits(ch)))|dev.lt(dev.load(c.input_min.bits(ch)), x) \&\& dev.lt(x, dev.load(c.input_max.bits(ch)))"
+  "cuda-scale-side-flipped|element.h|if (h.lt(s_lo, s_hi)) {|if (h.lt(s_hi, s_lo)) {"
+  "cuda-daz-dropped|soft_env.h|QDQ_HD C read(C x) const { return daz \&\& below_normal(x) ? zero_like(x) : x; }|QDQ_HD C read(C x) const { return x; }"
+  "cuda-last-row-lost|geometry.h|if ((last_row - 1) * g.period + j >= g.n) --last_row;|if ((last_row - 1) * g.period + j >= g.n) last_row -= 2;"
+  "cuda-16-bit-rounded-once|soft_env.h|return narrow_each_op \&\& (storage == DType::BFloat16|return false \&\& (storage == DType::BFloat16"
 )
 
 survivors=0
 printf '%-30s %s\n' "mutant" "caught by (passing cases before the failing one)"
 for m in "${mutants[@]}"; do
-  IFS='|' read -r name from to <<<"$m"
-  cp "$scratch/original.cc" "$target"
+  if [[ $m == cuda-* ]]; then
+    IFS='|' read -r name file from to <<<"$m"
+    target=$scratch/src/impl/cuda/core/$file
+  else
+    IFS='|' read -r name from to <<<"$m"
+    target=$scratch/src/impl/cpu/scalar/scalar_backend.cc
+  fi
+  [ -n "${last:-}" ] && cp "$scratch/original/${last#"$scratch/src/"}" "$last"  # undo the previous mutant
+  last=$target
   python3 - "$target" "$from" "$to" <<'PY'
 import sys
 path, old, new = sys.argv[1], sys.argv[2].replace("\\&", "&"), sys.argv[3].replace("\\&", "&")
@@ -56,11 +70,19 @@ for block in re.split(r"\[ RUN      \] ", text)[1:]:
     if "[  FAILED  ]" in block and m:
         found.append("%s (%d)" % (test.replace("Properties.", ""), int(m.group(1)) - 1))
 print(", ".join(found))')
+  if [[ $name == cuda-* ]]; then
+    # The CUDA core's indexing shows on tensors larger than the properties make: the layout suite
+    # on cuda-host, as CTest's qdq.conformance_host_backends runs it, is asked too.
+    cmake --build "$scratch/build" --target qdq >/dev/null
+    failed=$({ "$scratch/build/bin/qdq" conformance --suite layout --backend cuda-host 2>/dev/null || true; } |
+               sed -n 's/^qdq conformance: [0-9]* passed, \([0-9]*\) failed$/\1/p')
+    if [ "${failed:-0}" -gt 0 ]; then caught="${caught:+$caught, }layout suite ($failed failed cases)"; fi
+  fi
   if [ -z "$caught" ]; then
     caught="SURVIVED"
     [ "$name" = ftz-missing-alone ] && caught="survived (equivalent mutant, expected)" || survivors=$((survivors + 1))
   fi
   printf '%-30s %s\n' "$name" "$caught"
 done
-cp "$scratch/original.cc" "$target"
+cp "$scratch/original/${last#"$scratch/src/"}" "$last"
 exit $((survivors > 0))
