@@ -63,6 +63,18 @@ struct Tensor {
   }
 };
 
+// The elements as an array of U (an unsigned integer or floating type of the dtype's width), for
+// backends that work on storage directly. Tensor storage comes from operator new, aligned for every
+// element type.
+template <typename U>
+const U* elements(const Tensor& t) {
+  return reinterpret_cast<const U*>(t.bytes.data());
+}
+template <typename U>
+U* elements(Tensor& t) {
+  return reinterpret_cast<U*>(t.bytes.data());
+}
+
 // Builds a tensor from bit patterns (each masked to the dtype's width by the caller).
 Tensor make_tensor(DType t, Shape shape, const std::vector<std::uint64_t>& bits);
 

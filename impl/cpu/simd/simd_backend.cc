@@ -20,11 +20,6 @@ constexpr std::int64_t kLongRun = 16;                 // inner runs at least thi
 // level cache of a server core holds, so the written lines would be evicted unread anyway.
 constexpr std::size_t kStreamBytes = std::size_t{32} << 20;
 
-// Tensor storage is a byte vector from operator new, aligned for float and double.
-template <typename T>
-const T* elements(const Tensor& t) { return reinterpret_cast<const T*>(t.bytes.data()); }
-template <typename T>
-T* elements(Tensor& t) { return reinterpret_cast<T*>(t.bytes.data()); }
 
 // The runs (o, c) of a per-channel view, in memory order, about kGrain elements a task.
 tbb::blocked_range<std::int64_t> runs(const ChannelView& v) {

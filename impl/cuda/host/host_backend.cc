@@ -14,11 +14,6 @@ namespace {
 // large tensors make the device's blocks do.
 constexpr std::int64_t kEmulatedBlocks = 3;
 
-// Tensor storage is a byte vector from operator new, aligned for every element type.
-template <typename U>
-const U* elements(const Tensor& t) { return reinterpret_cast<const U*>(t.bytes.data()); }
-template <typename U>
-U* elements(Tensor& t) { return reinterpret_cast<U*>(t.bytes.data()); }
 
 // Calls block(bx, by, launch) for every block of the emulated launch of g.
 template <class F>
