@@ -1,6 +1,5 @@
 // `qdq bench --backend cuda`: the op on device-resident tensors timed with CUDA events, beside the
 // device's own bandwidth bound measured in the same run, and the `cuda` backend host to host.
-// (No fmt here: nvcc does not take its constexpr code.)
 #include <benchmark/benchmark.h>
 #include <cuda_runtime.h>
 
@@ -12,6 +11,7 @@
 #include "impl/cuda/core/narrow16.h"
 #include "impl/cuda/device/api.h"
 #include "impl/cuda/device/cuda_backend.h"
+#include "impl/cuda/device/cuda_error.h"
 #include "impl/cuda/device_entry.h"
 #include "tools/qdq/bench_cases.h"
 #include "tools/qdq/cuda_bench.h"
@@ -19,12 +19,7 @@
 namespace qdq::tools {
 namespace {
 
-void check(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) {
-    cudaGetLastError();
-    throw std::runtime_error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(e));
-  }
-}
+using cuda::check;
 
 // Device memory freed on scope exit.
 struct DeviceBytes {

@@ -8,17 +8,11 @@
 
 #include "impl/cuda/core/rules.h"
 #include "impl/cuda/device/api.h"
+#include "impl/cuda/device/cuda_error.h"
 #include "impl/cuda/device_entry.h"
 
 namespace qdq::cuda {
 namespace {
-
-// Throws the error, after taking it off the thread's error state.
-void check(cudaError_t e, const char* what) {
-  if (e == cudaSuccess) return;
-  cudaGetLastError();
-  throw std::runtime_error(fmt::format("CUDA error in {}: {} ({})", what, cudaGetErrorString(e), cudaGetErrorName(e)));
-}
 
 std::string probe_device() {
   int count = 0;
