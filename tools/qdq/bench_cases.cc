@@ -24,10 +24,6 @@ ProfileId bench_profile(const BenchConfig& c) {
   return narrow || (c.per_channel && c.range_given) ? ProfileId::TfXla : ProfileId::TfCpu;
 }
 
-double bench_value(std::uint64_t i) {
-  return static_cast<double>(static_cast<std::int64_t>((i * 2654435761u) % 20001) - 10000) / 1000.0;
-}
-
 std::uint64_t bench_bits(DType t, double v) {
   switch (t) {
     case DType::Float64: return std::bit_cast<std::uint64_t>(v);

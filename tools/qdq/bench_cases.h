@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "impl/cuda/core/hd.h"
 #include "reference/contract/backend.h"
 
 namespace qdq::tools {
@@ -24,8 +25,11 @@ Shape bench_shape(const BenchConfig& c, std::int64_t bytes);
 // TF 2.21's kernel rejects per-channel given ranges and has no bfloat16/float16 kernel; XLA's
 // semantics (same passes) take both: tf-xla for those, tf-cpu for the rest.
 ProfileId bench_profile(const BenchConfig& c);
-// The bench's input value of element i: a spread of magnitudes in [-10, 10].
-double bench_value(std::uint64_t i);
+// The bench's input value of element i: a spread of magnitudes in [-10, 10]. (Host and device:
+// the CUDA benchmarks make their inputs on the device.)
+QDQ_HD double bench_value(std::uint64_t i) {
+  return static_cast<double>(static_cast<std::int64_t>((i * 2654435761u) % 20001) - 10000) / 1000.0;
+}
 // The bits of v in dtype t (to nearest).
 std::uint64_t bench_bits(DType t, double v);
 // The whole case: input of bench_value()s, ranges [-5, 5] where given.

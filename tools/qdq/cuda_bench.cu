@@ -39,11 +39,11 @@ __global__ void read_scale_write(const float4* __restrict__ x, float4* __restric
   }
 }
 
-// The inputs of bench_case(), made on the device: the same formula, rounded the same way.
+// The inputs of bench_case(), made on the device: bench_value(), rounded as bench_bits() does.
 __global__ void fill_inputs(unsigned char* x, std::size_t n, DType t) {
   for (std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x; i < n;
        i += static_cast<std::size_t>(gridDim.x) * blockDim.x) {
-    const double v = static_cast<double>(static_cast<long long>((i * 2654435761u) % 20001) - 10000) / 1000.0;
+    const double v = bench_value(i);
     switch (t) {
       case DType::Float64: reinterpret_cast<double*>(x)[i] = v; break;
       case DType::Float32: reinterpret_cast<float*>(x)[i] = static_cast<float>(v); break;
