@@ -107,20 +107,14 @@ std::vector<SuiteResult> run_suite(const std::string& suite, const std::vector<S
   }
   // verdicts[b][i]: backend b on case i; filled by worker threads, merged in case order.
   std::vector<std::vector<Verdict>> verdicts(backends.size(), std::vector<Verdict>(cases.size()));
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    auto reference = make_backend("reference");
+  parallel_for_each_index(cases.size(), options.threads, [&] {
     std::vector<std::unique_ptr<Backend>> mine;
     for (const std::string& name : backends) mine.push_back(make_backend(name));
-    for (std::size_t i = next++; i < cases.size(); i = next++) {
+    return [&verdicts, &cases, reference = make_backend("reference"), mine = std::move(mine)](std::size_t i) {
       const Outcome expected = reference->run(cases[i].op_case);
       for (std::size_t b = 0; b < mine.size(); ++b) verdicts[b][i] = judge(*mine[b], cases[i], expected);
-    }
-  };
-  const int threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (std::thread& t : pool) t.join();
+    };
+  });
 
   std::vector<SuiteResult> results;
   for (std::size_t b = 0; b < backends.size(); ++b) results.push_back(collect(suite, backends[b], cases, verdicts[b], options));

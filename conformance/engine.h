@@ -2,7 +2,10 @@
 // reference's (and with a known answer where the case has one), and tallies the result matrix.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <map>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +53,22 @@ struct RunOptions {
   std::size_t max_mismatches = 20;  // mismatch lines kept per suite and backend
   int threads = 0;                  // 0: the machine's hardware threads
 };
+
+// Runs work(i) for every i < n on `threads` threads (0: all hardware threads), each index once.
+// Each thread first calls make_work() for its own work function, so that per-thread state (backend
+// instances, the reference) is made once a thread.
+template <class MakeWork>
+void parallel_for_each_index(std::size_t n, int threads, MakeWork&& make_work) {
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    auto work = make_work();
+    for (std::size_t i = next++; i < n; i = next++) work(i);
+  };
+  const int count = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int t = 0; t < count; ++t) pool.emplace_back(worker);
+  for (std::thread& t : pool) t.join();
+}
 
 // One case's judgement: its tally (one of passed, failed, skipped, undefined_cases, plus the
 // implementation-defined elements left out) and its mismatches.

@@ -1,9 +1,6 @@
 #include "conformance/verify.h"
 
-#include <algorithm>
-#include <atomic>
 #include <map>
-#include <thread>
 
 #include "conformance/case_io.h"
 #include "reference/exact/reference_backend.h"
@@ -117,19 +114,17 @@ VerifyResult verify_answers(std::istream& case_in, const std::string& cases_name
 
   // Judge in parallel: the reference is exact and slow.
   std::vector<Verdict> verdicts(cases.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    ReferenceBackend reference;
-    for (std::size_t i = next++; i < cases.size(); i = next++) {
+  parallel_for_each_index(cases.size(), options.threads, [&] {
+    return [&, reference = ReferenceBackend()](std::size_t i) mutable {
       SuiteCase sc = cases[i];
       if (!answers[i]) {
         verdicts[i].tally.failed = 1;
         verdicts[i].mismatches.push_back({sc.id, "answer", -1, "", "an answer", "none", ""});
-        continue;
+        return;
       }
       if (answers[i]->unsupported) {
         verdicts[i].tally.skipped = 1;
-        continue;
+        return;
       }
       const Outcome expected = reference.run(sc.op_case);
       // A known answer read from a file has no implementation-defined flags: the reference's apply.
@@ -138,12 +133,8 @@ VerifyResult verify_answers(std::istream& case_in, const std::string& cases_name
         sc.known->undefined = expected.undefined;
       }
       verdicts[i] = judge_outcome(sc, expected, answers[i]->outcome);
-    }
-  };
-  const int threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-  for (std::thread& t : pool) t.join();
+    };
+  });
 
   for (std::size_t i = 0; i < cases.size(); ++i) {
     if (!answers[i]) {
