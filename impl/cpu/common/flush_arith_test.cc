@@ -1,6 +1,7 @@
 // FlushArith models FTZ/DAZ in software; the hardware with FTZ/DAZ set in MXCSR is the oracle.
 // It must give the same answers whatever this thread's MXCSR holds.
 #include "impl/cpu/common/flush_arith.h"
+#include "impl/cpu/common/tiny_operands.h"
 
 #include <gtest/gtest.h>
 #include <immintrin.h>
@@ -10,6 +11,9 @@
 
 namespace qdq::cpu {
 namespace {
+
+using testing::aim_at_smallest_normal;
+using testing::random_near_tiny;
 
 template <typename C>
 std::uint64_t bits(C v) {
@@ -26,26 +30,13 @@ __attribute__((noinline)) void hardware(C a, C b, C* out) {
 }
 
 template <typename C>
-C random_near_tiny(std::mt19937_64& rng) {
-  // magnitudes from 2^(emin-30) to 2^(emin+30) and a few ordinary ones
-  const int e = std::numeric_limits<C>::min_exponent - 1 + static_cast<int>(rng() % 61) - 30;
-  C m = std::ldexp(C(1) + C(rng() % 1000000) / C(1000000), rng() % 8 == 0 ? static_cast<int>(rng() % 20) : e);
-  return rng() & 1 ? -m : m;
-}
-
-template <typename C>
 void check(unsigned caller_mxcsr_bits) {
   const FlushArith<C> f(true, true);
   std::mt19937_64 rng(7);
   const unsigned saved = _mm_getcsr();
   for (int i = 0; i < 200000; ++i) {
     C a = random_near_tiny<C>(rng), b = random_near_tiny<C>(rng);
-    if (i % 2 == 0) {  // a*b or a/b within a few ulps of the smallest normal
-      const long double target = std::numeric_limits<C>::min();
-      b = static_cast<C>(i % 4 == 0 ? target / a : a / target);
-      for (int k = static_cast<int>(rng() % 7) - 3; k != 0; k += k > 0 ? -1 : 1) b = std::nextafter(b, k > 0 ? INFINITY : 0);
-      if (!std::isnormal(b)) b = random_near_tiny<C>(rng);
-    }
+    aim_at_smallest_normal(rng, i, a, b);
     C hw[3];
     _mm_setcsr(saved | 0x8040u);
     hardware(a, b, hw);

@@ -11,11 +11,15 @@
 #include <vector>
 
 #include "impl/cpu/common/narrow_float.h"
+#include "impl/cpu/common/tiny_operands.h"
 #include "impl/cuda/core/element.h"
 #include "impl/cuda/core/geometry.h"
 
 namespace qdq::cuda {
 namespace {
+
+using cpu::testing::aim_at_smallest_normal;
+using cpu::testing::random_near_tiny;
 
 TEST(Narrow16, WideningEqualsTheCpuConverters) {
   for (std::uint32_t h = 0; h < 65536; ++h) {
@@ -64,13 +68,6 @@ TEST(Narrow16, RoundingEqualsTheCpuConverters) {
 }
 
 template <typename C>
-C random_near_tiny(std::mt19937_64& rng) {
-  const int e = std::numeric_limits<C>::min_exponent - 1 + static_cast<int>(rng() % 61) - 30;
-  C m = std::ldexp(C(1) + C(rng() % 1000000) / C(1000000), rng() % 8 == 0 ? static_cast<int>(rng() % 20) : e);
-  return rng() & 1 ? -m : m;
-}
-
-template <typename C>
 __attribute__((noinline)) void hardware(C a, C b, C c, C* out) {
   out[0] = a + b;
   out[1] = a * b;
@@ -89,13 +86,8 @@ void check_soft_env(bool flush) {
   const unsigned saved = _mm_getcsr();
   for (int i = 0; i < 300000; ++i) {
     C a = random_near_tiny<C>(rng), b = random_near_tiny<C>(rng), c = random_near_tiny<C>(rng);
-    if (i % 2 == 0) {  // a*b or a/b within a few ulps of the smallest normal
-      const long double target = std::numeric_limits<C>::min();
-      b = static_cast<C>(i % 4 == 0 ? target / a : a / target);
-      for (int k = static_cast<int>(rng() % 7) - 3; k != 0; k += k > 0 ? -1 : 1) b = std::nextafter(b, k > 0 ? INFINITY : 0);
-      if (!std::isnormal(b)) b = random_near_tiny<C>(rng);
-      if (i % 8 == 0) c = -a * b;  // fma results near zero
-    }
+    aim_at_smallest_normal(rng, i, a, b);
+    if (i % 8 == 0) c = -a * b;  // fma results near zero
     C hw[4];
     if (flush) _mm_setcsr(saved | 0x8040u);
     hardware(a, b, c, hw);
