@@ -4,6 +4,7 @@
 #include "impl/cpu/simd/simd_backend.h"
 #include "impl/cuda/device_entry.h"
 #include "impl/cuda/host/host_backend.h"
+#include "impl/plugin/plugin_backend.h"
 #include "reference/exact/reference_backend.h"
 
 namespace qdq::conformance {
@@ -16,7 +17,29 @@ std::vector<std::string> backend_names() {
 
 std::vector<std::string> known_backend_names() { return {"reference", "cpu", "cpu-scalar", "cuda-host", "cuda"}; }
 
-std::unique_ptr<Backend> make_backend(std::string_view name) {
+namespace {
+constexpr std::string_view kPlugin = "plugin:", kInProcess = "plugin-in-process:";
+}
+
+std::string unknown_backend_message(std::string_view name) {
+  for (const std::string& known : known_backend_names()) {
+    if (name == known) return "";
+  }
+  for (std::string_view prefix : {kPlugin, kInProcess}) {
+    if (name.starts_with(prefix) && name.size() > prefix.size()) return "";
+  }
+  std::string m = "unknown backend '" + std::string(name) + "' (backends:";
+  for (const std::string& known : known_backend_names()) m += " " + known + ",";
+  return m + " plugin:PATH, plugin-in-process:PATH)";
+}
+
+std::unique_ptr<Backend> make_backend(std::string_view name, const BackendOptions& options) {
+  if (name.starts_with(kPlugin) && name.size() > kPlugin.size()) {
+    return std::make_unique<plugin::IsolatedBackend>(std::string(name.substr(kPlugin.size())), options.case_timeout_s);
+  }
+  if (name.starts_with(kInProcess) && name.size() > kInProcess.size()) {
+    return std::make_unique<plugin::InProcessBackend>(std::string(name.substr(kInProcess.size())));
+  }
   if (name == "reference") return std::make_unique<ReferenceBackend>();
   if (name == "cpu") return std::make_unique<cpu::SimdBackend>();
   if (name == "cpu-scalar") return std::make_unique<cpu::ScalarBackend>();

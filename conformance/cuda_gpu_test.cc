@@ -54,14 +54,14 @@ TEST_F(Gpu, EverySuiteEqualsTheReference) {
         for (SuiteCase& c : suite_cases(suite, p, t, kDefaultSeed, default_known_answers_dir())) cases.push_back(std::move(c));
       }
     }
-    expect_clean(run_suite(suite, cases, {"cuda", "cpu"}, RunOptions{20, 0}));
+    expect_clean(run_suite(suite, cases, {"cuda", "cpu"}, RunOptions{20, 0, {}}));
   }
 }
 
 TEST_F(Gpu, EveryGoldenFileEqualsTf) {
   const std::vector<std::string> files = golden_files_in(default_golden_dir());
   ASSERT_FALSE(files.empty());
-  for (const std::string& file : files) expect_clean(run_suite(file, golden_suite_cases(golden::read_golden(file)), {"cuda"}, RunOptions{20, 0}));
+  for (const std::string& file : files) expect_clean(run_suite(file, golden_suite_cases(golden::read_golden(file)), {"cuda"}, RunOptions{20, 0, {}}));
 }
 
 // Every bfloat16 and float16 pattern under each sweep configuration: equal to cuda-host (the same

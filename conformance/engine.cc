@@ -79,22 +79,44 @@ SuiteResult collect(const std::string& suite, const std::string& backend, const 
 
 namespace {
 
-Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
-  const OpCase& c = sc.op_case;
+// Cases sent to a backend at once (Backend::run_batch).
+constexpr std::size_t kBatchSize = 64;
+
+Verdict skipped() {
+  Verdict v;
+  v.tally.skipped = 1;
+  return v;
+}
+
+// The verdicts of one backend on cases[begin, end), whose reference outcomes are `expected`.
+void judge_batch(Backend& backend, const std::vector<SuiteCase>& cases, std::size_t begin,
+                 const std::vector<Outcome>& expected, std::vector<Verdict>& verdicts) {
   const bool is_reference = backend.name() == "reference";
-  if (!backend.supports(c.profile, c.input.dtype) || (is_reference && !sc.known)) {
-    Verdict v;
-    v.tally.skipped = 1;
-    return v;
+  std::vector<const OpCase*> batch;
+  std::vector<std::size_t> at;
+  for (std::size_t k = 0; k < expected.size(); ++k) {
+    const SuiteCase& sc = cases[begin + k];
+    const OpCase& c = sc.op_case;
+    if (!backend.supports_op(c.op, c.profile, c.input.dtype) || (is_reference && !sc.known)) {
+      verdicts[begin + k] = skipped();
+    } else if (is_reference) {
+      verdicts[begin + k] = judge_outcome(sc, expected[k], expected[k], true);
+    } else {
+      batch.push_back(&c);
+      at.push_back(k);
+    }
   }
-  if (is_reference) return judge_outcome(sc, reference, reference, true);
-  try {
-    return judge_outcome(sc, reference, backend.run(c), false);
-  } catch (const std::exception& e) {  // the backend could not run the case (a device error): a failure
-    Verdict v;
-    v.tally.failed = 1;
-    v.mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", e.what(), ""});
-    return v;
+  if (batch.empty()) return;
+  std::vector<BatchAnswer> answers = backend.run_batch(batch);
+  for (std::size_t j = 0; j < at.size(); ++j) {
+    const SuiteCase& sc = cases[begin + at[j]];
+    Verdict& v = verdicts[begin + at[j]];
+    if (answers[j].failure.empty()) {
+      v = judge_outcome(sc, expected[at[j]], answers[j].outcome, false);
+    } else {  // the backend could not run the case (a device error, a crashed plug-in): a failure
+      v.tally.failed = 1;
+      v.mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", answers[j].failure, ""});
+    }
   }
 }
 
@@ -103,16 +125,19 @@ Verdict judge(Backend& backend, const SuiteCase& sc, const Outcome& reference) {
 std::vector<SuiteResult> run_suite(const std::string& suite, const std::vector<SuiteCase>& cases,
                                    const std::vector<std::string>& backends, const RunOptions& options) {
   for (const std::string& name : backends) {
-    if (!make_backend(name)) throw std::invalid_argument("unknown backend '" + name + "'");
+    if (!make_backend(name, options.backend)) throw std::invalid_argument("unknown backend '" + name + "'");
   }
-  // verdicts[b][i]: backend b on case i; filled by worker threads, merged in case order.
+  // verdicts[b][i]: backend b on case i; filled by worker threads in batches, merged in case order.
   std::vector<std::vector<Verdict>> verdicts(backends.size(), std::vector<Verdict>(cases.size()));
-  parallel_for_each_index(cases.size(), options.threads, [&] {
+  const std::size_t batches = (cases.size() + kBatchSize - 1) / kBatchSize;
+  parallel_for_each_index(batches, options.threads, [&] {
     std::vector<std::unique_ptr<Backend>> mine;
-    for (const std::string& name : backends) mine.push_back(make_backend(name));
-    return [&verdicts, &cases, reference = make_backend("reference"), mine = std::move(mine)](std::size_t i) {
-      const Outcome expected = reference->run(cases[i].op_case);
-      for (std::size_t b = 0; b < mine.size(); ++b) verdicts[b][i] = judge(*mine[b], cases[i], expected);
+    for (const std::string& name : backends) mine.push_back(make_backend(name, options.backend));
+    return [&verdicts, &cases, reference = make_backend("reference"), mine = std::move(mine)](std::size_t batch) {
+      const std::size_t begin = batch * kBatchSize, end = std::min(cases.size(), begin + kBatchSize);
+      std::vector<Outcome> expected;
+      for (std::size_t i = begin; i < end; ++i) expected.push_back(reference->run(cases[i].op_case));
+      for (std::size_t b = 0; b < mine.size(); ++b) judge_batch(*mine[b], cases, begin, expected, verdicts[b]);
     };
   });
 

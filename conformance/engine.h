@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <map>
 #include <thread>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "conformance/backends.h"
 #include "conformance/case_io.h"
 #include "conformance/compare.h"
 
@@ -52,22 +55,33 @@ struct SuiteResult {
 struct RunOptions {
   std::size_t max_mismatches = 20;  // mismatch lines kept per suite and backend
   int threads = 0;                  // 0: the machine's hardware threads
+  BackendOptions backend;           // how each backend is made
 };
 
 // Runs work(i) for every i < n on `threads` threads (0: all hardware threads), each index once.
 // Each thread first calls make_work() for its own work function, so that per-thread state (backend
-// instances, the reference) is made once a thread.
+// instances, the reference) is made once a thread. The first exception out of a thread stops the
+// others taking new indices and is rethrown here once all have joined.
 template <class MakeWork>
 void parallel_for_each_index(std::size_t n, int threads, MakeWork&& make_work) {
   std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr error;
   auto worker = [&] {
-    auto work = make_work();
-    for (std::size_t i = next++; i < n; i = next++) work(i);
+    try {
+      auto work = make_work();
+      for (std::size_t i = next++; i < n; i = next++) work(i);
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      if (!error) error = std::current_exception();
+      next = n;
+    }
   };
   const int count = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (int t = 0; t < count; ++t) pool.emplace_back(worker);
   for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
 }
 
 // One case's judgement: its tally (one of passed, failed, skipped, undefined_cases, plus the

@@ -17,7 +17,7 @@ EvalCounts run_eval(std::istream& in, std::ostream& out, Backend& backend) {
     }
     const CaseLine& c = std::get<CaseLine>(parsed);
     ++counts.cases;
-    if (!backend.supports(c.op_case.profile, c.op_case.input.dtype)) {
+    if (!backend.supports_op(c.op_case.op, c.op_case.profile, c.op_case.input.dtype)) {
       ++counts.unsupported;
       const std::string why = "backend " + std::string(backend.name()) + " does not implement profile " +
                               std::string(profile_name(c.op_case.profile)) + " for " +

@@ -31,7 +31,7 @@ golden::GoldenFile golden_from_backend(const std::vector<SuiteCase>& cases, Back
   golden::GoldenFile file{std::move(provenance), {}};
   ReferenceBackend reference;
   for (const SuiteCase& s : cases) {
-    if (!backend.supports(s.op_case.profile, s.op_case.input.dtype)) {
+    if (!backend.supports_op(s.op_case.op, s.op_case.profile, s.op_case.input.dtype)) {
       throw std::runtime_error("backend " + std::string(backend.name()) + " does not implement case " + s.id);
     }
     Outcome answer = backend.run(s.op_case);

@@ -19,7 +19,7 @@ TEST_P(GridTest, PlainBackendsMatchReferenceBitForBit) {
   const auto [p, t] = GetParam();
   std::vector<SuiteCase> cases;
   for (GridCase& g : grid_cases(p, t)) cases.push_back({std::move(g.id), std::move(g.op_case), {}, {}, ""});
-  for (const SuiteResult& r : run_suite("grid", cases, {"cpu-scalar", "cuda-host"}, RunOptions{20, 0})) {
+  for (const SuiteResult& r : run_suite("grid", cases, {"cpu-scalar", "cuda-host"}, RunOptions{20, 0, {}})) {
     for (const Mismatch& m : r.mismatches) ADD_FAILURE() << r.backend << ": " << format_mismatch(m);
     const Tally total = r.total();
     EXPECT_EQ(total.failed, 0) << r.backend;
@@ -78,7 +78,7 @@ TEST(Grid, ScalarBackendDoesNotDependOnTheCallersMxcsr) {
   }
   const unsigned saved = _mm_getcsr();
   _mm_setcsr(saved | 0x8040u);  // FTZ | DAZ
-  const SuiteResult r = run_suite("grid", cases, {"cpu-scalar"}, RunOptions{20, 1}).at(0);
+  const SuiteResult r = run_suite("grid", cases, {"cpu-scalar"}, RunOptions{20, 1, {}}).at(0);
   _mm_setcsr(saved);
   for (const Mismatch& m : r.mismatches) ADD_FAILURE() << format_mismatch(m);
   EXPECT_EQ(r.total().failed, 0);

@@ -15,7 +15,7 @@ TEST(KnownAnswers, EveryBackendReproducesTfTestVectors) {
   const std::vector<SuiteCase> cases = load_known_answers(default_known_answers_dir());
   ASSERT_GE(cases.size(), 51u);
   for (const std::string& backend : backend_names()) {
-    for (const SuiteResult& r : run_suite("known", cases, {backend}, RunOptions{50, 0})) {
+    for (const SuiteResult& r : run_suite("known", cases, {backend}, RunOptions{50, 0, {}})) {
       const Tally t = r.total();
       EXPECT_EQ(t.failed, 0) << backend;
       EXPECT_EQ(t.passed + t.skipped, static_cast<long>(cases.size()));

@@ -34,7 +34,7 @@ TEST_F(SimdTargets, EverySuiteOnEveryTarget) {
   int targets = 0;
   for (std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
     hwy::SetSupportedTargetsForTest(target);
-    const SuiteResult r = run_suite("targets", cases, {"cpu"}, RunOptions{10, 0}).at(0);
+    const SuiteResult r = run_suite("targets", cases, {"cpu"}, RunOptions{10, 0, {}}).at(0);
     const std::string name = cpu::simd::current_target();
     EXPECT_EQ(name, hwy::TargetName(target));
     for (const Mismatch& m : r.mismatches) ADD_FAILURE() << name << ": " << format_mismatch(m);

@@ -1,7 +1,10 @@
 #include "conformance/verify.h"
 
 #include <map>
+#include <memory>
+#include <optional>
 
+#include "conformance/backends.h"
 #include "conformance/case_io.h"
 #include "reference/exact/reference_backend.h"
 
@@ -19,8 +22,78 @@ std::string match_text(const Match& m) {
 struct Answer {
   long line = 0;
   bool unsupported = false;
+  std::string failure;  // the backend gave no outcome (a crashed plug-in)
   Outcome outcome;
 };
+
+// A case file read: its cases, the line each came from, and its problems.
+struct CaseFile {
+  std::vector<SuiteCase> cases;
+  std::vector<long> lines;
+  std::map<std::string, std::size_t> index;  // id -> position
+};
+
+CaseFile read_cases(std::istream& case_in, const std::string& cases_name, VerifyResult& out) {
+  CaseFile f;
+  for_each_case_line(case_in, [&](long number, std::variant<CaseLine, BadCase> parsed) {
+    if (auto* bad = std::get_if<BadCase>(&parsed)) {
+      out.problems.push_back(cases_name + ": " + bad->message);
+      return;
+    }
+    CaseLine& c = std::get<CaseLine>(parsed);
+    if (const auto at = f.index.find(c.id); at != f.index.end()) {
+      out.problems.push_back(cases_name + ": line " + std::to_string(number) + ": a second case '" + c.id + "' (first on line " +
+                             std::to_string(f.lines[at->second]) + ")");
+      return;
+    }
+    f.index[c.id] = f.cases.size();
+    f.lines.push_back(number);
+    f.cases.push_back({c.id, std::move(c.op_case), std::move(c.expect), c.match, c.source});
+  });
+  return f;
+}
+
+// Judges every answer (in parallel: the reference is exact and slow) and fills out.result.
+void judge_answers(const CaseFile& f, const std::vector<std::optional<Answer>>& answers, const std::string& cases_name,
+                   const std::string& answerer, const RunOptions& options, VerifyResult& out) {
+  const std::vector<SuiteCase>& cases = f.cases;
+  std::vector<Verdict> verdicts(cases.size());
+  parallel_for_each_index(cases.size(), options.threads, [&] {
+    return [&, reference = ReferenceBackend()](std::size_t i) mutable {
+      SuiteCase sc = cases[i];
+      if (!answers[i]) {
+        verdicts[i].tally.failed = 1;
+        verdicts[i].mismatches.push_back({sc.id, "answer", -1, "", "an answer", "none", ""});
+        return;
+      }
+      if (answers[i]->unsupported) {
+        verdicts[i].tally.skipped = 1;
+        return;
+      }
+      if (!answers[i]->failure.empty()) {
+        verdicts[i].tally.failed = 1;
+        verdicts[i].mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", answers[i]->failure, ""});
+        return;
+      }
+      const Outcome expected = reference.run(sc.op_case);
+      // A known answer read from a file has no implementation-defined flags: the reference's apply.
+      if (sc.known && sc.known->status.ok() && expected.status.ok() && !sc.known->outputs.empty() &&
+          sc.known->outputs[0].shape == expected.outputs[0].shape) {
+        sc.known->undefined = expected.undefined;
+      }
+      verdicts[i] = judge_outcome(sc, expected, answers[i]->outcome);
+    };
+  });
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    if (!answers[i]) {
+      out.problems.push_back(cases_name + ": line " + std::to_string(f.lines[i]) + ": case '" + cases[i].id + "' has no answer");
+    } else {
+      ++out.answered;
+      out.unsupported += answers[i]->unsupported;
+    }
+  }
+  out.result = collect("verify " + cases_name, answerer, cases, verdicts, options);
+}
 
 }  // namespace
 
@@ -39,24 +112,9 @@ nlohmann::ordered_json case_line_json(const SuiteCase& c) {
 VerifyResult verify_answers(std::istream& case_in, const std::string& cases_name, std::istream& answer_in,
                             const std::string& answers_name, const RunOptions& options) {
   VerifyResult out;
-  std::vector<SuiteCase> cases;
-  std::vector<long> case_lines;
-  std::map<std::string, std::size_t> index;
-  for_each_case_line(case_in, [&](long number, std::variant<CaseLine, BadCase> parsed) {
-    if (auto* bad = std::get_if<BadCase>(&parsed)) {
-      out.problems.push_back(cases_name + ": " + bad->message);
-      return;
-    }
-    CaseLine& c = std::get<CaseLine>(parsed);
-    if (const auto at = index.find(c.id); at != index.end()) {
-      out.problems.push_back(cases_name + ": line " + std::to_string(number) + ": a second case '" + c.id + "' (first on line " +
-                             std::to_string(case_lines[at->second]) + ")");
-      return;
-    }
-    index[c.id] = cases.size();
-    case_lines.push_back(number);
-    cases.push_back({c.id, std::move(c.op_case), std::move(c.expect), c.match, c.source});
-  });
+  const CaseFile f = read_cases(case_in, cases_name, out);
+  const std::vector<SuiteCase>& cases = f.cases;
+  const std::map<std::string, std::size_t>& index = f.index;
 
   std::vector<std::optional<Answer>> answers(cases.size());
   std::string line;
@@ -112,39 +170,40 @@ VerifyResult verify_answers(std::istream& case_in, const std::string& cases_name
     answers[i] = std::move(a);
   }
 
-  // Judge in parallel: the reference is exact and slow.
-  std::vector<Verdict> verdicts(cases.size());
-  parallel_for_each_index(cases.size(), options.threads, [&] {
-    return [&, reference = ReferenceBackend()](std::size_t i) mutable {
-      SuiteCase sc = cases[i];
-      if (!answers[i]) {
-        verdicts[i].tally.failed = 1;
-        verdicts[i].mismatches.push_back({sc.id, "answer", -1, "", "an answer", "none", ""});
-        return;
+  judge_answers(f, answers, cases_name, "answers", options, out);
+  return out;
+}
+
+VerifyResult verify_backend(std::istream& case_in, const std::string& cases_name, const std::string& backend_name,
+                            const RunOptions& options) {
+  if (!make_backend(backend_name, options.backend)) throw std::invalid_argument(unknown_backend_message(backend_name));
+  VerifyResult out;
+  const CaseFile f = read_cases(case_in, cases_name, out);
+  std::vector<std::optional<Answer>> answers(f.cases.size());
+  constexpr std::size_t kBatch = 64;
+  parallel_for_each_index((f.cases.size() + kBatch - 1) / kBatch, options.threads, [&] {
+    return [&, backend = std::shared_ptr<Backend>(make_backend(backend_name, options.backend))](std::size_t b) {
+      std::vector<const OpCase*> batch;
+      std::vector<std::size_t> at;
+      for (std::size_t i = b * kBatch; i < std::min(f.cases.size(), (b + 1) * kBatch); ++i) {
+        const OpCase& c = f.cases[i].op_case;
+        answers[i].emplace();
+        answers[i]->line = f.lines[i];
+        if (!backend->supports_op(c.op, c.profile, c.input.dtype)) {
+          answers[i]->unsupported = true;
+        } else {
+          batch.push_back(&c);
+          at.push_back(i);
+        }
       }
-      if (answers[i]->unsupported) {
-        verdicts[i].tally.skipped = 1;
-        return;
+      std::vector<BatchAnswer> got = batch.empty() ? std::vector<BatchAnswer>{} : backend->run_batch(batch);
+      for (std::size_t j = 0; j < at.size(); ++j) {
+        answers[at[j]]->failure = std::move(got[j].failure);
+        answers[at[j]]->outcome = std::move(got[j].outcome);
       }
-      const Outcome expected = reference.run(sc.op_case);
-      // A known answer read from a file has no implementation-defined flags: the reference's apply.
-      if (sc.known && sc.known->status.ok() && expected.status.ok() && !sc.known->outputs.empty() &&
-          sc.known->outputs[0].shape == expected.outputs[0].shape) {
-        sc.known->undefined = expected.undefined;
-      }
-      verdicts[i] = judge_outcome(sc, expected, answers[i]->outcome);
     };
   });
-
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    if (!answers[i]) {
-      out.problems.push_back(cases_name + ": line " + std::to_string(case_lines[i]) + ": case '" + cases[i].id + "' has no answer");
-    } else {
-      ++out.answered;
-      out.unsupported += answers[i]->unsupported;
-    }
-  }
-  out.result = collect("verify " + cases_name, "answers", cases, verdicts, options);
+  judge_answers(f, answers, cases_name, backend_name, options, out);
   return out;
 }
 

@@ -33,4 +33,10 @@ struct VerifyResult {
 VerifyResult verify_answers(std::istream& cases, const std::string& cases_name, std::istream& answers,
                             const std::string& answers_name, const RunOptions& options);
 
+// The same with the answers from a backend (make_backend(backend, options.backend)) instead of a
+// file: a case it does not support is skipped, a case it fails on (a crashed plug-in) a failure.
+// Throws what make_backend throws for a backend that cannot be made.
+VerifyResult verify_backend(std::istream& cases, const std::string& cases_name, const std::string& backend,
+                            const RunOptions& options);
+
 }  // namespace qdq::conformance

@@ -25,10 +25,11 @@ using Bits = std::uint64_t;
 
 thread_local std::optional<Failure> g_last_failure;
 
-Backend& backend(const std::string& name) {
+// The named backend, made once a thread with the target's options.
+Backend& backend(const std::string& name, const conformance::BackendOptions& options = {}) {
   thread_local std::map<std::string, std::unique_ptr<Backend>> cache;
   auto& b = cache[name];
-  if (!b) b = conformance::make_backend(name);
+  if (!b) b = conformance::make_backend(name, options);
   if (!b) throw std::invalid_argument("unknown backend: " + name);
   return *b;
 }
@@ -48,8 +49,8 @@ bool defined(const Outcome& reference, std::size_t k) { return k >= reference.un
 template <typename F>
 void for_each_backend(const std::string& property, const Target& target, const OpCase& c, F&& f) {
   for (const std::string& name : target.backends) {
-    Backend& b = backend(name);
-    if (!b.supports(c.profile, c.input.dtype)) continue;
+    Backend& b = backend(name, target.backend_options);
+    if (!b.supports_op(c.op, c.profile, c.input.dtype)) continue;
     Outcome o;
     try {
       o = b.run(c);
@@ -319,7 +320,7 @@ void per_channel_is_per_tensor_per_slice(const Target& target) {
     for (std::int64_t ch = 0; ch < v.depth; ++ch) {
       const OpCase sc = slice_case(c, ch, members);
       const Outcome sref = reference_of(sc);
-      const Outcome so = backend(name).run(sc);
+      const Outcome so = backend(name, target.backend_options).run(sc);
       if (!so.status.ok()) {
         // TF checks min <= max only for a per-tensor range (spec §4.2): an inverted channel range
         // is taken per channel and rejected alone.
@@ -363,7 +364,7 @@ void permutation(const Target& target) {
   const Outcome pref = reference_of(pc);
   for_each_backend("permutation", target, c, [&](const std::string& name, const Outcome& o) {
     if (!o.status.ok()) return;
-    const Outcome po = backend(name).run(pc);
+    const Outcome po = backend(name, target.backend_options).run(pc);
     for (std::size_t j = 0; j < perm.size(); ++j) {
       if (!defined(pref, j) || !defined(ref, perm[j])) continue;
       const Bits a = po.outputs[0].bits(j), b = o.outputs[0].bits(perm[j]);
@@ -442,7 +443,7 @@ void idempotent(const Target& target) {
     if (!o.status.ok()) return;
     OpCase again = c;
     again.input = o.outputs[0];
-    const Outcome twice = backend(name).run(again);
+    const Outcome twice = backend(name, target.backend_options).run(again);
     const Outcome twice_ref = reference_of(again);
     const DType t = c.input.dtype;
     const EnvArith dev(t, profile(c.profile).rules(t).device);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/backends.h"
 #include "reference/contract/backend.h"
 
 namespace qdq::fuzz {
@@ -19,6 +20,7 @@ namespace qdq::fuzz {
 // The backends a property run checks, by name ("reference", "cpu", "cpu-scalar").
 struct Target {
   std::vector<std::string> backends;
+  conformance::BackendOptions backend_options;
 };
 
 // The last failure a property reported on this thread: RapidCheck shrinks by rerunning the

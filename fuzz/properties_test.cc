@@ -12,7 +12,7 @@ namespace qdq::fuzz {
 namespace {
 
 const Target& every_backend() {
-  static const Target t{conformance::backend_names()};
+  static const Target t{conformance::backend_names(), {}};
   return t;
 }
 

@@ -37,9 +37,9 @@ std::vector<Property> select_properties(const std::vector<std::string>& names) {
 FuzzResult run_fuzz(const std::vector<Property>& selected, const FuzzOptions& options,
                     const std::function<void(const FuzzResult&)>& progress) {
   if (selected.empty()) throw std::invalid_argument("no property to run");
-  Target target{options.backends.empty() ? conformance::backend_names() : options.backends};
+  Target target{options.backends.empty() ? conformance::backend_names() : options.backends, options.backend_options};
   for (const std::string& b : target.backends) {
-    if (!conformance::make_backend(b)) throw std::invalid_argument("unknown backend '" + b + "'");
+    if (!conformance::make_backend(b, options.backend_options)) throw std::invalid_argument(conformance::unknown_backend_message(b));
   }
   std::unordered_map<std::string, rc::detail::Reproduce> reproduce;
   if (!options.reproduce.empty()) {

@@ -20,6 +20,7 @@ struct FuzzOptions {
   double seconds = 60;
   std::uint64_t seed = 1;
   std::vector<std::string> backends;    // empty: every backend built
+  conformance::BackendOptions backend_options;
   int cases = 200;                      // cases per check
   std::string reproduce;                // RapidCheck's reproduce string: replay one failure (one property)
   bool shrink = true;                   // shrink a failure to a minimal case

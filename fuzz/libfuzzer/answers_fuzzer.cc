@@ -19,7 +19,7 @@ const char* const kCases =
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::istringstream cases(kCases);
   std::istringstream answers(std::string(reinterpret_cast<const char*>(data), size));
-  const auto r = qdq::conformance::verify_answers(cases, "cases", answers, "answers", qdq::conformance::RunOptions{20, 1});
+  const auto r = qdq::conformance::verify_answers(cases, "cases", answers, "answers", qdq::conformance::RunOptions{20, 1, {}});
   const auto t = r.result.total();
   if (t.passed + t.failed + t.skipped + t.undefined_cases != 3) __builtin_trap();  // every case judged once
   return 0;

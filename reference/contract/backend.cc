@@ -1,5 +1,7 @@
 #include "reference/contract/backend.h"
 
+#include <exception>
+
 #include "reference/contract/validate.h"
 
 namespace qdq {
@@ -8,6 +10,18 @@ Status validate_case(const OpCase& c) {
   const Profile& p = profile(c.profile);
   if (c.op == Op::Forward) return validate_forward(p, c.attrs, c.input, c.input_min, c.input_max);
   return validate_gradient(p, c.attrs.axis, c.gradients, c.input, c.input_min, c.input_max);
+}
+
+std::vector<BatchAnswer> Backend::run_batch(std::span<const OpCase* const> cases) {
+  std::vector<BatchAnswer> answers(cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    try {
+      answers[i].outcome = run(*cases[i]);
+    } catch (const std::exception& e) {
+      answers[i].failure = e.what();
+    }
+  }
+  return answers;
 }
 
 Outcome gradient_outputs(const OpCase& c) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,13 @@ struct Outcome {
   }
 };
 
+// One case's answer from Backend::run_batch: its outcome, or, where `failure` is not empty, why the
+// backend gave none (a device error, a crashed or hung plug-in). A failure is that case's mismatch.
+struct BatchAnswer {
+  Outcome outcome;
+  std::string failure;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -50,9 +58,19 @@ class Backend {
   // as skipped, never as passed. (A profile with no TF kernel for the dtype is still supported
   // when the backend answers with TF's NotFound error.)
   virtual bool supports(ProfileId profile, DType dtype) const = 0;
+  // The same for one op; by default both ops wherever supports(profile, dtype) (a plug-in may
+  // implement the forward op only).
+  virtual bool supports_op(Op op, ProfileId profile, DType dtype) const {
+    (void)op;
+    return supports(profile, dtype);
+  }
   // Runs one case: validation first (TF's errors), then the op. Never throws for a case that
   // validation accepts or rejects.
   virtual Outcome run(const OpCase& c) = 0;
+  // Runs several cases, answers[i] for cases[i]. The default runs them one by one and turns an
+  // exception into that case's failure; a backend with a cost per call (a plug-in's child process)
+  // sends them together.
+  virtual std::vector<BatchAnswer> run_batch(std::span<const OpCase* const> cases);
 };
 
 // The gradient's three outputs as TF allocates them: input_backprop with the input's shape,

@@ -22,6 +22,7 @@
 #include <vector>
 #include <memory>
 
+#include "conformance/backends.h"
 #include "impl/cpu/simd/kernels.h"
 #include "impl/cpu/simd/simd_backend.h"
 #include "tools/qdq/bandwidth_loop.h"
@@ -45,6 +46,23 @@ void bench_op(benchmark::State& state, BenchConfig cfg) {
     }
     benchmark::DoNotOptimize(out.bytes.data());
     benchmark::ClobberMemory();
+  }
+  const std::int64_t elements = static_cast<std::int64_t>(c.input.size());
+  state.SetItemsProcessed(state.iterations() * elements);
+  state.SetBytesProcessed(state.iterations() * elements * byte_width(cfg.dtype) * (cfg.range_given ? 2 : 3));
+}
+
+// Any backend by name (a plug-in, cpu-scalar, cuda-host) through Backend::run, host tensors in
+// and out: what a caller of the backend interface sees, a plug-in's process boundary included.
+void bench_backend(benchmark::State& state, std::shared_ptr<Backend> backend, BenchConfig cfg) {
+  const OpCase c = bench_case(cfg, state.range(0));
+  for (auto _ : state) {
+    const Outcome o = backend->run(c);
+    if (!o.status.ok()) {
+      state.SkipWithError(o.status.message.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(o.outputs[0].bytes.data());
   }
   const std::int64_t elements = static_cast<std::int64_t>(c.input.size());
   state.SetItemsProcessed(state.iterations() * elements);
@@ -128,16 +146,24 @@ Command add_bench_command(CLI::App& app) {
   auto max_host_bytes = std::make_shared<std::int64_t>(std::int64_t{256} << 20);
   auto extras = std::make_shared<std::vector<std::string>>();
   CLI::App* bench = app.add_subcommand("bench", "Benchmark an optimized backend against the memory bandwidth");
-  bench->add_option("--backend", *backend, "cpu or cuda")->capture_default_str()->check(CLI::IsMember({"cpu", "cuda"}));
-  bench->add_option("--max-bytes", *max_bytes, "largest tensor in bytes (default 1 GiB for cpu, 4 GiB for cuda)");
+  bench->add_option("--backend", *backend,
+                    "cpu (the optimized kernels in place), cuda (device-resident tensors), or any other backend "
+                    "through its interface, host to host (e.g. plugin:PATH)")
+      ->capture_default_str()
+      ->check(backend_check());
+  bench->add_option("--max-bytes", *max_bytes, "largest tensor in bytes (default 1 GiB for cpu, 4 GiB for cuda, 64 MiB otherwise)");
   bench->add_option("--max-host-bytes", *max_host_bytes, "cuda: largest tensor timed host to host")->capture_default_str();
+  auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
+  add_case_timeout_option(bench, *case_timeout);
   bench->allow_extras();
   return {bench, [=] {
-            const bool cuda = *backend == "cuda";
-            const std::int64_t largest = *max_bytes > 0 ? *max_bytes : std::int64_t{cuda ? 4 : 1} << 30;
+            const bool cuda = *backend == "cuda", cpu = *backend == "cpu";
+            const std::int64_t largest = *max_bytes > 0 ? *max_bytes : cpu ? std::int64_t{1} << 30 : cuda ? std::int64_t{4} << 30 : std::int64_t{64} << 20;
             std::vector<std::int64_t> sizes;
             for (std::int64_t b = 4096; b <= largest; b *= 8) sizes.push_back(b);
             if (sizes.empty() || sizes.back() != largest) sizes.push_back(largest);
+            std::shared_ptr<Backend> other;
+            if (!cpu && !cuda) other = conformance::make_backend(*backend, {*case_timeout});
             if (cuda) {
               register_cuda_benchmarks(sizes, *max_host_bytes);
             } else {
@@ -147,9 +173,11 @@ Command add_bench_command(CLI::App& app) {
                   for (bool per_channel : {false, true}) {
                     for (bool given : {true, false}) {
                       const BenchConfig cfg{t, per_channel, given};
+                      if (other && !other->supports_op(Op::Forward, bench_profile(cfg), t)) continue;
                       benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth, false)->Arg(b)->UseRealTime();
                       benchmark::RegisterBenchmark("bandwidth/read-scale-stream", bench_bandwidth, true)->Arg(b)->UseRealTime();
-                      benchmark::RegisterBenchmark(bench_name("qdq", cfg).c_str(), bench_op, cfg)->Arg(b)->UseRealTime();
+                      if (other) benchmark::RegisterBenchmark(bench_name("qdq", cfg).c_str(), bench_backend, other, cfg)->Arg(b)->UseRealTime();
+                      else benchmark::RegisterBenchmark(bench_name("qdq", cfg).c_str(), bench_op, cfg)->Arg(b)->UseRealTime();
                     }
                   }
                 }
@@ -161,7 +189,9 @@ Command add_bench_command(CLI::App& app) {
             for (std::string& s : args) argv.push_back(s.data());
             int argc = static_cast<int>(argv.size());
             benchmark::Initialize(&argc, argv.data());
-            SummaryReporter reporter(cuda ? "cuda, device-resident tensors" : fmt::format("cpu, simd target {}", cpu::simd::current_target()));
+            SummaryReporter reporter(cuda  ? "cuda, device-resident tensors"
+                                     : cpu ? fmt::format("cpu, simd target {}", cpu::simd::current_target())
+                                           : fmt::format("{}, host to host through the backend interface", other->name()));
             benchmark::RunSpecifiedBenchmarks(&reporter);
             benchmark::Shutdown();
             return 0;

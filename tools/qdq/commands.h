@@ -25,4 +25,10 @@ Command add_explain_command(CLI::App& app);
 // profile covers (tf-cpu@2.18 is tf-cpu@2.20). Its description lists the names.
 CLI::Validator profile_check();
 
+// The check of a --backend option: a backend's name, plugin:PATH or plugin-in-process:PATH.
+CLI::Validator backend_check();
+
+// --case-timeout SECONDS, for plugin:PATH backends, into `seconds`.
+void add_case_timeout_option(CLI::App* cmd, double& seconds);
+
 }  // namespace qdq::tools

@@ -22,6 +22,7 @@ struct Args {
   std::string golden_dir = conformance::default_golden_dir();
   std::size_t max_mismatches = 20;
   int threads = 0;
+  double case_timeout_s = conformance::BackendOptions{}.case_timeout_s;
 };
 
 int run(Args args) {
@@ -40,7 +41,7 @@ int run(Args args) {
   };
   std::cout << fmt::format("qdq conformance: backends {}; suites {}; seed {}\n", fmt::join(args.backends, ", "),
                            fmt::join(args.suites, ", "), args.seed);
-  const RunOptions options{args.max_mismatches, args.threads};
+  const RunOptions options{args.max_mismatches, args.threads, {args.case_timeout_s}};
   std::vector<SuiteResult> results;
   auto run_one = [&](const std::string& name, std::vector<SuiteCase> cases, std::vector<std::string> backends) {
     std::erase_if(cases, [&](const SuiteCase& c) { return !selected(c.op_case); });
@@ -83,11 +84,10 @@ Command add_conformance_command(CLI::App& app) {
   auto args = std::make_shared<Args>();
   std::vector<std::string> dtype_names;
   for (DType t : kAllDTypes) dtype_names.emplace_back(dtype_name(t));
-  const std::vector<std::string> backend_choices = conformance::known_backend_names();
   std::vector<std::string> suite_choices = conformance::case_suite_names();
   suite_choices.push_back("golden");
   CLI::App* conf = app.add_subcommand("conformance", "Run the conformance suites on every backend, print the matrix");
-  conf->add_option("--backend", args->backends, "backend(s) to check (default: every one usable here)")->check(CLI::IsMember(backend_choices));
+  conf->add_option("--backend", args->backends, "backend(s) to check (default: every one usable here)")->check(backend_check());
   conf->add_option("--profile", args->profiles, "profile(s) (default: all)")->check(profile_check());
   conf->add_option("--dtype", args->dtypes, "dtype(s) (default: all)")->check(CLI::IsMember(dtype_names));
   conf->add_option("--suite", args->suites, "known, grid, edge, random, layout, golden (default: all)")
@@ -97,6 +97,7 @@ Command add_conformance_command(CLI::App& app) {
   conf->add_option("--golden-dir", args->golden_dir, "folder of golden .h5 files")->capture_default_str();
   conf->add_option("--max-mismatches", args->max_mismatches, "mismatch lines shown per suite and backend")->capture_default_str();
   conf->add_option("--threads", args->threads, "worker threads (0: all hardware threads)")->capture_default_str();
+  add_case_timeout_option(conf, args->case_timeout_s);
   return {conf, [args] { return run(*args); }};
 }
 

@@ -14,11 +14,12 @@ Command add_eval_command(CLI::App& app) {
   auto backend_name = std::make_shared<std::string>("reference");
   auto file = std::make_shared<std::string>("-");
   CLI::App* eval = app.add_subcommand("eval", "Answer JSON case lines (design.md format), one answer a line");
-  eval->add_option("--backend", *backend_name, fmt::format("{}", fmt::join(conformance::known_backend_names(), ", ")))
-      ->capture_default_str();
+  eval->add_option("--backend", *backend_name, "the backend that answers")->capture_default_str()->check(backend_check());
+  auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
+  add_case_timeout_option(eval, *case_timeout);
   eval->add_option("file", *file, "case file, or - for standard input")->capture_default_str();
   return {eval, [=] {
-            auto backend = conformance::make_backend(*backend_name);
+            auto backend = conformance::make_backend(*backend_name, {*case_timeout});
             if (!backend) {
               std::cerr << "qdq eval: unknown backend '" << *backend_name << "'\n";
               return 2;

@@ -81,7 +81,8 @@ Command add_fuzz_command(CLI::App& app) {
   cmd->add_option("--seconds", a->options.seconds, "time budget")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", a->options.seed, "seed of the first check (default: from the clock, printed)");
   cmd->add_option("--backend", a->options.backends, "backend(s) to check (default: every one usable here)")
-      ->check(CLI::IsMember(conformance::known_backend_names()));
+      ->check(backend_check());
+  add_case_timeout_option(cmd, a->options.backend_options.case_timeout_s);
   cmd->add_option("--property", a->properties, "propert(ies) to run (default: all)")->check(CLI::IsMember(property_names));
   cmd->add_option("--cases", a->options.cases, "cases per check")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--failures", a->failures, "write failures to PREFIX.<profile>.h5")->capture_default_str();

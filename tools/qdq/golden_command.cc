@@ -136,11 +136,11 @@ int generate(const GenerateArgs& a) {
   return 0;
 }
 
-int verify(const std::string& path, std::vector<std::string> backends, std::size_t max_mismatches) {
+int verify(const std::string& path, std::vector<std::string> backends, std::size_t max_mismatches, double case_timeout_s) {
   const golden::GoldenFile file = golden::read_golden(path);
   if (backends.empty()) backends = conformance::backend_names();
   const auto results = conformance::run_suite("golden " + path, conformance::golden_suite_cases(file), backends,
-                                              conformance::RunOptions{max_mismatches, 0});
+                                              conformance::RunOptions{max_mismatches, 0, {case_timeout_s}});
   std::cout << fmt::format("qdq golden verify: {} ({} cases, profile {}, answers from {} {})\n", path, file.cases.size(),
                            file.provenance.profile, file.provenance.answers_from, file.provenance.tf_version);
   conformance::print_report(std::cout, results);
@@ -224,7 +224,7 @@ Command add_golden_command(CLI::App& app) {
       ->check(CLI::IsMember(conformance::case_suite_names()));
   gen->add_option("--seed", g->seed, "seed of the grid's and the random suite's values")->capture_default_str();
   gen->add_option("-o,--output", g->output, "golden file to write (atomically)");
-  gen->add_option("--backend", g->backend, "answers from this backend")->capture_default_str();
+  gen->add_option("--backend", g->backend, "answers from this backend")->capture_default_str()->check(backend_check());
   gen->add_option("--answers", g->answers, "answers from the TF oracle's JSON lines instead");
   gen->add_option("--cases-jsonl", g->cases_jsonl, "also (or only) write the cases as JSON lines, for the TF oracle");
   gen->add_option("--cases", g->cases_from, "cases from this `qdq eval` JSON-lines file instead of the suites")
@@ -236,7 +236,9 @@ Command add_golden_command(CLI::App& app) {
   auto max_mismatches = std::make_shared<std::size_t>(20);
   CLI::App* ver = golden->add_subcommand("verify", "Run every case of a golden file through backends");
   ver->add_option("file", *file, "golden file")->required();
-  ver->add_option("--backend", *backends, "backend(s) (default: every one usable here)");
+  ver->add_option("--backend", *backends, "backend(s) (default: every one usable here)")->check(backend_check());
+  auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
+  add_case_timeout_option(ver, *case_timeout);
   ver->add_option("--max-mismatches", *max_mismatches, "mismatch lines shown per backend")->capture_default_str();
   auto ins_file = std::make_shared<std::string>();
   CLI::App* ins = golden->add_subcommand("inspect", "Print a golden file's provenance and a summary");
@@ -250,7 +252,7 @@ Command add_golden_command(CLI::App& app) {
   return {golden, [=] {
             try {
               if (gen->parsed()) return generate(*g);
-              if (ver->parsed()) return verify(*file, *backends, *max_mismatches);
+              if (ver->parsed()) return verify(*file, *backends, *max_mismatches, *case_timeout);
               if (ins->parsed()) return inspect(*ins_file);
               return check_inputs(*chk_file, *chk_known);
             } catch (const golden::GoldenError& e) {

@@ -72,12 +72,26 @@ int write_cases(const CasesArgs& a) {
   return 0;
 }
 
-int verify(const std::string& cases_path, const std::string& answers_path, std::size_t max_mismatches, int threads) {
-  std::ifstream cases(cases_path), answers(answers_path);
-  if (!cases) throw std::runtime_error(cases_path + ": cannot open");
-  if (!answers) throw std::runtime_error(answers_path + ": cannot open");
-  const conformance::VerifyResult r =
-      conformance::verify_answers(cases, cases_path, answers, answers_path, conformance::RunOptions{max_mismatches, threads});
+struct VerifyArgs {
+  std::string cases, answers, backend;
+  std::size_t max_mismatches = 20;
+  int threads = 0;
+  double case_timeout_s = conformance::BackendOptions{}.case_timeout_s;
+};
+
+int verify(const VerifyArgs& a) {
+  if (a.answers.empty() == a.backend.empty()) throw std::invalid_argument("verify: give an answer file or --backend, not both");
+  std::ifstream cases(a.cases);
+  if (!cases) throw std::runtime_error(a.cases + ": cannot open");
+  const conformance::RunOptions options{a.max_mismatches, a.threads, {a.case_timeout_s}};
+  conformance::VerifyResult r;
+  if (!a.backend.empty()) {
+    r = conformance::verify_backend(cases, a.cases, a.backend, options);
+  } else {
+    std::ifstream answers(a.answers);
+    if (!answers) throw std::runtime_error(a.answers + ": cannot open");
+    r = conformance::verify_answers(cases, a.cases, answers, a.answers, options);
+  }
   conformance::print_report(std::cout, {r.result});
   const conformance::Tally t = r.result.total();
   for (const std::string& n : r.notes) std::cerr << "qdq verify: note: " << n << "\n";
@@ -108,15 +122,15 @@ Command add_cases_command(CLI::App& app) {
 }
 
 Command add_verify_command(CLI::App& app) {
-  auto cases = std::make_shared<std::string>(), answers = std::make_shared<std::string>();
-  auto max_mismatches = std::make_shared<std::size_t>(20);
-  auto threads = std::make_shared<int>(0);
+  auto a = std::make_shared<VerifyArgs>();
   CLI::App* cmd = app.add_subcommand("verify", "Judge a program's answers to a case file; exit 0 pass, 1 mismatch, 2 bad input");
-  cmd->add_option("cases", *cases, "the case file (qdq cases)")->required();
-  cmd->add_option("answers", *answers, "the program's answers, one JSON line per case, in any order")->required();
-  cmd->add_option("--max-mismatches", *max_mismatches, "mismatch lines shown")->capture_default_str();
-  cmd->add_option("--threads", *threads, "worker threads (0: all hardware threads)")->capture_default_str();
-  return {cmd, [=] { return verify(*cases, *answers, *max_mismatches, *threads); }};
+  cmd->add_option("cases", a->cases, "the case file (qdq cases)")->required();
+  cmd->add_option("answers", a->answers, "the program's answers, one JSON line per case, in any order");
+  cmd->add_option("--backend", a->backend, "answers from this backend instead (e.g. plugin:PATH)")->check(backend_check());
+  cmd->add_option("--max-mismatches", a->max_mismatches, "mismatch lines shown")->capture_default_str();
+  cmd->add_option("--threads", a->threads, "worker threads (0: all hardware threads)")->capture_default_str();
+  add_case_timeout_option(cmd, a->case_timeout_s);
+  return {cmd, [a] { return verify(*a); }};
 }
 
 }  // namespace qdq::tools

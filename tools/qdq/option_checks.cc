@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/backends.h"
 #include "reference/contract/profile.h"
 #include "tools/qdq/commands.h"
 
@@ -18,6 +19,20 @@ CLI::Validator profile_check() {
         return "unknown profile '" + value + "' (profiles: " + listed + "; or BASE@RELEASE, e.g. tf-cpu@2.18)";
       },
       "PROFILE in {" + listed + "} or BASE@RELEASE");
+}
+
+CLI::Validator backend_check() {
+  return CLI::Validator(
+      [](std::string& value) { return conformance::unknown_backend_message(value); },
+      "BACKEND in {" + fmt::format("{}", fmt::join(conformance::known_backend_names(), ", ")) +
+          "} or plugin:PATH or plugin-in-process:PATH");
+}
+
+void add_case_timeout_option(CLI::App* cmd, double& seconds) {
+  cmd->add_option("--case-timeout", seconds,
+                  "plugin:PATH backends: seconds a case may take before the plug-in counts as hung and is restarted")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 }
 
 }  // namespace qdq::tools
