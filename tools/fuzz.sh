@@ -14,7 +14,7 @@ cmake --build build-fuzz --target fuzz_targets -- -j"$(nproc)"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
-for target in eval_case golden_reader validation answers; do
+for target in eval_case golden_reader validation answers plugin_wire; do
   mkdir -p "$scratch/$target"
   echo "tools/fuzz.sh: fuzz_$target for $seconds s"
   if ! build-fuzz/bin/fuzz_$target -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \

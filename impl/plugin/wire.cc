@@ -39,6 +39,11 @@ class Reader {
     at_ += sizeof v;
     return v;
   }
+  bool get_bool(const char* what) {
+    const auto b = get<std::uint8_t>(what);
+    if (b > 1) throw WireError(std::string(what) + ": " + std::to_string(b) + " where 0 or 1 belongs");
+    return b == 1;
+  }
   std::string get_string(const char* what, std::size_t limit) {
     const auto n = get<std::uint64_t>(what);
     if (n > limit) throw WireError(std::string(what) + ": " + std::to_string(n) + " bytes, more than " + std::to_string(limit));
@@ -122,7 +127,7 @@ Hello decode_hello(const std::vector<std::uint8_t>& payload) {
   Hello h;
   h.abi_version = r.get<std::uint32_t>("hello");
   h.name = r.get_string("plug-in name", 256);
-  for (std::uint8_t& s : h.supports) s = r.get<std::uint8_t>("capabilities");
+  for (std::uint8_t& s : h.supports) s = r.get_bool("capabilities");
   r.finish("hello");
   return h;
 }
@@ -160,13 +165,13 @@ std::vector<std::uint8_t> encode_case(const OpCase& c) {
 OpCase decode_case(const std::vector<std::uint8_t>& payload) {
   Reader r(payload);
   OpCase c;
-  c.op = r.get<std::uint8_t>("op") ? Op::Gradient : Op::Forward;
+  c.op = r.get_bool("op") ? Op::Gradient : Op::Forward;
   const auto p = r.get<std::uint8_t>("profile");
   if (p >= kAllProfiles.size()) throw WireError("unknown profile " + std::to_string(p));
   c.profile = static_cast<ProfileId>(p);
-  c.attrs.signed_input = r.get<std::uint8_t>("attrs") != 0;
-  c.attrs.range_given = r.get<std::uint8_t>("attrs") != 0;
-  c.attrs.narrow_range = r.get<std::uint8_t>("attrs") != 0;
+  c.attrs.signed_input = r.get_bool("signed_input");
+  c.attrs.range_given = r.get_bool("range_given");
+  c.attrs.narrow_range = r.get_bool("narrow_range");
   c.attrs.num_bits = r.get<std::int64_t>("attrs");
   c.attrs.axis = r.get<std::int64_t>("attrs");
   c.attrs.round_mode = r.get_string("round_mode", kMaxMessageBytes);
