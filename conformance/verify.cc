@@ -60,7 +60,7 @@ void judge_answers(const CaseFile& f, const std::vector<std::optional<Answer>>& 
   std::vector<Verdict> verdicts(cases.size());
   parallel_for_each_index(cases.size(), options.threads, [&] {
     return [&, reference = ReferenceBackend()](std::size_t i) mutable {
-      SuiteCase sc = cases[i];
+      const SuiteCase& sc = cases[i];
       if (!answers[i]) {
         verdicts[i].tally.failed = 1;
         verdicts[i].mismatches.push_back({sc.id, "answer", -1, "", "an answer", "none", ""});
@@ -75,13 +75,7 @@ void judge_answers(const CaseFile& f, const std::vector<std::optional<Answer>>& 
         verdicts[i].mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", answers[i]->failure, ""});
         return;
       }
-      const Outcome expected = reference.run(sc.op_case);
-      // A known answer read from a file has no implementation-defined flags: the reference's apply.
-      if (sc.known && sc.known->status.ok() && expected.status.ok() && !sc.known->outputs.empty() &&
-          sc.known->outputs[0].shape == expected.outputs[0].shape) {
-        sc.known->undefined = expected.undefined;
-      }
-      verdicts[i] = judge_outcome(sc, expected, answers[i]->outcome);
+      verdicts[i] = judge_answer(sc, answers[i]->outcome, reference);
     };
   });
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -96,6 +90,16 @@ void judge_answers(const CaseFile& f, const std::vector<std::optional<Answer>>& 
 }
 
 }  // namespace
+
+Verdict judge_answer(const SuiteCase& case_in, const Outcome& observed, Backend& reference) {
+  SuiteCase sc = case_in;
+  const Outcome expected = reference.run(sc.op_case);
+  if (sc.known && sc.known->status.ok() && expected.status.ok() && !sc.known->outputs.empty() &&
+      sc.known->outputs[0].shape == expected.outputs[0].shape) {
+    sc.known->undefined = expected.undefined;
+  }
+  return judge_outcome(sc, expected, observed);
+}
 
 nlohmann::ordered_json case_line_json(const SuiteCase& c) {
   nlohmann::ordered_json j = case_json(c.id, c.op_case);

@@ -17,6 +17,11 @@ namespace qdq::conformance {
 // has a known one.
 nlohmann::ordered_json case_line_json(const SuiteCase& c);
 
+// Judges one answer to a case read from a file or made by a caller, as verify does: runs the
+// reference, gives a known answer the reference's implementation-defined flags (a file carries
+// none), then judge_outcome.
+Verdict judge_answer(const SuiteCase& sc, const Outcome& observed, Backend& reference);
+
 struct VerifyResult {
   SuiteResult result;                 // the matrix; the answers' "backend" is "answers"
   std::vector<std::string> problems;  // bad input, each naming its file and line (or the case)

@@ -11,6 +11,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libbenchmark-dev
   libhwy-dev libtbb-dev                           # the optimized CPU backend: SIMD, threads
   clang libclang-rt-dev                           # libFuzzer, ASan, UBSan (tools/fuzz.sh)
+  pybind11-dev python3-dev python3-venv           # the Python package (python/), its venv
 )
 
 missing=()

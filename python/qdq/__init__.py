@@ -1,0 +1,163 @@
+"""qdq: check a kernel of TensorFlow's QuantizeAndDequantizeV4 (and its gradient) bit for bit.
+
+    import qdq
+
+    for case in qdq.cases(suite="known", profile="tf-cpu", dtype="float32"):
+        case.check(my_kernel(case.input, case.input_min, case.input_max, **case.attrs))
+
+Each case holds its inputs and attributes as numpy arrays and a dict, and what the op answers:
+TF's own answer where the case has one (TF's test vectors, golden files made with TensorFlow),
+else the harness's reference under the case's profile. `case.check(y)` compares y bit for bit
+(+0 and -0 differ; elements the profile leaves implementation-defined are skipped and counted)
+and raises AssertionError listing the first mismatches. `qdq.check(fn, ...)` runs a callable over
+whole suites and returns the result matrix; `qdq.reference(...)` answers any case under any
+profile. bfloat16 arrays use ml_dtypes.bfloat16.
+"""
+
+import os
+
+from . import _qdq
+from ._case import Case, OpError
+
+__all__ = ["Case", "OpError", "Result", "cases", "check", "dtypes", "profiles", "reference", "suites"]
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def suites():
+    """The suite names: known, grid, edge, random, layout."""
+    return list(_qdq.suite_names())
+
+
+def profiles():
+    """The profile names (tf-cpu, tf-xla@2.20, exact, ...)."""
+    return list(_qdq.profile_names())
+
+
+def dtypes():
+    """The dtype names: bfloat16, float16, float32, float64."""
+    return list(_qdq.dtype_names())
+
+
+def _names(value, all_names, what):
+    if value is None:
+        return list(all_names)
+    names = [value] if isinstance(value, str) else list(value)
+    for n in names:
+        if not isinstance(n, str):
+            raise TypeError(f"{what}: expected a name or a list of names, got {type(n).__name__}")
+    return names
+
+
+def _known_dir():
+    # An installed package carries TF's test vectors beside it; a build uses the source tree's.
+    packaged = os.path.join(_HERE, "known_answers")
+    return packaged if os.path.isdir(packaged) else ""
+
+
+def cases(suite=None, golden=None, case_file=None, profile=None, dtype=None, op=None, seed=None):
+    """The cases of suites (`suite`: a name or a list; all when nothing is given), of golden files
+    (`golden`: a path or a list; their cases carry TensorFlow's answers) and of case files
+    (`case_file`: `qdq cases` output), filtered by profile, dtype and op ("forward" or "gradient").
+    Returns a list of Case, in a stable order; use it with pytest.mark.parametrize (ids=str)."""
+    profile_list = _names(profile, _qdq.profile_names(), "profile")
+    dtype_list = _names(dtype, _qdq.dtype_names(), "dtype")
+    if op not in (None, "forward", "gradient"):
+        raise ValueError(f"op: unknown op {op!r} (forward, gradient)")
+    if seed is None:
+        seed = _qdq.default_seed
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed: expected a non-negative int, got {seed!r}")
+    out = []
+    suite_list = _names(suite, _qdq.suite_names(), "suite") if suite is not None or (golden is None and case_file is None) else []
+    for s in suite_list:
+        for core in _qdq.suite_cases(s, profile_list, dtype_list, seed, _known_dir()):
+            out.append(Case(core, ("suite", s, seed)))
+    for path in _names(golden, [], "golden"):
+        for core in _qdq.golden_cases(os.fspath(path)):
+            out.append(Case(core, ("golden", os.fspath(path))))
+    for path in _names(case_file, [], "case_file"):
+        try:
+            with open(path, encoding="utf-8", errors="strict") as f:
+                text = f.read()
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{os.fspath(path)}: not UTF-8 text (byte {e.start}: {e.reason})") from None
+        for core in _qdq.parse_cases(text, os.fspath(path)):
+            out.append(Case(core, ("case", os.fspath(path))))
+    # A release alias (tf-cpu@2.18) selects the profile that covers it (tf-cpu@2.20).
+    canonical = {_qdq.canonical_profile(p) for p in profile_list}
+    return [c for c in out if c.profile in canonical and c.dtype in dtype_list and (op is None or c.op == op)]
+
+
+def reference(case=None, *, profile=None, op="forward", input=None, input_min=None, input_max=None, gradients=None, **attrs):
+    """The op's answer under `profile` (default: the case's own): for a Case, or for arrays and
+    attributes given here (input, input_min, input_max, gradients for op="gradient", and
+    signed_input, num_bits, range_given, round_mode, narrow_range, axis). Returns the output array
+    (forward) or the three gradient arrays; raises OpError where the op rejects the case."""
+    if case is None:
+        if input is None:
+            raise TypeError("reference: give a Case or at least input=")
+        case = Case.from_arrays(op=op, profile=profile or "tf-cpu", input=input, input_min=input_min, input_max=input_max,
+                                gradients=gradients, **attrs)
+    elif not isinstance(case, Case):
+        raise TypeError(f"reference: expected a qdq.Case, got {type(case).__name__}")
+    return case.reference(profile)
+
+
+class Result:
+    """What qdq.check returns: counts, the matrix (cells[(row, column)] = (passed, failed, skipped)),
+    the first mismatches, and `text`, the matrix as `qdq conformance` prints it. A Result is true
+    when nothing failed."""
+
+    def __init__(self, report):
+        self.text = report["text"]
+        self.passed = report["passed"]
+        self.failed = report["failed"]
+        self.skipped = report["skipped"]
+        self.implementation_defined_cases = report["implementation_defined_cases"]
+        self.implementation_defined_elements = report["implementation_defined_elements"]
+        self.cells = dict(report["cells"])
+        self.mismatches = list(report["mismatches"])
+        self.mismatch_count = report["mismatch_count"]
+
+    def __bool__(self):
+        return self.failed == 0
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return f"<qdq.Result passed={self.passed} failed={self.failed} skipped={self.skipped}>"
+
+
+def check(fn, suite=None, golden=None, case_file=None, profile=None, dtype=None, op=None, seed=None, supports=None,
+          max_mismatches=20, name=None):
+    """Runs fn(case) over the cases that qdq.cases(...) selects and judges every answer as
+    `qdq conformance` judges a backend. fn returns the output array (forward) or the three
+    gradient arrays, or raises OpError to reject a case as TF does; any other exception is that
+    case's failure. `supports(case)`, where given, says which cases fn implements (the others are
+    skipped, never passed). Returns a Result."""
+    if not callable(fn):
+        raise TypeError(f"check: fn must be callable, got {type(fn).__name__}")
+    selected = cases(suite=suite, golden=golden, case_file=case_file, profile=profile, dtype=dtype, op=op, seed=seed)
+    answers = []
+    for c in selected:
+        if supports is not None and not supports(c):
+            answers.append(("unsupported",))
+            continue
+        try:
+            answers.append(c._answer(fn(c)))
+        except OpError as e:
+            answers.append(("error", e.code, e.message))
+        except Exception as e:  # the kernel's failure on this case, reported as such
+            answers.append(("failure", f"{type(e).__name__}: {e}"))
+    label = name or getattr(fn, "__name__", "fn")
+    suites_given, goldens = _names(suite, [], "suite"), _names(golden, [], "golden")
+    # Named as the command line names a suite, so that the report's `qdq explain` hint works.
+    if len(suites_given) == 1 and not goldens and case_file is None:
+        where = suites_given[0]
+    elif len(goldens) == 1 and suite is None and case_file is None:
+        where = "golden " + os.fspath(goldens[0])
+    else:
+        where = "python"
+    return Result(_qdq.report([c._core for c in selected], answers, where, label, max_mismatches))

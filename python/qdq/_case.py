@@ -1,0 +1,182 @@
+"""One case of the op: its inputs and attributes, what it answers, and the check of an answer."""
+
+from . import _qdq
+from ._arrays import bits_to_values, numpy_dtype, to_array, to_shape_and_bytes
+
+_GRADIENT_OUTPUTS = ("input_backprop", "input_min_backprop", "input_max_backprop")
+
+
+class OpError(Exception):
+    """The op's rejection of a case, as TensorFlow reports it: `code` is "InvalidArgument",
+    "NotFound" or "Unimplemented", `message` TF's message. qdq.reference raises it; a kernel under
+    qdq.check raises it to reject a case."""
+
+    def __init__(self, code, message):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def _outcome(result, dtype):
+    """A core outcome as the package returns it: an array, three arrays, or OpError (returned)."""
+    if result[0] == "error":
+        return OpError(result[1], result[2])
+    arrays = tuple(to_array(t, dtype) for t in result[1])
+    return arrays[0] if len(arrays) == 1 else arrays
+
+
+class Case:
+    """A case: `id`, `op` ("forward" or "gradient"), `profile`, `dtype` (a name; `numpy_dtype`),
+    `attrs` (signed_input, num_bits, range_given, round_mode, narrow_range, axis), the arrays
+    `input`, `input_min`, `input_max` and, for the gradient, `gradients`. `expected` is what the op
+    answers (an array, or the gradient's three), None where it rejects the case; then
+    `expected_error` is the OpError. `expected_from` says whose answer that is."""
+
+    def __init__(self, core, origin=("python",)):
+        self._core = core
+        self._origin = origin
+        self._expected = None
+
+    @classmethod
+    def from_arrays(cls, op="forward", profile="tf-cpu", input=None, input_min=None, input_max=None, gradients=None,
+                    id="python", **attrs):
+        """A case made here: arrays of one dtype (input_min and input_max default to scalar zeros)."""
+        import numpy as np
+
+        if input is None:
+            raise TypeError("from_arrays: input= is required")
+        dtype = _dtype_name(np.asarray(input).dtype)
+        zero = np.zeros((), numpy_dtype(dtype))
+        tensors = {"input": to_shape_and_bytes(input, dtype, "input"),
+                   "input_min": to_shape_and_bytes(zero if input_min is None else input_min, dtype, "input_min"),
+                   "input_max": to_shape_and_bytes(zero if input_max is None else input_max, dtype, "input_max")}
+        if op == "gradient":
+            if gradients is None:
+                raise TypeError("from_arrays: gradients= is required for op='gradient'")
+            tensors["gradients"] = to_shape_and_bytes(gradients, dtype, "gradients")
+        elif gradients is not None:
+            raise TypeError("from_arrays: gradients= is for op='gradient' only")
+        return cls(_qdq.make_case(id, op, profile, dtype, attrs, tensors))
+
+    id = property(lambda self: self._core.id)
+    op = property(lambda self: self._core.op)
+    profile = property(lambda self: self._core.profile)
+    dtype = property(lambda self: self._core.dtype)
+    source = property(lambda self: self._core.source)
+    attrs = property(lambda self: dict(self._core.attrs))
+    numpy_dtype = property(lambda self: numpy_dtype(self.dtype))
+    input = property(lambda self: to_array(self._core.tensor("input"), self.dtype))
+    input_min = property(lambda self: to_array(self._core.tensor("input_min"), self.dtype))
+    input_max = property(lambda self: to_array(self._core.tensor("input_max"), self.dtype))
+
+    @property
+    def gradients(self):
+        return to_array(self._core.tensor("gradients"), self.dtype) if self.op == "gradient" else None
+
+    def _expected_outcome(self):
+        if self._expected is None:
+            known = self._core.known()
+            self._expected = _outcome(known if known is not None else self._core.reference(""), self.dtype)
+        return self._expected
+
+    @property
+    def expected(self):
+        e = self._expected_outcome()
+        return None if isinstance(e, OpError) else e
+
+    @property
+    def expected_error(self):
+        e = self._expected_outcome()
+        return e if isinstance(e, OpError) else None
+
+    @property
+    def expected_from(self):
+        return self.source or "TF's answer" if self._core.known() is not None else f"the reference under {self.profile}"
+
+    def reference(self, profile=None):
+        """The reference's answer under `profile` (default: the case's); raises OpError where the op rejects the case."""
+        out = _outcome(self._core.reference(profile or ""), self.dtype)
+        if isinstance(out, OpError):
+            raise out
+        return out
+
+    def json(self):
+        """The case as a `qdq eval` JSON line."""
+        return self._core.json()
+
+    def _answer(self, y=None, error=None):
+        """The core's answer tuple for an output (or the gradient's three) or an OpError."""
+        if isinstance(y, OpError):
+            y, error = None, y
+        if error is not None:
+            if not isinstance(error, OpError):
+                raise TypeError(f"case {self.id}: error= must be a qdq.OpError, got {type(error).__name__}")
+            return ("error", error.code, error.message)
+        if self.op == "forward":
+            return ("ok", [to_shape_and_bytes(y, self.dtype, f"case {self.id}: output")])
+        if not isinstance(y, (tuple, list)) or len(y) != 3:
+            raise TypeError(f"case {self.id}: the gradient's answer is three arrays ({', '.join(_GRADIENT_OUTPUTS)})")
+        return ("ok", [to_shape_and_bytes(a, self.dtype, f"case {self.id}: {n}") for a, n in zip(y, _GRADIENT_OUTPUTS)])
+
+    def check(self, y=None, *, error=None, max_shown=10):
+        """Judges an answer bit for bit: y (forward: the output array; gradient: its three arrays),
+        or error=OpError(code, message) where the kernel rejects the case. Raises AssertionError
+        that shows the first mismatches (element, input, expected and got bits and values,
+        distance in ULPs and in quantization steps). Returns the verdict (a dict) otherwise."""
+        verdict = self._core.judge(self._answer(y, error))
+        if verdict["verdict"] == "failed":
+            raise AssertionError(self._report(verdict["mismatches"], max_shown))
+        return verdict
+
+    def _report(self, mismatches, max_shown):
+        a = self.attrs
+        layout = "per-tensor" if a["axis"] == -1 else f"axis {a['axis']}"
+        lines = [f"case {self.id} ({self.profile}/{self.dtype} {self.op}, {a['round_mode']}, {layout}, num_bits {a['num_bits']}): "
+                 f"{len(mismatches)} mismatch(es) against {self.expected_from}"]
+        for m in mismatches[:max_shown]:
+            if m["element"] < 0:
+                lines.append(f"  {m['output']}: expected {m['expected']}, got {m['got']}")
+                continue
+            values = ""
+            try:
+                values = (f" ({bits_to_values(m['input'], self.dtype)!r} -> expected {bits_to_values(m['expected'], self.dtype)!r},"
+                          f" got {bits_to_values(m['got'], self.dtype)!r})")
+            except (ValueError, KeyError):
+                pass
+            lines.append(f"  {m['output']}[{m['element']}]: input {m['input']} expected {m['expected']} got {m['got']}"
+                         f" ({m['distance']}){values}")
+        if len(mismatches) > max_shown:
+            lines.append(f"  ... {len(mismatches) - max_shown} more")
+        hint = self._explain_hint(mismatches[0])
+        if hint:
+            lines.append(f"explain: {hint}")
+        return "\n".join(lines)
+
+    def _explain_hint(self, m):
+        kind = self._origin[0]
+        if kind == "suite":
+            where = f"--suite {self._origin[1]} --profile {self.profile} --dtype {self.dtype} --seed {self._origin[2]}"
+        elif kind == "golden":
+            where = f"--golden {self._origin[1]}"
+        elif kind == "case":
+            where = f"--case {self._origin[1]}"
+        else:
+            return ""
+        element = f" --element {m['element']}" if m["element"] >= 0 else ""
+        return f"qdq explain {where} --id '{self.id}'{element}"
+
+    def __repr__(self):
+        return f"<qdq.Case {self.id} {self.profile}/{self.dtype} {self.op}>"
+
+    def __str__(self):
+        return self.id
+
+
+def _dtype_name(dt):
+    for name in _qdq.dtype_names():
+        try:
+            if numpy_dtype(name) == dt:
+                return name
+        except ImportError:
+            continue
+    raise TypeError(f"dtype {dt} is none of {', '.join(_qdq.dtype_names())}")

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `pip install .` as a user does it: a fresh venv in DIR, the package built by scikit-build-core
+# from a copy of the tracked sources, then the package's tests run against the installed copy (not
+# the build tree). Usage: tools/python_install_test.sh DIR
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=$1
+rm -rf "$dir" && mkdir -p "$dir"
+python3 -m venv "$dir/venv"
+mkdir -p "$dir/src"
+(cd "$root" && git ls-files -z | tar --null -T - -cf -) | tar -C "$dir/src" -xf -
+"$dir/venv/bin/pip" install -q --no-cache-dir "$dir/src" pytest==8.3.3
+rm -rf "$dir/src"  # the installed package must stand alone (its data included)
+cd "$dir"          # away from the sources: `import qdq` must find the installed package
+"$dir/venv/bin/python" -c 'import qdq, os; print("installed:", os.path.dirname(qdq.__file__))'
+PYTHONDONTWRITEBYTECODE=1 "$dir/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/python/tests"
