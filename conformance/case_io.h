@@ -73,6 +73,13 @@ Outcome parse_answer(const nlohmann::json& answer, const OpCase& c);
 // Lowercase hex with 0x and the dtype's full width: 0x3f800000.
 std::string hex_bits(DType t, std::uint64_t bits);
 
+// One line of output: the object as compact JSON, any bytes that are not UTF-8 (in a message a
+// plug-in or a malformed line brought) written as U+FFFD instead of failing.
+template <typename Json>
+std::string json_line(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 // The case as a JSON object in the same format (for known-answer files and reports).
 nlohmann::ordered_json case_json(const std::string& id, const OpCase& c);
 

@@ -12,7 +12,7 @@ EvalCounts run_eval(std::istream& in, std::ostream& out, Backend& backend) {
   for_each_case_line(in, [&](long, const std::variant<CaseLine, BadCase>& parsed) {
     if (auto* bad = std::get_if<BadCase>(&parsed)) {
       ++counts.bad_cases;
-      out << bad_case_json(*bad).dump() << "\n";
+      out << json_line(bad_case_json(*bad)) << "\n";
       return;
     }
     const CaseLine& c = std::get<CaseLine>(parsed);
@@ -22,7 +22,7 @@ EvalCounts run_eval(std::istream& in, std::ostream& out, Backend& backend) {
       const std::string why = "backend " + std::string(backend.name()) + " does not implement profile " +
                               std::string(profile_name(c.op_case.profile)) + " for " +
                               std::string(dtype_name(c.op_case.input.dtype));
-      out << nlohmann::ordered_json{{"id", c.id}, {"error", {{"code", "Unsupported"}, {"message", why}}}}.dump() << "\n";
+      out << json_line(nlohmann::ordered_json{{"id", c.id}, {"error", {{"code", "Unsupported"}, {"message", why}}}}) << "\n";
       return;
     }
     Outcome o;
@@ -30,11 +30,11 @@ EvalCounts run_eval(std::istream& in, std::ostream& out, Backend& backend) {
       o = backend.run(c.op_case);
     } catch (const std::exception& e) {
       ++counts.backend_failures;
-      out << nlohmann::ordered_json{{"id", c.id}, {"error", {{"code", "BackendError"}, {"message", e.what()}}}}.dump() << "\n";
+      out << json_line(nlohmann::ordered_json{{"id", c.id}, {"error", {{"code", "BackendError"}, {"message", e.what()}}}}) << "\n";
       return;
     }
     if (!o.status.ok()) ++counts.errors;
-    out << answer_json(c.id, c.op_case.op, o).dump() << "\n";
+    out << json_line(answer_json(c.id, c.op_case.op, o)) << "\n";
   });
   out.flush();
   return counts;

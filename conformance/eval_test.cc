@@ -102,5 +102,29 @@ TEST(Eval, ABackendThatCannotRunACaseGetsBackendErrorAndTheRunGoesOn) {
   EXPECT_EQ(a["error"]["message"], "CUDA error: out of memory");
 }
 
+// Bytes that are not UTF-8, in a malformed line or in what a backend says (a plug-in's message), are
+// answered as valid JSON lines, with U+FFFD in their place.
+class ScribblingBackend : public Backend {
+ public:
+  std::string_view name() const override { return "scribbling"; }
+  bool supports(ProfileId, DType) const override { return true; }
+  Outcome run(const OpCase&) override { return Outcome::rejected({Code::InvalidArgument, "bad \xff\xfe bytes"}); }
+};
+
+TEST(Eval, BytesThatAreNotUtf8AreAnsweredAsValidJson) {
+  std::istringstream in("{\"id\":\"\xff\xfe\",\"profile\":\"tf-cpu\"}\n" + kMixed.substr(0, kMixed.find('\n') + 1));
+  std::ostringstream out;
+  ScribblingBackend b;
+  const EvalCounts c = run_eval(in, out, b);
+  EXPECT_EQ(c.bad_cases, 1);
+  EXPECT_EQ(c.errors, 1);
+  std::istringstream lines(out.str());
+  std::vector<nlohmann::json> answers;
+  for (std::string line; std::getline(lines, line);) answers.push_back(nlohmann::json::parse(line));  // throws if not UTF-8
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0]["error"]["code"], "BadCase");
+  EXPECT_EQ(answers[1]["error"]["message"], "bad \xef\xbf\xbd\xef\xbf\xbd bytes");
+}
+
 }  // namespace
 }  // namespace qdq::conformance

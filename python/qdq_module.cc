@@ -326,7 +326,7 @@ PYBIND11_MODULE(_qdq, m) {
         }
         return verdict_out(v);
       })
-      .def("json", [](const SuiteCase& c) { return conformance::case_line_json(c).dump(); });
+      .def("json", [](const SuiteCase& c) { return conformance::json_line(conformance::case_line_json(c)); });
   m.def("suite_names", [] { return conformance::case_suite_names(); });
   m.def("profile_names", &profile_names);
   m.def("canonical_profile", [](const std::string& name) { return std::string(profile_name(profile_arg(name))); });

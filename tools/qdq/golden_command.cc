@@ -97,7 +97,7 @@ int generate(const GenerateArgs& a) {
     const std::string tmp = a.cases_jsonl + ".tmp";
     {
       std::ofstream out(tmp);
-      for (const SuiteCase& c : cases) out << conformance::case_json(c.id, c.op_case).dump() << "\n";
+      for (const SuiteCase& c : cases) out << conformance::json_line(conformance::case_json(c.id, c.op_case)) << "\n";
       if (!out) throw std::runtime_error("cannot write " + a.cases_jsonl);
     }
     std::rename(tmp.c_str(), a.cases_jsonl.c_str());

@@ -63,7 +63,7 @@ int write_cases(const CasesArgs& a) {
   long written = 0;
   for (const SuiteCase& c : cases) {
     if (!wanted(c.op_case)) continue;
-    out << case_line_json(c).dump() << "\n";
+    out << json_line(case_line_json(c)) << "\n";
     ++written;
   }
   out.flush();
