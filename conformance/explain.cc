@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "conformance/case_io.h"
@@ -38,6 +39,7 @@ std::optional<Rational> value_of(DType t, std::uint64_t b) {
 struct Row {
   std::string name, profile, exact, rule;
   bool differs = false;
+  bool used = true;  // false for the scale candidate of the side not chosen
 };
 
 std::string env_text(const ArithEnv& e) {
@@ -88,7 +90,13 @@ std::string forward_explanation(const OpCase& c, std::int64_t k, const std::opti
   if (ex.hi && ex.qmax * *ex.hi > 0) ex_s_hi = Rational(ex.qmax) / *ex.hi;
   add("scale candidate qmin/lo", t, tr.s_lo, ex_s_lo, host_rule);
   add("scale candidate qmax/hi", t, tr.s_hi, ex_s_hi, host_rule);
+  rows[rows.size() - (tr.from_lo ? 1 : 2)].used = false;
   add(tr.from_lo ? "scale (from lo)" : "scale (from hi)", t, tr.scale, ex.scale, host_rule);
+  if (!ex.scale && !ex.poisoned) {  // no side constrains it (q·bound <= 0 on both): no exact scale
+    rows.back().differs = true;
+    rows.back().rule = "neither side constrains the scale: TF scales by the largest finite " + in_t +
+                       ", where the exact op outputs zeros of each input's sign";
+  }
   std::optional<Rational> ex_inv, ex_adj_lo, ex_adj_hi;
   if (ex.scale) {
     ex_inv = Rational(1) / *ex.scale;
@@ -132,8 +140,13 @@ std::string forward_explanation(const OpCase& c, std::int64_t k, const std::opti
     if (r.differs && !r.rule.empty()) text += fmt::format("{:<28} differs: {}\n", "", r.rule);
   }
   if (ex.poisoned) text += "exact: a NaN or infinite bound or element makes every output of the channel NaN\n";
-  text += out.differs ? "\nthe output differs from the exact op's: the steps marked above make it so\n"
-                      : "\nthe output equals the exact op's\n";
+  // The first rounded step that departs from the exact op is where the difference begins: later
+  // steps carry it along (and may add their own).
+  const auto first = std::find_if(rows.begin(), rows.end(), [](const Row& r) { return r.differs && r.used && !r.rule.empty(); });
+  if (!out.differs) text += "\nthe output equals the exact op's\n";
+  else if (ex.poisoned) text += "\nthe output differs from the exact op's, whose channel is NaN (above)\n";
+  else if (first == rows.end() || first->name == "output") text += "\nthe output differs from the exact op's: only its rounding to " + in_t + " makes it so\n";
+  else text += "\nthe output differs from the exact op's; it begins at \"" + first->name + "\": " + first->rule + "\n";
   if (answer && answer->status.ok() && !answer->outputs.empty() && static_cast<std::size_t>(k) < answer->outputs[0].size()) {
     const std::uint64_t a = answer->outputs[0].bits(static_cast<std::size_t>(k));
     const bool is_tf = a == tr.result || (is_nan_bits(t, a) && is_nan_bits(t, tr.result));
@@ -150,7 +163,7 @@ std::string forward_explanation(const OpCase& c, std::int64_t k, const std::opti
 
 std::string explain_case(const std::string& id, const OpCase& c, const std::optional<Outcome>& answer,
                          std::optional<std::int64_t> element) {
-  std::string text = "case " + id + "\n" + case_json(id, c).dump().substr(0, 400) + "\n\n";
+  std::string text = "case " + id + "\n" + json_line(case_json(id, c)).substr(0, 400) + "\n\n";
   ReferenceBackend reference;
   const Outcome r = reference.run(c);
   if (!r.status.ok()) {
