@@ -93,14 +93,17 @@ Comparison compare_outcomes(const std::string& id, const OpCase& c, const Outcom
       if (!same && match.kind == Match::Tolerance) same = within(t, eb, ob, match);
       if (same) continue;
       char dist[96] = "";
+      double ulps = NAN, steps = NAN;
       if (!is_nan_bits(t, eb) && !is_nan_bits(t, ob)) {
         const double step = name == "output" ? approx_step(c, static_cast<std::int64_t>(k)) : NAN;
-        const double steps = (value_as_double(t, ob) - value_as_double(t, eb)) / step;
+        steps = (value_as_double(t, ob) - value_as_double(t, eb)) / step;
+        if (!std::isfinite(steps)) steps = NAN;
+        ulps = static_cast<double>(ulp_distance(t, eb, ob));
         std::snprintf(dist, sizeof dist, "%+.0Lf ulp", ulp_distance(t, eb, ob));
         if (std::isfinite(steps)) std::snprintf(dist + std::strlen(dist), sizeof dist - std::strlen(dist), ", ~%+.3g step", steps);
       }
       const std::string input = k < c.input.size() ? hex_bits(t, c.input.bits(k)) : "";
-      r.mismatches.push_back({id, name, static_cast<std::int64_t>(k), input, hex_bits(t, eb), hex_bits(t, ob), dist});
+      r.mismatches.push_back({id, name, static_cast<std::int64_t>(k), input, hex_bits(t, eb), hex_bits(t, ob), dist, ulps, steps});
     }
   }
   return r;

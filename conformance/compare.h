@@ -2,6 +2,7 @@
 // for what differs.
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct Mismatch {
   std::string expected;      // hex, or the expected status
   std::string observed;
   std::string distance;      // "+2 ulp, ~+1 step" for values
+  double ulps = NAN;         // the same as numbers, where they apply (NaN otherwise): observed - expected
+  double steps = NAN;        //   in units in the last place, and in quantization steps (approximate)
+  std::string row = {}, column = {};  // the matrix cell of the case (set when a run collects it)
 };
 
 struct Comparison {

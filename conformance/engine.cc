@@ -1,6 +1,7 @@
 #include "conformance/engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <memory>
 #include <stdexcept>
@@ -16,6 +17,27 @@ Tally& Tally::operator+=(const Tally& o) {
   skipped += o.skipped;
   undefined_cases += o.undefined_cases;
   undefined += o.undefined;
+  return *this;
+}
+
+void DistanceHistogram::add(const Mismatch& m) {
+  if (std::isnan(m.ulps)) {
+    ++other;
+    return;
+  }
+  auto bucket = [](double v, const auto& edges) {
+    std::size_t b = 0;
+    while (b + 1 < std::size(edges) && v >= edges[b + 1]) ++b;
+    return b;
+  };
+  ++ulps[bucket(std::fabs(m.ulps), kUlpEdges)];
+  if (!std::isnan(m.steps)) ++steps[bucket(std::fabs(m.steps), kStepEdges)];
+}
+
+DistanceHistogram& DistanceHistogram::operator+=(const DistanceHistogram& o) {
+  for (std::size_t i = 0; i < ulps.size(); ++i) ulps[i] += o.ulps[i];
+  for (std::size_t i = 0; i < steps.size(); ++i) steps[i] += o.steps[i];
+  other += o.other;
   return *this;
 }
 
@@ -65,13 +87,22 @@ Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outco
 
 SuiteResult collect(const std::string& suite, const std::string& backend, const std::vector<SuiteCase>& cases,
                     const std::vector<Verdict>& verdicts, const RunOptions& options) {
-  SuiteResult r{suite, backend, {}, {}, 0};
+  SuiteResult r;
+  r.suite = suite;
+  r.backend = backend;
+  r.cases = static_cast<long>(cases.size());
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Verdict& v = verdicts[i];
     r.cells[row_of(cases[i].op_case)][column_of(cases[i].op_case)] += v.tally;
     r.mismatch_count += static_cast<long>(v.mismatches.size());
-    for (const Mismatch& m : v.mismatches) {
-      if (r.mismatches.size() < options.max_mismatches) r.mismatches.push_back(m);
+    const std::string row = row_of(cases[i].op_case), column = column_of(cases[i].op_case);
+    for (Mismatch m : v.mismatches) {
+      r.distances.add(m);
+      m.row = row;
+      m.column = column;
+      std::vector<Mismatch>& in_cell = r.cell_mismatches[row][column];
+      if (in_cell.size() < SuiteResult::kCellMismatches) in_cell.push_back(m);
+      if (r.mismatches.size() < options.max_mismatches) r.mismatches.push_back(std::move(m));
     }
   }
   return r;
@@ -133,11 +164,12 @@ std::vector<SuiteResult> run_suite(const std::string& suite, const std::vector<S
   parallel_for_each_index(batches, options.threads, [&] {
     std::vector<std::unique_ptr<Backend>> mine;
     for (const std::string& name : backends) mine.push_back(make_backend(name, options.backend));
-    return [&verdicts, &cases, reference = make_backend("reference"), mine = std::move(mine)](std::size_t batch) {
+    return [&verdicts, &cases, progress = options.progress, reference = make_backend("reference"), mine = std::move(mine)](std::size_t batch) {
       const std::size_t begin = batch * kBatchSize, end = std::min(cases.size(), begin + kBatchSize);
       std::vector<Outcome> expected;
       for (std::size_t i = begin; i < end; ++i) expected.push_back(reference->run(cases[i].op_case));
       for (std::size_t b = 0; b < mine.size(); ++b) judge_batch(*mine[b], cases, begin, expected, verdicts[b]);
+      if (progress) progress(end - begin);
     };
   });
 

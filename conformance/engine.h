@@ -3,8 +3,10 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <map>
 #include <thread>
@@ -37,6 +39,7 @@ struct Tally {
   long undefined_cases = 0;
   long undefined = 0;
   Tally& operator+=(const Tally& o);
+  bool operator==(const Tally&) const = default;
 };
 
 // Matrix rows are "profile/dtype"; columns "ROUND_MODE/per-tensor|per-channel" and
@@ -44,18 +47,41 @@ struct Tally {
 std::string row_of(const OpCase& c);
 std::string column_of(const OpCase& c);
 
+// Every mismatched element of a run by distance (all of them, not only the lines kept): |ULPs| in
+// [1, 2), [2, 4), [4, 16), [16, 256), [256, 65536), [65536, inf); |quantization steps| in [0, 0.5),
+// [0.5, 1.5), [1.5, 10), [10, inf); `other`: mismatches without a distance (status, shape, NaN
+// against a number, a backend's failure).
+struct DistanceHistogram {
+  static constexpr double kUlpEdges[] = {1, 2, 4, 16, 256, 65536};
+  static constexpr double kStepEdges[] = {0, 0.5, 1.5, 10};
+  std::array<long, 6> ulps{};
+  std::array<long, 4> steps{};
+  long other = 0;
+  void add(const Mismatch& m);
+  DistanceHistogram& operator+=(const DistanceHistogram& o);
+};
+
 struct SuiteResult {
   std::string suite, backend;
   std::map<std::string, std::map<std::string, Tally>> cells;  // row -> column -> tally
   std::vector<Mismatch> mismatches;                           // the first max_mismatches
   long mismatch_count = 0;
+  DistanceHistogram distances;
+  // The first kCellMismatches mismatches of each cell (row -> column -> lines), for reports that
+  // show a cell's failures beside it (JUnit, HTML).
+  static constexpr std::size_t kCellMismatches = 3;
+  std::map<std::string, std::map<std::string, std::vector<Mismatch>>> cell_mismatches;
+  long cases = 0;  // cases judged (this shard's, in a sharded run)
   Tally total() const;
 };
 
 struct RunOptions {
   std::size_t max_mismatches = 20;  // mismatch lines kept per suite and backend
   int threads = 0;                  // 0: the machine's hardware threads
-  BackendOptions backend;           // how each backend is made
+  BackendOptions backend = {};      // how each backend is made
+  // Called from the worker threads (at the same time: it must be thread-safe) with the number of
+  // cases just judged; empty: nothing is called.
+  std::function<void(std::size_t)> progress = {};
 };
 
 // Runs work(i) for every i < n on `threads` threads (0: all hardware threads), each index once.

@@ -10,7 +10,9 @@
 #include "conformance/known_answers.h"
 #include "conformance/report.h"
 #include "conformance/suites.h"
+#include "conformance/run_report.h"
 #include "tools/qdq/commands.h"
+#include "tools/qdq/run_reports.h"
 
 namespace qdq::tools {
 namespace {
@@ -23,10 +25,12 @@ struct Args {
   std::size_t max_mismatches = 20;
   int threads = 0;
   double case_timeout_s = conformance::BackendOptions{}.case_timeout_s;
+  ReportOptions reports;
 };
 
 int run(Args args) {
   using namespace conformance;
+  check_report_options(args.reports);
   if (args.backends.empty()) args.backends = backend_names();
   if (args.suites.empty()) args.suites = {"known", "grid", "edge", "random", "layout", "golden"};
   std::vector<ProfileId> profiles;
@@ -39,13 +43,22 @@ int run(Args args) {
     return std::find(profiles.begin(), profiles.end(), c.profile) != profiles.end() &&
            std::find(dtypes.begin(), dtypes.end(), c.input.dtype) != dtypes.end();
   };
-  std::cout << fmt::format("qdq conformance: backends {}; suites {}; seed {}\n", fmt::join(args.backends, ", "),
-                           fmt::join(args.suites, ", "), args.seed);
-  const RunOptions options{args.max_mismatches, args.threads, {args.case_timeout_s}};
-  std::vector<SuiteResult> results;
+  const Shard shard = args.reports.shard;
+  std::cout << fmt::format("qdq conformance: backends {}; suites {}; seed {}{}\n", fmt::join(args.backends, ", "),
+                           fmt::join(args.suites, ", "), args.seed, shard.whole() ? "" : "; shard " + args.reports.shard_spec);
+  RunReport report;
+  report.info = run_info("conformance",
+                         fmt::format("suites={} profiles={} dtypes={} golden-dir={}", fmt::join(args.suites, ","),
+                                     fmt::join(args.profiles, ","), fmt::join(args.dtypes, ","), args.golden_dir),
+                         args.seed, args.backends, shard);
+  std::vector<SuiteResult>& results = report.results;
   auto run_one = [&](const std::string& name, std::vector<SuiteCase> cases, std::vector<std::string> backends) {
     std::erase_if(cases, [&](const SuiteCase& c) { return !selected(c.op_case); });
+    report.info.cases_in_run[name] = static_cast<long>(cases.size());
+    cases = shard_cases(std::move(cases), shard);
     std::cerr << fmt::format("suite {}: {} cases\n", name, cases.size());
+    ProgressLine progress("suite " + name, cases.size(), args.reports.quiet);
+    RunOptions options{args.max_mismatches, args.threads, {args.case_timeout_s}, [&progress](std::size_t n) { progress.advance(n); }};
     for (SuiteResult& r : run_suite(name, cases, backends, options)) results.push_back(std::move(r));
   };
   for (const std::string& suite : args.suites) {
@@ -69,6 +82,7 @@ int run(Args args) {
     if (!backends.empty()) run_one(suite, std::move(cases), backends);
   }
   print_report(std::cout, results);
+  write_reports(args.reports, report);
   long failed = 0, passed = 0;
   for (const SuiteResult& r : results) {
     failed += r.total().failed;
@@ -98,6 +112,7 @@ Command add_conformance_command(CLI::App& app) {
   conf->add_option("--max-mismatches", args->max_mismatches, "mismatch lines shown per suite and backend")->capture_default_str();
   conf->add_option("--threads", args->threads, "worker threads (0: all hardware threads)")->capture_default_str();
   add_case_timeout_option(conf, args->case_timeout_s);
+  add_report_options(conf, args->reports, true);
   return {conf, [args] { return run(*args); }};
 }
 

@@ -19,7 +19,9 @@
 #include "conformance/known_answers.h"
 #include "conformance/report.h"
 #include "conformance/suites.h"
+#include "conformance/run_report.h"
 #include "tools/qdq/commands.h"
+#include "tools/qdq/run_reports.h"
 #include "tools/qdq/provenance.h"
 
 namespace qdq::tools {
@@ -136,16 +138,28 @@ int generate(const GenerateArgs& a) {
   return 0;
 }
 
-int verify(const std::string& path, std::vector<std::string> backends, std::size_t max_mismatches, double case_timeout_s) {
+int verify(const std::string& path, std::vector<std::string> backends, std::size_t max_mismatches, double case_timeout_s,
+           ReportOptions reports) {
+  check_report_options(reports);
   const golden::GoldenFile file = golden::read_golden(path);
   if (backends.empty()) backends = conformance::backend_names();
-  const auto results = conformance::run_suite("golden " + path, conformance::golden_suite_cases(file), backends,
-                                              conformance::RunOptions{max_mismatches, 0, {case_timeout_s}});
-  std::cout << fmt::format("qdq golden verify: {} ({} cases, profile {}, answers from {} {})\n", path, file.cases.size(),
+  const std::string suite = "golden " + path;
+  std::vector<conformance::SuiteCase> cases = conformance::golden_suite_cases(file);
+  conformance::RunReport report;
+  report.info = run_info("golden verify", "file=" + path, file.provenance.seed, backends, reports.shard);
+  report.info.cases_in_run[suite] = static_cast<long>(cases.size());
+  cases = conformance::shard_cases(std::move(cases), reports.shard);
+  ProgressLine progress(suite, cases.size(), reports.quiet);
+  report.results = conformance::run_suite(suite, cases, backends,
+                                          conformance::RunOptions{max_mismatches, 0, {case_timeout_s},
+                                                                  [&progress](std::size_t n) { progress.advance(n); }});
+  std::cout << fmt::format("qdq golden verify: {} ({} cases{}, profile {}, answers from {} {})\n", path, file.cases.size(),
+                           reports.shard.whole() ? "" : fmt::format(", shard {} with {}", reports.shard_spec, cases.size()),
                            file.provenance.profile, file.provenance.answers_from, file.provenance.tf_version);
-  conformance::print_report(std::cout, results);
+  conformance::print_report(std::cout, report.results);
+  write_reports(reports, report);
   long failed = 0;
-  for (const auto& r : results) failed += r.total().failed;
+  for (const auto& r : report.results) failed += r.total().failed;
   return failed ? 1 : 0;
 }
 
@@ -239,6 +253,8 @@ Command add_golden_command(CLI::App& app) {
   ver->add_option("--backend", *backends, "backend(s) (default: every one usable here)")->check(backend_check());
   auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
   add_case_timeout_option(ver, *case_timeout);
+  auto reports = std::make_shared<ReportOptions>();
+  add_report_options(ver, *reports, true);
   ver->add_option("--max-mismatches", *max_mismatches, "mismatch lines shown per backend")->capture_default_str();
   auto ins_file = std::make_shared<std::string>();
   CLI::App* ins = golden->add_subcommand("inspect", "Print a golden file's provenance and a summary");
@@ -252,7 +268,7 @@ Command add_golden_command(CLI::App& app) {
   return {golden, [=] {
             try {
               if (gen->parsed()) return generate(*g);
-              if (ver->parsed()) return verify(*file, *backends, *max_mismatches, *case_timeout);
+              if (ver->parsed()) return verify(*file, *backends, *max_mismatches, *case_timeout, *reports);
               if (ins->parsed()) return inspect(*ins_file);
               return check_inputs(*chk_file, *chk_known);
             } catch (const golden::GoldenError& e) {

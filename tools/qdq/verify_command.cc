@@ -12,7 +12,9 @@
 #include "conformance/report.h"
 #include "conformance/suites.h"
 #include "conformance/verify.h"
+#include "conformance/run_report.h"
 #include "tools/qdq/commands.h"
+#include "tools/qdq/run_reports.h"
 
 namespace qdq::tools {
 namespace {
@@ -77,9 +79,11 @@ struct VerifyArgs {
   std::size_t max_mismatches = 20;
   int threads = 0;
   double case_timeout_s = conformance::BackendOptions{}.case_timeout_s;
+  ReportOptions reports;
 };
 
-int verify(const VerifyArgs& a) {
+int verify(VerifyArgs a) {
+  check_report_options(a.reports);
   if (a.answers.empty() == a.backend.empty()) throw std::invalid_argument("verify: give an answer file or --backend, not both");
   std::ifstream cases(a.cases);
   if (!cases) throw std::runtime_error(a.cases + ": cannot open");
@@ -93,6 +97,10 @@ int verify(const VerifyArgs& a) {
     r = conformance::verify_answers(cases, a.cases, answers, a.answers, options);
   }
   conformance::print_report(std::cout, {r.result});
+  conformance::RunReport report;
+  report.info = run_info("verify", "cases=" + a.cases, 0, {a.backend.empty() ? "answers " + a.answers : a.backend}, {});
+  report.results = {r.result};
+  write_reports(a.reports, report);
   const conformance::Tally t = r.result.total();
   for (const std::string& n : r.notes) std::cerr << "qdq verify: note: " << n << "\n";
   for (const std::string& p : r.problems) std::cerr << "qdq verify: " << p << "\n";
@@ -130,6 +138,7 @@ Command add_verify_command(CLI::App& app) {
   cmd->add_option("--max-mismatches", a->max_mismatches, "mismatch lines shown")->capture_default_str();
   cmd->add_option("--threads", a->threads, "worker threads (0: all hardware threads)")->capture_default_str();
   add_case_timeout_option(cmd, a->case_timeout_s);
+  add_report_options(cmd, a->reports, false);
   return {cmd, [a] { return verify(*a); }};
 }
 

@@ -1,0 +1,150 @@
+// Shards, report JSON and its merge, JUnit XML: the union of a run's shards is the run, exactly;
+// a report reads back as written; a merge refuses what does not fit; XML text is always well formed.
+#include "conformance/run_report.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace qdq::conformance {
+namespace {
+
+std::vector<SuiteCase> numbered(int n) {
+  std::vector<SuiteCase> cases(static_cast<std::size_t>(n));
+  // fmt rather than string concatenation: GCC 12 warns falsely (-Wrestrict, GCC bug 105651).
+  for (int i = 0; i < n; ++i) cases[static_cast<std::size_t>(i)].id = fmt::format("c{}", i);
+  return cases;
+}
+
+TEST(Shard, TheShardsOfARunHoldEachCaseExactlyOnce) {
+  for (int size : {0, 1, 5, 64, 101}) {
+    for (int n = 1; n <= 7; ++n) {
+      std::multiset<std::string> seen;
+      for (int i = 1; i <= n; ++i) {
+        for (const SuiteCase& c : shard_cases(numbered(size), Shard{i, n})) seen.insert(c.id);
+      }
+      std::multiset<std::string> all;
+      for (const SuiteCase& c : numbered(size)) all.insert(c.id);
+      EXPECT_EQ(seen, all) << size << " cases in " << n << " shards";
+    }
+  }
+}
+
+TEST(Shard, SpecsAreIOfN) {
+  EXPECT_EQ(parse_shard("2/4").index, 2);
+  EXPECT_EQ(parse_shard("1/1").count, 1);
+  for (const char* bad : {"3/2", "0/0", "-1/4", "a/b", "1/", "/2", "1/2/3", "0/4", "2", "", " 1/2", "1/2 "}) {
+    EXPECT_THROW(parse_shard(bad), std::invalid_argument) << bad;
+  }
+}
+
+SuiteResult result(const std::string& suite, long passed, long failed, const std::string& id) {
+  SuiteResult r;
+  r.suite = suite;
+  r.backend = "cpu";
+  r.cells["tf-cpu/float32"]["HALF_UP/per-tensor"] = Tally{passed, failed, 0, 0, 0};
+  r.cases = passed + failed;
+  r.mismatch_count = failed;
+  if (failed) {
+    Mismatch m{id, "output", 3, "0x3ea00000", "0x3e800000", "0x3ec00000", "+4194304 ulp, ~+1 step", 4194304, 1, "tf-cpu/float32",
+               "HALF_UP/per-tensor"};
+    r.mismatches.push_back(m);
+    r.cell_mismatches["tf-cpu/float32"]["HALF_UP/per-tensor"].push_back(m);
+    r.distances.add(m);
+  }
+  return r;
+}
+
+RunReport shard(int i, int n, long passed, long failed) {
+  RunReport r;
+  r.info.command = "conformance";
+  r.info.selection = "suites=known";
+  r.info.shard = {i, n};
+  r.info.cases_in_run["known"] = 10;
+  r.results.push_back(result("known", passed, failed, fmt::format("case-of-{}", i)));
+  return r;
+}
+
+TEST(Report, ReadsBackAsWritten) {
+  const RunReport r = shard(2, 3, 3, 1);
+  const RunReport back = parse_report(report_json(r), "r.json");
+  EXPECT_EQ(back.info.shard.index, 2);
+  EXPECT_EQ(back.info.cases_in_run.at("known"), 10);
+  ASSERT_EQ(back.results.size(), 1u);
+  EXPECT_EQ(back.results[0].cells, r.results[0].cells);
+  EXPECT_EQ(back.results[0].mismatches.at(0).distance, "+4194304 ulp, ~+1 step");
+  EXPECT_EQ(back.results[0].cell_mismatches.at("tf-cpu/float32").at("HALF_UP/per-tensor").at(0).case_id, "case-of-2");
+  EXPECT_EQ(back.results[0].distances.ulps, r.results[0].distances.ulps);
+  EXPECT_EQ(back.results[0].distances.steps[1], 1);  // one step: [0.5, 1.5)
+}
+
+TEST(Report, OtherSchemasAndMalformedFieldsAreNamed) {
+  nlohmann::json j = report_json(shard(1, 1, 10, 0));
+  j["schema_version"] = 2;
+  EXPECT_THROW(
+      {
+        try {
+          parse_report(j, "r.json");
+        } catch (const ReportError& e) {
+          EXPECT_STREQ(e.what(), "r.json: report schema version 2, this qdq reads version 1");
+          throw;
+        }
+      },
+      ReportError);
+  j = report_json(shard(1, 1, 10, 0));
+  j["suites"][0]["cells"][0]["passed"] = -1;
+  EXPECT_THROW(parse_report(j, "r.json"), ReportError);
+  EXPECT_THROW(parse_report(nlohmann::json::array(), "r.json"), ReportError);
+}
+
+TEST(Report, MergeSumsTheShards) {
+  const RunReport m = merge_reports({shard(1, 3, 3, 1), shard(2, 3, 3, 0), shard(3, 3, 2, 1)}, {"a", "b", "c"}, 20);
+  ASSERT_EQ(m.results.size(), 1u);
+  EXPECT_EQ(m.results[0].total().passed, 8);
+  EXPECT_EQ(m.results[0].total().failed, 2);
+  EXPECT_EQ(m.results[0].mismatches.size(), 2u);
+  EXPECT_EQ(m.results[0].cell_mismatches.at("tf-cpu/float32").at("HALF_UP/per-tensor").size(), 2u);
+  EXPECT_EQ(m.results[0].distances.ulps[5], 2);
+  EXPECT_TRUE(m.info.shard.whole());
+}
+
+TEST(Report, MergeRefusesWhatDoesNotFit) {
+  auto message = [](const std::vector<RunReport>& shards) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < shards.size(); ++i) names.push_back(fmt::format("s{}", i));
+    try {
+      merge_reports(shards, names, 20);
+    } catch (const ReportError& e) {
+      return std::string(e.what());
+    }
+    return std::string("merged");
+  };
+  EXPECT_EQ(message({shard(1, 2, 3, 1), shard(1, 2, 3, 1)}), "report merge: shard 1/2 twice (s0 and s1): the cases would be counted twice");
+  EXPECT_EQ(message({shard(1, 3, 3, 1), shard(2, 3, 3, 1)}), "report merge: shard 3/3 is missing: its cases would be lost");
+  EXPECT_EQ(message({shard(1, 2, 3, 1), shard(2, 3, 3, 1)}),
+            "report merge: s1 is shard 2/3, s0 is shard 1/2: not shards of one split");
+  RunReport other = shard(2, 2, 5, 1);
+  other.info.selection = "suites=edge";
+  EXPECT_NE(message({shard(1, 2, 3, 1), other}).find("is another run"), std::string::npos);
+  // Shards whose cases do not add up to the run's (a shard of another size of run).
+  EXPECT_EQ(message({shard(1, 2, 3, 1), shard(2, 2, 3, 1)}), "report merge: suite known / cpu: the shards hold 8 cases, the run 10");
+  EXPECT_EQ(message({}), "report merge: no reports");
+}
+
+TEST(Junit, OneTestcasePerCellAndWellFormedText) {
+  RunReport r = shard(1, 1, 9, 1);
+  r.results[0].cells["tf-xla/bfloat16"]["HALF_TO_EVEN/per-channel"] = Tally{0, 0, 4, 0, 0};
+  r.results[0].cell_mismatches["tf-cpu/float32"]["HALF_UP/per-tensor"][0].case_id = "a<b>&\"c'\x01\xff";
+  const std::string x = junit_xml(r);
+  EXPECT_NE(x.find("<testsuites name=\"qdq conformance\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"1\">"), std::string::npos) << x;
+  EXPECT_NE(x.find("<testcase classname=\"qdq.known.cpu\" name=\"tf-cpu/float32 HALF_UP/per-tensor\">"), std::string::npos);
+  EXPECT_NE(x.find("<failure message=\"1 of 10 cases failed\" type=\"mismatch\">MISMATCH a&lt;b&gt;&amp;&quot;c&apos;\xEF\xBF\xBD\xEF\xBF\xBD output[3]"),
+            std::string::npos)
+      << x;
+  EXPECT_NE(x.find("<skipped message="), std::string::npos);
+}
+
+}  // namespace
+}  // namespace qdq::conformance
