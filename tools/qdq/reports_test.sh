@@ -13,7 +13,7 @@ rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || exit 1
 fail() { echo "FAILED: $*"; exit 1; }
 select=(--suite known --suite edge --backend cpu-scalar --profile tf-cpu --profile tf-xla --quiet)
 
-"$qdq" conformance "${select[@]}" --json whole.json --junit whole.xml >/dev/null 2>err.txt || fail "whole run: $(cat err.txt)"
+"$qdq" conformance "${select[@]}" --json whole.json --junit whole.xml --html whole.html >/dev/null 2>err.txt || fail "whole run: $(cat err.txt)"
 for i in 1 2 3; do
   "$qdq" conformance "${select[@]}" --shard "$i/3" --json "shard$i.json" >/dev/null 2>&1 || fail "shard $i/3"
 done
@@ -22,11 +22,36 @@ done
 for i in 1 2; do "$qdq" golden verify "$golden" --backend cpu-scalar --quiet --shard "$i/2" --json "g$i.json" >/dev/null 2>&1 || fail "golden shard $i"; done
 "$qdq" report merge g1.json g2.json --json gmerged.json >/dev/null || fail "golden merge"
 "$qdq" conformance --suite known --backend "plugin:$plugins/broken_ties_away.so" --profile tf-cpu --dtype float32 --quiet \
-  --json failing.json --junit failing.xml >/dev/null 2>&1
+  --json failing.json --junit failing.xml --html failing.html >/dev/null 2>&1
 [ $? -eq 1 ] || fail "the broken plug-in's run did not exit 1"
 
 python3 - <<'PY' || exit 1
 import json, sys, xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+class Cells(HTMLParser):
+    """The data-* counts of the page's matrix cells and sections, and whether it fetches anything."""
+    def __init__(self):
+        super().__init__()
+        self.cells, self.sections, self.fetches = [], [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "td" and "data-passed" in a:
+            self.cells.append((self.sections[-1], a["data-row"], a["data-column"], int(a["data-passed"]), int(a["data-failed"]),
+                               int(a["data-skipped"]), int(a["data-impl-cases"]), int(a["data-impl-elements"])))
+        if tag == "section":
+            self.sections.append((a["data-suite"], a["data-backend"]))
+        for k in ("src", "href"):
+            if k in a:
+                self.fetches.append(a[k])
+
+def check_html(name, report):
+    p = Cells()
+    p.feed(open(name, encoding="utf-8").read())
+    want = sorted(((s["suite"], s["backend"]), c["row"], c["column"], c["passed"], c["failed"], c["skipped"],
+                   c["implementation_defined_cases"], c["implementation_defined_elements"]) for s in report["suites"] for c in s["cells"])
+    assert sorted(p.cells) == want, "the HTML page's counts differ from the JSON report's"
+    assert not p.fetches, f"the page fetches {p.fetches}"
 
 def load(name):
     return json.load(open(name))
@@ -58,10 +83,13 @@ for s in range(len(whole["suites"])):
     assert sum(x["suites"][s]["cases"] for x in shards) == whole["suites"][s]["cases"] == whole["suites"][s]["cases_in_run"]
 assert matrix(load("gwhole.json")) == matrix(load("gmerged.json")), "golden shards merged differ"
 check_junit("whole.xml", whole)
+check_html("whole.html", whole)
 check_junit("merged.xml", merged)
 failing = load("failing.json")
 assert failing["totals"]["failed"] > 0 and failing["suites"][0]["mismatches"]
 root = check_junit("failing.xml", failing)
+check_html("failing.html", failing)
+assert "<details><summary>" in open("failing.html").read() and "<svg" in open("failing.html").read()
 text = root.find("./testsuite/testcase/failure").text
 assert "MISMATCH tf-kernel/" in text and "ulp" in text, text
 print("reports agree: whole", whole["totals"], "== merged; junit parses with", len(root.findall('./testsuite/testcase')), "testcases")

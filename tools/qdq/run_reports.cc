@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "conformance/html_report.h"
 #include "tools/qdq/provenance.h"
 
 namespace qdq::tools {
@@ -41,6 +42,7 @@ void check_writable(const std::string& path, const char* option) {
 void add_report_options(CLI::App* cmd, ReportOptions& o, bool shardable) {
   cmd->add_option("--json", o.json, "also write the whole result as JSON (docs/reports.md), atomically");
   cmd->add_option("--junit", o.junit, "also write JUnit XML: one testcase per matrix cell, atomically");
+  cmd->add_option("--html", o.html, "also write one self-contained HTML page: the matrices, mismatches, distance histograms");
   cmd->add_flag("--quiet", o.quiet, "no progress line on stderr");
   if (shardable) {
     cmd->add_option("--shard", o.shard_spec, "run shard I of N (1 <= I <= N): every N-th case of each suite; "
@@ -52,6 +54,7 @@ void check_report_options(ReportOptions& o) {
   if (!o.shard_spec.empty()) o.shard = conformance::parse_shard(o.shard_spec);
   check_writable(o.json, "--json");
   check_writable(o.junit, "--junit");
+  check_writable(o.html, "--html");
 }
 
 conformance::RunInfo run_info(std::string command, std::string selection, std::uint64_t seed, std::vector<std::string> backends,
@@ -72,6 +75,7 @@ conformance::RunInfo run_info(std::string command, std::string selection, std::u
 void write_reports(const ReportOptions& o, const conformance::RunReport& r) {
   if (!o.json.empty()) conformance::write_file_atomically(o.json, conformance::report_json(r).dump(2) + "\n");
   if (!o.junit.empty()) conformance::write_file_atomically(o.junit, conformance::junit_xml(r));
+  if (!o.html.empty()) conformance::write_file_atomically(o.html, conformance::html_report(r));
 }
 
 ProgressLine::ProgressLine(std::string what, std::size_t total, bool quiet)

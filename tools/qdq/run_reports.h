@@ -1,5 +1,5 @@
 // The report options shared by the commands that run cases (conformance, golden verify, verify):
-// --json FILE, --junit FILE, --shard I/N, --quiet, and the progress line on stderr.
+// --json FILE, --junit FILE, --html FILE, --shard I/N, --quiet, and the progress line on stderr.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -15,12 +15,12 @@
 namespace qdq::tools {
 
 struct ReportOptions {
-  std::string json, junit, shard_spec;
+  std::string json, junit, html, shard_spec;
   bool quiet = false;
   conformance::Shard shard;  // parsed from shard_spec by check_report_options
 };
 
-// Adds --json, --junit, --quiet and, with `shardable`, --shard.
+// Adds --json, --junit, --html, --quiet and, with `shardable`, --shard.
 void add_report_options(CLI::App* cmd, ReportOptions& o, bool shardable);
 
 // Before the run: parses --shard and makes sure each report path can be written, so that a long
