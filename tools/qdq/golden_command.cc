@@ -19,6 +19,7 @@
 #include "conformance/known_answers.h"
 #include "conformance/report.h"
 #include "conformance/suites.h"
+#include "conformance/golden_diff.h"
 #include "conformance/run_report.h"
 #include "tools/qdq/commands.h"
 #include "tools/qdq/run_reports.h"
@@ -163,6 +164,32 @@ int verify(const std::string& path, std::vector<std::string> backends, std::size
   return failed ? 1 : 0;
 }
 
+int diff(const std::string& a_path, const std::string& b_path, std::size_t max_lines) {
+  const golden::GoldenFile a = golden::read_golden(a_path), b = golden::read_golden(b_path);
+  const conformance::GoldenDiff d = conformance::diff_golden(a, b, max_lines);
+  auto describe = [](const golden::GoldenFile& f) {
+    return fmt::format("profile {}, answers from {} {}, {} cases", f.provenance.profile, f.provenance.answers_from,
+                       f.provenance.tf_version, f.cases.size());
+  };
+  std::cout << fmt::format("A: {} ({})\nB: {} ({})\n", a_path, describe(a), b_path, describe(b));
+  for (const conformance::Mismatch& m : d.lines) std::cout << "DIFFERS " << conformance::format_mismatch(m) << "\n";
+  if (d.answers_differ > 0 && static_cast<std::size_t>(d.answers_differ) > d.lines.size()) {
+    std::cout << "(expected = A's answer, observed = B's; the first lines only)\n";
+  }
+  auto ids = [](const char* what, const std::vector<std::string>& v) {
+    if (v.empty()) return;
+    std::cout << fmt::format("{} {}: {}{}\n", v.size(), what, fmt::join(v.begin(), v.begin() + std::min<std::size_t>(v.size(), 10), ", "),
+                             v.size() > 10 ? ", ..." : "");
+  };
+  ids("cases only in A", d.only_a);
+  ids("cases only in B", d.only_b);
+  ids("cases with the same id but other inputs (not compared)", d.inputs_differ);
+  std::cout << fmt::format("qdq golden diff: {} cases compared, {} with different answers, {} the same; {} implementation-defined "
+                           "elements not compared\n",
+                           d.compared, d.answers_differ, d.compared - d.answers_differ, d.undefined);
+  return d.answers_differ || !d.only_a.empty() || !d.only_b.empty() || !d.inputs_differ.empty() ? 1 : 0;
+}
+
 int inspect(const std::string& path) {
   const golden::GoldenFile file = golden::read_golden(path);
   const golden::Provenance& p = file.provenance;
@@ -265,9 +292,16 @@ Command add_golden_command(CLI::App& app) {
   chk->add_option("file", *chk_file, "golden file")->required();
   chk->add_option("--known-answers", *chk_known, "folder of known-answer .jsonl files")->capture_default_str();
 
+  auto diff_files = std::make_shared<std::vector<std::string>>();
+  auto diff_lines = std::make_shared<std::size_t>(20);
+  CLI::App* dif = golden->add_subcommand("diff", "Which cases' answers differ between two golden files; exit 0 none, 1 some, 2 bad input");
+  dif->add_option("files", *diff_files, "golden files A and B")->required()->expected(2);
+  dif->add_option("--max-mismatches", *diff_lines, "differing elements shown")->capture_default_str();
+
   return {golden, [=] {
             try {
               if (gen->parsed()) return generate(*g);
+              if (dif->parsed()) return diff((*diff_files)[0], (*diff_files)[1], *diff_lines);
               if (ver->parsed()) return verify(*file, *backends, *max_mismatches, *case_timeout, *reports);
               if (ins->parsed()) return inspect(*ins_file);
               return check_inputs(*chk_file, *chk_known);
