@@ -13,7 +13,13 @@ namespace qdq::conformance {
 
 std::string source_dir() {
   const char* moved = std::getenv("QDQ_SOURCE_DIR");
-  return moved && *moved ? moved : QDQ_SOURCE_DIR;
+  if (moved && *moved) return moved;
+  // An installed qdq (cmake --install, the .deb) reads the data installed beside it, in ../share/qdq.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path installed = fs::read_symlink("/proc/self/exe", ec).parent_path().parent_path() / "share" / "qdq";
+  if (!ec && fs::is_directory(installed / "conformance" / "known_answers", ec)) return installed.string();
+  return QDQ_SOURCE_DIR;
 }
 
 std::string default_known_answers_dir() { return source_dir() + "/conformance/known_answers"; }

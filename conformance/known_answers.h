@@ -11,7 +11,8 @@ namespace qdq::conformance {
 
 // The folder of the known-answer files in this source tree.
 // The source tree the data files are read from: $QDQ_SOURCE_DIR where set (binaries run from
-// another checkout, as tools/gpu_check.sh does), else the tree this build was configured from.
+// another checkout, as tools/gpu_check.sh does); for an installed qdq, ../share/qdq beside the
+// executable; else the tree this build was configured from.
 std::string source_dir();
 
 std::string default_known_answers_dir();
