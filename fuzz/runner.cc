@@ -58,13 +58,18 @@ FuzzResult run_fuzz(const std::vector<Property>& selected, const FuzzOptions& op
   FuzzResult result;
   std::vector<bool> failed(selected.size(), false);
   QuietListener listener;
-  for (std::uint64_t k = 0;; ++k) {
+  const std::uint64_t step = static_cast<std::uint64_t>(options.shard_count);
+  for (std::uint64_t k = static_cast<std::uint64_t>(options.shard_index - 1);; k += step) {
     const std::size_t i = static_cast<std::size_t>(k % selected.size());
-    if (std::all_of(failed.begin(), failed.end(), [](bool f) { return f; })) break;
-    if (!reproduce.empty() && k > 0) break;
-    if (reproduce.empty() && elapsed() >= options.seconds) break;
-    if (failed[i]) continue;
+    if (options.max_checks > 0 && k >= options.max_checks) break;
+    if (options.max_checks == 0 && std::all_of(failed.begin(), failed.end(), [](bool f) { return f; })) break;
+    if (!reproduce.empty() && result.checks > 0) break;
+    if (reproduce.empty() && options.max_checks == 0 && elapsed() >= options.seconds) break;
     const Property& p = selected[i];
+    if (failed[i]) {
+      ++result.by_property[p.name].skipped;
+      continue;
+    }
     rc::detail::TestMetadata metadata;
     metadata.id = metadata_id(p);
     metadata.description = p.name;
@@ -90,10 +95,12 @@ FuzzResult run_fuzz(const std::vector<Property>& selected, const FuzzOptions& op
       result.cases += failure.numSuccess + 1;
       result.failures.push_back(std::move(found));
       failed[i] = true;
+      ++result.by_property[p.name].failed;
     } else {
       rc::detail::SuccessResult success;
       rc::detail::GaveUpResult gave_up;
       rc::detail::Error error;
+      ++result.by_property[p.name].passed;
       if (r.match(success)) result.cases += success.numSuccess;
       else if (r.match(gave_up)) result.cases += gave_up.numSuccess;
       else if (r.match(error)) throw std::runtime_error("property " + p.name + ": " + error.description);

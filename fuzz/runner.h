@@ -2,12 +2,14 @@
 //
 // Check k (k = 0, 1, ...) runs property k mod P (of the P selected) with RapidCheck seed
 // seed + k and `cases` cases, so a run is reproducible from its seed and a failure from the seed of
-// its check (or exactly, from RapidCheck's reproduce string). A property that failed is not run
+// its check (or exactly, from RapidCheck's reproduce string). With max_checks the run is checks
+// 0..max_checks-1, and shard I of N runs those with k mod N = I - 1: the N shards together are the run. A property that failed is not run
 // again in the same run: its one shrunk failure is what is reported.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +26,8 @@ struct FuzzOptions {
   int cases = 200;                      // cases per check
   std::string reproduce;                // RapidCheck's reproduce string: replay one failure (one property)
   bool shrink = true;                   // shrink a failure to a minimal case
+  std::uint64_t max_checks = 0;         // stop after checks 0..max_checks-1 (0: only the time budget stops)
+  int shard_index = 1, shard_count = 1; // run only the checks k with k mod shard_count = shard_index - 1
 };
 
 struct FoundFailure {
@@ -34,10 +38,17 @@ struct FoundFailure {
   int shrinks = 0;          // shrinking steps RapidCheck took from the case first drawn
 };
 
+// Per property: checks that passed, that failed (at most one: a failed property is not run
+// again) and that were skipped because the property had failed before.
+struct PropertyChecks {
+  long passed = 0, failed = 0, skipped = 0;
+};
+
 struct FuzzResult {
   long checks = 0, cases = 0;
   double seconds = 0;
   std::vector<FoundFailure> failures;
+  std::map<std::string, PropertyChecks> by_property;
 };
 
 // The named properties of properties(), all of them for an empty list. Throws

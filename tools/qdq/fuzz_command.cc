@@ -14,9 +14,11 @@
 #include "conformance/backends.h"
 #include "conformance/case_io.h"
 #include "conformance/golden_io.h"
+#include "conformance/run_report.h"
 #include "fuzz/runner.h"
 #include "tools/qdq/commands.h"
 #include "tools/qdq/provenance.h"
+#include "tools/qdq/run_reports.h"
 
 namespace qdq::tools {
 namespace {
@@ -26,7 +28,38 @@ struct FuzzArgs {
   std::vector<std::string> properties;
   bool seed_given = false;
   std::string failures = "fuzz-failures";
+  ReportOptions reports;
 };
+
+// The run as a report: one suite "fuzz", a row per property, the column "checks"; each failure a
+// mismatch line naming its property, backend and seed.
+conformance::RunReport fuzz_report(const fuzz::FuzzResult& r, const fuzz::FuzzOptions& o, const ReportOptions& reports,
+                                   const std::vector<std::string>& properties) {
+  const std::vector<std::string> backends = o.backends.empty() ? conformance::backend_names() : o.backends;
+  conformance::RunReport report;
+  report.info = run_info("fuzz", fmt::format("properties={} checks={} cases={}", fmt::join(properties, ","), o.max_checks, o.cases),
+                         o.seed, backends, reports.shard);
+  conformance::SuiteResult s;
+  s.suite = "fuzz";
+  s.backend = fmt::format("{}", fmt::join(backends, ","));
+  for (const auto& [name, c] : r.by_property) {
+    s.cells[name]["checks"] = conformance::Tally{c.passed, c.failed, c.skipped, 0, 0};
+    s.cases += c.passed + c.failed + c.skipped;
+  }
+  for (const fuzz::FoundFailure& f : r.failures) {
+    conformance::Mismatch m{fmt::format("fuzz/{}/{}/seed{}", f.failure.property, f.failure.backend, f.seed), "property", -1, "",
+                            "holds", f.failure.message, ""};
+    m.row = f.failure.property;
+    m.column = "checks";
+    s.mismatch_count += 1;
+    s.distances.add(m);
+    s.mismatches.push_back(m);
+    s.cell_mismatches[m.row][m.column].push_back(m);
+  }
+  report.info.cases_in_run["fuzz"] = o.max_checks > 0 ? static_cast<long>(o.max_checks) : s.cases;
+  report.results.push_back(std::move(s));
+  return report;
+}
 
 void print_failure(const fuzz::FoundFailure& f, const fuzz::FuzzOptions& o) {
   const fuzz::Failure& x = f.failure;
@@ -87,8 +120,17 @@ Command add_fuzz_command(CLI::App& app) {
   cmd->add_option("--cases", a->options.cases, "cases per check")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--failures", a->failures, "write failures to PREFIX.<profile>.h5")->capture_default_str();
   cmd->add_option("--reproduce", a->options.reproduce, "replay one failure from RapidCheck's reproduce string");
+  cmd->add_option("--checks", a->options.max_checks, "run exactly checks 0..N-1, whatever the time (needed by --shard)");
+  add_report_options(cmd, a->reports, true);
   return {cmd, [=] {
             fuzz::FuzzOptions o = a->options;
+            check_report_options(a->reports);
+            if (!a->reports.shard.whole()) {
+              if (o.max_checks == 0) throw std::invalid_argument("--shard needs --checks N: a time budget does not split a run exactly");
+              if (cmd->count("--seed") == 0) throw std::invalid_argument("--shard needs --seed: every shard must draw from the same seed");
+              o.shard_index = a->reports.shard.index;
+              o.shard_count = a->reports.shard.count;
+            }
             if (cmd->count("--seed") == 0) o.seed = std::random_device{}();
             std::cerr << fmt::format("qdq fuzz: seed {}, {} s, {} cases per check\n", o.seed, o.seconds, o.cases);
             // One progress line, redrawn each second on a terminal, else a line every 10 s.
@@ -106,6 +148,9 @@ Command add_fuzz_command(CLI::App& app) {
                                      r.cases, r.failures.size(), o.seed);
             for (const fuzz::FoundFailure& f : r.failures) print_failure(f, o);
             if (!r.failures.empty()) write_failures(r.failures, a->failures, o.seed);
+            std::vector<std::string> names;
+            for (const fuzz::Property& p : fuzz::select_properties(a->properties)) names.push_back(p.name);
+            write_reports(a->reports, fuzz_report(r, o, a->reports, names));
             return r.failures.empty() ? 0 : 1;
           }};
 }

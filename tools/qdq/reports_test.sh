@@ -21,6 +21,10 @@ done
 "$qdq" golden verify "$golden" --backend cpu-scalar --quiet --json gwhole.json >/dev/null 2>&1 || fail "golden verify"
 for i in 1 2; do "$qdq" golden verify "$golden" --backend cpu-scalar --quiet --shard "$i/2" --json "g$i.json" >/dev/null 2>&1 || fail "golden shard $i"; done
 "$qdq" report merge g1.json g2.json --json gmerged.json >/dev/null || fail "golden merge"
+fuzz=(fuzz --checks 30 --seed 11 --cases 10 --backend cpu-scalar --quiet)
+"$qdq" "${fuzz[@]}" --json fwhole.json --junit fwhole.xml >/dev/null 2>&1 || fail "fuzz"
+for i in 1 2 3; do "$qdq" "${fuzz[@]}" --shard "$i/3" --json "f$i.json" >/dev/null 2>&1 || fail "fuzz shard $i"; done
+"$qdq" report merge f1.json f2.json f3.json --json fmerged.json >/dev/null || fail "fuzz merge"
 "$qdq" conformance --suite known --backend "plugin:$plugins/broken_ties_away.so" --profile tf-cpu --dtype float32 --quiet \
   --json failing.json --junit failing.xml --html failing.html >/dev/null 2>&1
 [ $? -eq 1 ] || fail "the broken plug-in's run did not exit 1"
@@ -82,6 +86,10 @@ shards = [load(f"shard{i}.json") for i in (1, 2, 3)]
 for s in range(len(whole["suites"])):
     assert sum(x["suites"][s]["cases"] for x in shards) == whole["suites"][s]["cases"] == whole["suites"][s]["cases_in_run"]
 assert matrix(load("gwhole.json")) == matrix(load("gmerged.json")), "golden shards merged differ"
+fuzz_whole = load("fwhole.json")
+assert matrix(fuzz_whole) == matrix(load("fmerged.json")), "fuzz shards merged differ"
+assert fuzz_whole["suites"][0]["cases"] == 30 and fuzz_whole["totals"]["passed"] == 30
+check_junit("fwhole.xml", fuzz_whole)
 check_junit("whole.xml", whole)
 check_html("whole.html", whole)
 check_junit("merged.xml", merged)
@@ -99,6 +107,8 @@ for spec in 3/2 0/0 -1/4 a/b; do
   out=$("$qdq" conformance --suite known --shard "$spec" 2>&1); rc=$?
   [ $rc -eq 2 ] && echo "$out" | grep -q "shard '$spec': expected I/N" || fail "shard $spec: exit $rc: $out"
 done
+out=$("$qdq" fuzz --shard 1/2 --seconds 1 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q -- "--shard needs --checks N" || fail "fuzz shard without --checks: $rc: $out"
 out=$("$qdq" conformance --suite grid --json /nonexistent-dir/r.json 2>&1); rc=$?
 [ $rc -eq 2 ] && echo "$out" | grep -q -- "--json /nonexistent-dir/r.json: cannot write there" || fail "unwritable: $rc: $out"
 ! echo "$out" | grep -q "suite grid" || fail "the run started before the report path was checked"
