@@ -80,6 +80,11 @@ std::string json_line(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+// Text as valid UTF-8: bytes that are not UTF-8 replaced with U+FFFD (for XML and HTML reports).
+inline std::string utf8_or_replaced(const std::string& s) {
+  return nlohmann::json::parse(json_line(nlohmann::json(s))).get<std::string>();
+}
+
 // The case as a JSON object in the same format (for known-answer files and reports).
 nlohmann::ordered_json case_json(const std::string& id, const OpCase& c);
 

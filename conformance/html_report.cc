@@ -1,5 +1,7 @@
 #include "conformance/html_report.h"
 
+#include "conformance/case_io.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,10 +12,8 @@ namespace {
 
 // Text as HTML: markup escaped, and what is not UTF-8 replaced (as the JSON report does).
 std::string esc(const std::string& s) {
-  const std::string utf8 =
-      nlohmann::json::parse(nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).get<std::string>();
   std::string out;
-  for (const char c : utf8) {
+  for (const char c : utf8_or_replaced(s)) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

@@ -129,11 +129,8 @@ std::string shard_text(const Shard& s) { return std::to_string(s.index) + "/" + 
 // Text as XML 1.0 character data: markup escaped, characters XML forbids (controls other than tab,
 // newline, return) and bytes that are not UTF-8 replaced with U+FFFD.
 std::string xml_text(const std::string& s) {
-  const std::string clean = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  // The dump is a JSON string: take its UTF-8 content back without JSON's escapes.
-  const std::string utf8 = nlohmann::json::parse(clean).get<std::string>();
   std::string out;
-  for (const char ch : utf8) {
+  for (const char ch : utf8_or_replaced(s)) {
     const auto u = static_cast<unsigned char>(ch);
     switch (ch) {
       case '&': out += "&amp;"; break;

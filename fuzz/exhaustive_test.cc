@@ -22,7 +22,8 @@ namespace {
 class Sweep : public ::testing::TestWithParam<std::tuple<ProfileId, DType>> {};
 
 TEST_P(Sweep, EveryPatternEveryBackend) {
-  const auto [p, t] = GetParam();
+  const ProfileId p = std::get<0>(GetParam());  // (not structured bindings: lambdas below capture them)
+  const DType t = std::get<1>(GetParam());
   const std::vector<Attrs> configs = sweep_configs();
   std::vector<std::string> backends;
   for (const std::string& name : conformance::backend_names()) {

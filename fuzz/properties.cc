@@ -156,7 +156,9 @@ Integer round_to_integer(const Rational& q) {
 // Forward cases of TF's kernel with a given range and num_bits <= precision - 2, so that every
 // integer of the range is a value of T and fl(r * inv) / inv rounds back to r.
 OpCase gen_kernel_given_case(bool per_channel_only) {
-  const auto [p, t] = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu});
+  const std::pair<ProfileId, DType> pt = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu});
+  const ProfileId p = pt.first;  // (not structured bindings: lambdas below capture them)
+  const DType t = pt.second;
   CaseSpec s = spec_for(p, t);
   s.gradients = false;
   s.range_given_only = true;
@@ -247,7 +249,9 @@ bool ordinary_grid(const OpCase& c, std::int64_t ch, const exact::XFloat& measur
 // Within a channel with an ordinary grid, x_i < x_j implies y_i <= y_j (values; NaN inputs and
 // outputs left out).
 void monotone(const Target& target) {
-  const auto [p, t] = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
+  const std::pair<ProfileId, DType> pt = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
+  const ProfileId p = pt.first;  // (not structured bindings: lambdas below capture them)
+  const DType t = pt.second;
   CaseSpec s = spec_for(p, t);
   s.gradients = false;
   const OpCase c = *gen_case(s);
@@ -306,7 +310,9 @@ OpCase slice_case(const OpCase& c, std::int64_t ch, std::vector<std::size_t>& me
 }
 
 void per_channel_is_per_tensor_per_slice(const Target& target) {
-  const auto [p, t] = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
+  const std::pair<ProfileId, DType> pt = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
+  const ProfileId p = pt.first;  // (not structured bindings: lambdas below capture them)
+  const DType t = pt.second;
   CaseSpec s = spec_for(p, t);
   s.gradients = false;
   s.per_channel_only = true;
@@ -345,7 +351,9 @@ void per_channel_is_per_tensor_per_slice(const Target& target) {
 
 // With a measured per-tensor range, permuting the input permutes the output.
 void permutation(const Target& target) {
-  const auto [p, t] = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
+  const std::pair<ProfileId, DType> pt = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
+  const ProfileId p = pt.first;  // (not structured bindings: lambdas below capture them)
+  const DType t = pt.second;
   CaseSpec s = spec_for(p, t);
   s.gradients = false;
   OpCase c = *gen_case(s);
@@ -381,7 +389,9 @@ void permutation(const Target& target) {
 // input_backprop = g ⊗ (lo <= x <= hi ? 1 : 0) in the device env with the raw bounds of the
 // element's channel (spec §5.1; the exact profile selects g or +0); min/max backprops are +0.
 void gradient_mask(const Target& target) {
-  const auto [p, t] = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
+  const std::pair<ProfileId, DType> pt = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
+  const ProfileId p = pt.first;  // (not structured bindings: lambdas below capture them)
+  const DType t = pt.second;
   CaseSpec s = spec_for(p, t);
   OpCase c = *gen_case(s);
   if (c.op != Op::Gradient) {  // make it one

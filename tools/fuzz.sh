@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
-# The libFuzzer targets (fuzz/libfuzzer/): builds them with clang, ASan and UBSan in build-fuzz/ and
+# The libFuzzer targets (fuzz/libfuzzer/): builds them with clang, ASan and UBSan in build-asan/ (the
+# tree of tools/sanitize.sh, which also runs the quick tests under the sanitizers) and
 # runs each for SECONDS (default 20) from its seed corpus fuzz/corpus/<target>/. New inputs go to a
 # scratch folder (the repo's corpus is not changed); a crash, a sanitizer report or a backend that
-# differs from the reference leaves the input as build-fuzz/<target>-crash-* and fails the script.
+# differs from the reference leaves the input as build-asan/<target>-crash-* and fails the script.
 #   tools/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 seconds=${1:-20}
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQDQ_CUDA=OFF -DCMAKE_C_COMPILER=clang \
-  -DCMAKE_CXX_COMPILER=clang++ -DQDQ_BUILD_TESTS=OFF -DQDQ_LIBFUZZER=ON >/dev/null
-cmake --build build-fuzz --target fuzz_targets -- -j"$(nproc)"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQDQ_CUDA=OFF -DQDQ_PYTHON=OFF \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DQDQ_BUILD_TESTS=ON -DQDQ_LIBFUZZER=ON >/dev/null
+cmake --build build-asan --target fuzz_targets -- -j"$(nproc)"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
 for target in eval_case golden_reader validation answers plugin_wire; do
   mkdir -p "$scratch/$target"
   echo "tools/fuzz.sh: fuzz_$target for $seconds s"
-  if ! build-fuzz/bin/fuzz_$target -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
-      -artifact_prefix="build-fuzz/$target-" "$scratch/$target" "fuzz/corpus/$target" 2>"$scratch/$target.log"; then
+  if ! build-asan/bin/fuzz_$target -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+      -artifact_prefix="build-asan/$target-" "$scratch/$target" "fuzz/corpus/$target" 2>"$scratch/$target.log"; then
     tail -40 "$scratch/$target.log" >&2
-    echo "tools/fuzz.sh: fuzz_$target FAILED; input kept as build-fuzz/$target-*" >&2
+    echo "tools/fuzz.sh: fuzz_$target FAILED; input kept as build-asan/$target-*" >&2
     status=1
   else
     grep -E "stat::number_of_executed_units|stat::new_units_added" "$scratch/$target.log" | tr '\n' ' '

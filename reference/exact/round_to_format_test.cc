@@ -13,6 +13,7 @@
 
 #include "reference/exact/env_arith.h"
 #include "reference/exact/exact_float.h"
+#include "reference/contract/host_cpu.h"
 
 namespace qdq::exact {
 namespace {
@@ -31,7 +32,7 @@ long operand_pairs() {
   return s ? std::atol(s) : 1000000;
 }
 
-bool has_f16c() { return __builtin_cpu_supports("f16c"); }
+bool has_f16c() { return host_has_f16c(); }
 __attribute__((target("f16c"))) std::uint16_t hw_float_to_half(float f) {
   return static_cast<std::uint16_t>(_cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT));
 }

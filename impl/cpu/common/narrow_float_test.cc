@@ -1,6 +1,7 @@
 // The scalar backend's float16 conversions against the hardware (F16C), for every pattern and the
 // float values around every rounding boundary; bfloat16 widening against its definition.
 #include "impl/cpu/common/narrow_float.h"
+#include "reference/contract/host_cpu.h"
 
 #include <gtest/gtest.h>
 #include <immintrin.h>
@@ -16,7 +17,7 @@ __attribute__((target("f16c"))) std::uint16_t hw_to_half(float f) {
 __attribute__((target("f16c"))) float hw_from_half(std::uint16_t h) { return _cvtsh_ss(h); }
 
 TEST(NarrowFloat, Float16MatchesF16C) {
-  if (!__builtin_cpu_supports("f16c")) GTEST_SKIP() << "this CPU has no F16C";
+  if (!host_has_f16c()) GTEST_SKIP() << "this CPU has no F16C";
   for (std::uint32_t p = 0; p < 65536; ++p) {
     const auto h = static_cast<std::uint16_t>(p);
     const float x = hw_from_half(h);
