@@ -60,6 +60,13 @@ std::string column_of(const OpCase& c) {
   return "other" + layout;
 }
 
+Verdict not_run(const SuiteCase& sc, const std::string& why) {
+  Verdict v;
+  v.tally.failed = 1;
+  v.mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", why, ""});
+  return v;
+}
+
 Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outcome& observed, bool observed_is_reference) {
   Verdict v;
   const OpCase& c = sc.op_case;
@@ -110,9 +117,6 @@ SuiteResult collect(const std::string& suite, const std::string& backend, const 
 
 namespace {
 
-// Cases sent to a backend at once (Backend::run_batch).
-constexpr std::size_t kBatchSize = 64;
-
 Verdict skipped() {
   Verdict v;
   v.tally.skipped = 1;
@@ -144,9 +148,8 @@ void judge_batch(Backend& backend, const std::vector<SuiteCase>& cases, std::siz
     Verdict& v = verdicts[begin + at[j]];
     if (answers[j].failure.empty()) {
       v = judge_outcome(sc, expected[at[j]], answers[j].outcome, false);
-    } else {  // the backend could not run the case (a device error, a crashed plug-in): a failure
-      v.tally.failed = 1;
-      v.mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", answers[j].failure, ""});
+    } else {
+      v = not_run(sc, answers[j].failure);
     }
   }
 }

@@ -117,6 +117,13 @@ struct Verdict {
   std::vector<Mismatch> mismatches;
 };
 
+// The verdict on a case its backend could not run (a device error, a crashed or hung plug-in):
+// a failure, with `why` as its one mismatch line.
+Verdict not_run(const SuiteCase& sc, const std::string& why);
+
+// Cases sent to a backend at once (Backend::run_batch) by run_suite and verify_backend.
+inline constexpr std::size_t kBatchSize = 64;
+
 // Judges an outcome of case sc (what a backend or a user's program answered) as run_suite does:
 // against the case's known answer, where it has one, and against the reference's outcome (unless
 // the outcome is the reference's own).

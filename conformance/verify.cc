@@ -71,8 +71,7 @@ void judge_answers(const CaseFile& f, const std::vector<std::optional<Answer>>& 
         return;
       }
       if (!answers[i]->failure.empty()) {
-        verdicts[i].tally.failed = 1;
-        verdicts[i].mismatches.push_back({sc.id, "backend error", -1, "", "an outcome", answers[i]->failure, ""});
+        verdicts[i] = not_run(sc, answers[i]->failure);
         return;
       }
       verdicts[i] = judge_answer(sc, answers[i]->outcome, reference);
@@ -184,12 +183,11 @@ VerifyResult verify_backend(std::istream& case_in, const std::string& cases_name
   VerifyResult out;
   const CaseFile f = read_cases(case_in, cases_name, out);
   std::vector<std::optional<Answer>> answers(f.cases.size());
-  constexpr std::size_t kBatch = 64;
-  parallel_for_each_index((f.cases.size() + kBatch - 1) / kBatch, options.threads, [&] {
+  parallel_for_each_index((f.cases.size() + kBatchSize - 1) / kBatchSize, options.threads, [&] {
     return [&, backend = std::shared_ptr<Backend>(make_backend(backend_name, options.backend))](std::size_t b) {
       std::vector<const OpCase*> batch;
       std::vector<std::size_t> at;
-      for (std::size_t i = b * kBatch; i < std::min(f.cases.size(), (b + 1) * kBatch); ++i) {
+      for (std::size_t i = b * kBatchSize; i < std::min(f.cases.size(), (b + 1) * kBatchSize); ++i) {
         const OpCase& c = f.cases[i].op_case;
         answers[i].emplace();
         answers[i]->line = f.lines[i];

@@ -252,8 +252,7 @@ py::dict report(const std::vector<SuiteCase>& cases, const py::list& answers, co
         if (unsupported[i]) {
           v.tally.skipped = 1;
         } else if (!failures[i].empty()) {
-          v.tally.failed = 1;
-          v.mismatches.push_back({cases[i].id, "backend error", -1, "", "an outcome", failures[i], ""});
+          v = conformance::not_run(cases[i], failures[i]);
         } else {
           v = conformance::judge_answer(cases[i], *outcomes[i], reference);
         }
