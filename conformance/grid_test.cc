@@ -9,6 +9,7 @@
 #include <set>
 
 #include "conformance/engine.h"
+#include "conformance/test_share.h"
 
 namespace qdq::conformance {
 namespace {
@@ -19,6 +20,7 @@ TEST_P(GridTest, PlainBackendsMatchReferenceBitForBit) {
   const auto [p, t] = GetParam();
   std::vector<SuiteCase> cases;
   for (GridCase& g : grid_cases(p, t)) cases.push_back({std::move(g.id), std::move(g.op_case), {}, {}, ""});
+  cases = test_share(std::move(cases));
   for (const SuiteResult& r : run_suite("grid", cases, {"cpu-scalar", "cuda-host"}, RunOptions{20, 0, {}})) {
     for (const Mismatch& m : r.mismatches) ADD_FAILURE() << r.backend << ": " << format_mismatch(m);
     const Tally total = r.total();
@@ -76,6 +78,7 @@ TEST(Grid, ScalarBackendDoesNotDependOnTheCallersMxcsr) {
                       std::pair{ProfileId::TfCpu, DType::Float64}}) {
     for (GridCase& g : grid_cases(p, t)) cases.push_back({std::move(g.id), std::move(g.op_case), {}, {}, ""});
   }
+  cases = test_share(std::move(cases));
   const unsigned saved = _mm_getcsr();
   _mm_setcsr(saved | 0x8040u);  // FTZ | DAZ
   const SuiteResult r = run_suite("grid", cases, {"cpu-scalar"}, RunOptions{20, 1, {}}).at(0);

@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
-# The libFuzzer targets (fuzz/libfuzzer/): builds them with clang, ASan and UBSan in build-asan/ (the
-# tree of tools/sanitize.sh, which also runs the quick tests under the sanitizers) and
-# runs each for SECONDS (default 20) from its seed corpus fuzz/corpus/<target>/. New inputs go to a
-# scratch folder (the repo's corpus is not changed); a crash, a sanitizer report or a backend that
-# differs from the reference leaves the input as build-asan/<target>-crash-* and fails the script.
+# The libFuzzer targets (fuzz/libfuzzer/): builds them with clang, ASan and UBSan in build-asan/
+# (tools/asan_tree.sh; tools/sanitize.sh runs the quick tests in the same tree) and runs each for
+# SECONDS (default 20) from its seed corpus fuzz/corpus/<target>/. New inputs go to a scratch folder
+# (the repo's corpus is not changed); a crash, a sanitizer report or a backend that differs from the
+# reference leaves the input as build-asan/<target>-crash-* and fails the script.
 #   tools/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/deps.sh
 seconds=${1:-20}
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQDQ_CUDA=OFF -DQDQ_PYTHON=OFF \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DQDQ_BUILD_TESTS=ON -DQDQ_LIBFUZZER=ON >/dev/null
-cmake --build build-asan --target fuzz_targets -- -j"$(nproc)"
+tools/asan_tree.sh --target fuzz_targets
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The test suite CI runs: installs dependencies if missing, builds, checks that the known-answer
 # files are what their generator makes, runs the CTest labels `quick` and `gpu` (the GPU tests
-# report skipped, with the reason, where no CUDA device is usable), then the libFuzzer targets
-# for 20 s each (tools/fuzz.sh: clang, ASan + UBSan, build-asan/). Arguments go to ctest instead of
-# the labels (e.g. `-L full`, `-L exhaustive`), and the libFuzzer run is then left out.
-# (tools/sanitize.sh runs the quick label under ASan + UBSan; not here yet: it takes over 30 minutes
-# on 2 cores, docs/ci.md.)
+# report skipped, with the reason, where no CUDA device is usable), then the quick label again
+# under ASan + UBSan (tools/sanitize.sh: clang, build-asan/, the heavy tests on one case in 8), then
+# the libFuzzer targets for 20 s each (tools/fuzz.sh, from the same tree). Arguments go to ctest
+# instead of the labels (e.g. `-L full`, `-L exhaustive`), and the sanitizer and libFuzzer runs are
+# then left out. docs/ci.md gives what each part costs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/build.sh
@@ -15,4 +15,5 @@ if [ $# -gt 0 ]; then
 fi
 build/bin/qdq backends
 ctest --test-dir build --output-on-failure -j "$(nproc)" -L 'quick|gpu'
+tools/sanitize.sh
 tools/fuzz.sh 20
