@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "conformance/case_io.h"
 
@@ -164,9 +166,17 @@ Shard parse_shard(const std::string& spec) {
 
 std::vector<SuiteCase> shard_cases(std::vector<SuiteCase> all, const Shard& s) {
   if (s.whole()) return all;
+  // The stratum: what picks a different path through a kernel (op, profile, dtype, rounding mode,
+  // signedness, narrow_range, range_given, per-tensor or per-channel).
+  using Stratum = std::tuple<Op, ProfileId, DType, std::string, bool, bool, bool, bool>;
+  std::map<Stratum, long> seen;
   std::vector<SuiteCase> mine;
-  for (std::size_t k = static_cast<std::size_t>(s.index - 1); k < all.size(); k += static_cast<std::size_t>(s.count)) {
-    mine.push_back(std::move(all[k]));
+  for (SuiteCase& c : all) {
+    const OpCase& o = c.op_case;
+    const Attrs& a = o.attrs;
+    const long rank = seen[{o.op, o.profile, o.input.dtype, a.round_mode, a.signed_input, a.narrow_range,
+                            a.range_given, a.axis == -1}]++;
+    if (rank % s.count == s.index - 1) mine.push_back(std::move(c));
   }
   return mine;
 }

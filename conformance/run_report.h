@@ -19,8 +19,11 @@ struct ReportError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Shard I of N (1 <= I <= N) takes the cases k (0-based, in each suite's order) with k mod N = I - 1,
-// so the N shards of a run together hold each of its cases exactly once.
+// Shard I of N (1 <= I <= N): within each stratum of a suite's cases (one op, profile, dtype,
+// rounding mode, signedness, narrow_range, range_given and per-tensor or per-channel), the cases
+// numbered r = 0, 1, ... in the suite's order go to shard r mod N + 1. So the N shards of a run hold
+// each of its cases exactly once, each shard holds a like mix, and shard 1 holds every stratum the
+// run has.
 struct Shard {
   int index = 1, count = 1;
   bool whole() const { return count == 1; }

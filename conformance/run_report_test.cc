@@ -7,6 +7,10 @@
 
 #include <map>
 #include <set>
+#include <tuple>
+
+#include "conformance/known_answers.h"
+#include "conformance/suites.h"
 
 namespace qdq::conformance {
 namespace {
@@ -29,6 +33,42 @@ TEST(Shard, TheShardsOfARunHoldEachCaseExactlyOnce) {
       for (const SuiteCase& c : numbered(size)) all.insert(c.id);
       EXPECT_EQ(seen, all) << size << " cases in " << n << " shards";
     }
+  }
+}
+
+// The suites' real cases, many strata: the shards still hold each case once, and shard 1 holds
+// every combination of op, profile, dtype, rounding mode, signedness, narrow_range, range_given and
+// per-tensor/per-channel that the whole suite has (what the sanitizer tree's --shard 1/8 relies on).
+TEST(Shard, ShardOneHoldsEveryAttributeCombinationOfTheSuites) {
+  using Combination = std::tuple<Op, ProfileId, DType, std::string, bool, bool, bool, bool>;
+  auto combination = [](const SuiteCase& c) {
+    const Attrs& a = c.op_case.attrs;
+    return Combination{c.op_case.op, c.op_case.profile, c.op_case.input.dtype, a.round_mode, a.signed_input,
+                       a.narrow_range, a.range_given, a.axis == -1};
+  };
+  for (const char* suite : {"known", "grid", "edge", "random", "layout"}) {
+    std::vector<SuiteCase> all;
+    for (ProfileId p : {ProfileId::TfCpu, ProfileId::TfXla}) {  // two, for time: the split ignores which
+      for (DType t : kAllDTypes) {
+        for (SuiteCase& c : suite_cases(suite, p, t, 20261127, default_known_answers_dir())) {
+          c.op_case.input.bytes.clear();  // only the attributes matter here; 8 copies stay cheap
+          all.push_back(std::move(c));
+        }
+      }
+    }
+    std::set<Combination> in_run, in_first;
+    for (const SuiteCase& c : all) in_run.insert(combination(c));
+    std::multiset<std::string> ids, seen;
+    for (const SuiteCase& c : all) ids.insert(c.id);
+    for (int i = 1; i <= 8; ++i) {
+      for (const SuiteCase& c : shard_cases(all, Shard{i, 8})) {
+        seen.insert(c.id);
+        if (i == 1) in_first.insert(combination(c));
+      }
+    }
+    EXPECT_EQ(seen, ids) << suite;
+    EXPECT_EQ(in_first.size(), in_run.size()) << suite << ": combinations of the run missing from shard 1";
+    EXPECT_GT(in_run.size(), 1u) << suite;
   }
 }
 

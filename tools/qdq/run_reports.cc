@@ -45,7 +45,8 @@ void add_report_options(CLI::App* cmd, ReportOptions& o, bool shardable) {
   cmd->add_option("--html", o.html, "also write one self-contained HTML page: the matrices, mismatches, distance histograms");
   cmd->add_flag("--quiet", o.quiet, "no progress line on stderr");
   if (shardable) {
-    cmd->add_option("--shard", o.shard_spec, "run shard I of N (1 <= I <= N): every N-th case of each suite; "
+    cmd->add_option("--shard", o.shard_spec, "run shard I of N (1 <= I <= N): every N-th case of each kind (op, profile, dtype, "
+                                             "attributes) in each suite; "
                                              "`qdq report merge` joins the shards' --json reports");
   }
 }
