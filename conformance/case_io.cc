@@ -109,7 +109,13 @@ Outcome parse_outcome(const json& j, const OpCase& c, const std::string& where) 
   Outcome o;
   if (j.contains("error")) {
     const json& e = j["error"];
-    const std::string code = e.value("code", "");
+    if (!e.is_object() || !e.contains("code") || !e["code"].is_string()) {
+      fail(where + ".error: expected an object with a string \"code\", got " + e.dump());
+    }
+    if (e.contains("message") && !e["message"].is_string()) {
+      fail(where + ".error.message: must be a string, got " + e["message"].dump());
+    }
+    const std::string code = e["code"].get<std::string>();
     Code parsed = Code::Ok;
     for (Code k : kErrorCodes) {
       if (code_name(k) == code) parsed = k;

@@ -64,16 +64,21 @@ golden::GoldenFile golden_from_answers(const std::vector<SuiteCase>& cases, std:
     throw std::runtime_error("answers line 1: expected {\"provenance\": {...}}");
   }
   const nlohmann::json& p = header["provenance"];
-  provenance.tf_version = p.value("tf_version", "");
-  provenance.tf_mode = p.value("tf_mode", "");
-  provenance.device = p.value("device", "");
+  auto text = [&](const char* key) -> std::string {  // an optional string of the provenance
+    if (!p.contains(key)) return "";
+    if (!p[key].is_string()) throw std::runtime_error(std::string("answers line 1: provenance.") + key + " must be a string");
+    return p[key].get<std::string>();
+  };
+  provenance.tf_version = text("tf_version");
+  provenance.tf_mode = text("tf_mode");
+  provenance.device = text("device");
   provenance.answers_from = "tensorflow";
   golden::GoldenFile file{std::move(provenance), {}};
   ReferenceBackend reference;
   for (const SuiteCase& s : cases) {
     const nlohmann::json a = next_line();
     const std::string where = "answers line " + std::to_string(number);
-    if (!a.is_object() || a.value("id", "") != s.id) {
+    if (!a.is_object() || !a.contains("id") || a["id"] != s.id) {
       throw std::runtime_error(where + ": expected the answer to case " + s.id);
     }
     Outcome answer;

@@ -76,6 +76,18 @@ TEST(GoldenFromAnswers, EveryDefectNamesTheLine) {
   short_data[1] = R"({"id":")" + cases[0].id + R"(","output":{"shape":[4],"data":["0x00000000"]}})";
   EXPECT_NE(error_of(cases, join(short_data)).find("answers line 2: answer.output: data has 1 elements"), std::string::npos)
       << error_of(cases, join(short_data));
+  // Fields of the wrong JSON type: named, not nlohmann's type_error.
+  auto numeric_version = lines;
+  numeric_version[0] = R"({"provenance": {"tf_version": 2.21}})";
+  EXPECT_EQ(error_of(cases, join(numeric_version)), "answers line 1: provenance.tf_version must be a string");
+  auto numeric_id = lines;
+  numeric_id[1] = R"({"id": 7, "output": {"shape": [], "data": []}})";
+  EXPECT_NE(error_of(cases, join(numeric_id)).find("answers line 2: expected the answer to case"), std::string::npos);
+  auto error_list = lines;
+  error_list[1] = R"({"id":")" + cases[0].id + R"(","error":{"code":["InvalidArgument"]}})";
+  EXPECT_NE(error_of(cases, join(error_list)).find(R"(answers line 2: answer.error: expected an object with a string "code")"),
+            std::string::npos)
+      << error_of(cases, join(error_list));
 }
 
 }  // namespace

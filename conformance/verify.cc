@@ -88,6 +88,14 @@ void judge_answers(const CaseFile& f, const std::vector<std::optional<Answer>>& 
   out.result = collect("verify " + cases_name, answerer, cases, verdicts, options);
 }
 
+// The string `key` of an answer's "error" object; "" where there is none or it is no string
+// (parse_outcome then names what is wrong with the error).
+std::string error_text(const nlohmann::json& answer, const char* key) {
+  if (!answer.contains("error") || !answer["error"].is_object()) return "";
+  const nlohmann::json& e = answer["error"];
+  return e.contains(key) && e[key].is_string() ? e[key].get<std::string>() : "";
+}
+
 }  // namespace
 
 Verdict judge_answer(const SuiteCase& case_in, const Outcome& observed, Backend& reference) {
@@ -155,12 +163,12 @@ VerifyResult verify_answers(std::istream& case_in, const std::string& cases_name
     last = i;
     Answer a;
     a.line = number;
-    const std::string code = j.contains("error") && j["error"].is_object() ? j["error"].value("code", "") : "";
+    const std::string code = error_text(j, "code");
     if (code == "Unsupported") {
       a.unsupported = true;
     } else if (code == "BadCase" || code == "BackendError") {
       out.problems.push_back(where + "the program did not answer '" + id + "' (" + code + ": " +
-                             j["error"].value("message", "") + ")");
+                             error_text(j, "message") + ")");
       continue;
     } else {
       try {

@@ -61,4 +61,23 @@ for want in "broken.jsonl: line 1: not valid JSON" "broken.jsonl: line 2: answer
             "a second answer to" "case '$first_id' has no answer" "broken.jsonl: line [0-9]*: '.*': "; do
   echo "$out" | grep -q "$want" || fail "broken answers: no '$want' in: $out"
 done
+# Malformed "error" objects (what libFuzzer found crashing the reader): named, never a crash.
+python3 - answers.jsonl >errors.jsonl <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()]
+bad = [{"code": ["0x00000000"]}, "Unsupported", {"code": "InvalidArgument", "message": 5}, {"code": "BadCase", "message": [1]}]
+for a, e in zip(lines, bad):
+    for k in ("output", "input_backprop", "input_min_backprop", "input_max_backprop", "error"):
+        a.pop(k, None)
+    a["error"] = e
+print("\n".join(json.dumps(a) for a in lines))
+PY
+out=$("$qdq" verify cases.jsonl errors.jsonl 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "malformed errors: exit $rc: $out"
+for want in "errors.jsonl: line 1: .*error: expected an object with a string \"code\", got .\"code\":.\"0x00000000\"" \
+            "errors.jsonl: line 2: .*error: expected an object with a string \"code\", got \"Unsupported\"" \
+            "errors.jsonl: line 3: .*error.message: must be a string, got 5" \
+            "errors.jsonl: line 4: the program did not answer"; do
+  echo "$out" | grep -q "$want" || fail "malformed errors: no '$want' in: $out"
+done
 echo "verify_test: passed ($n cases)"
