@@ -8,7 +8,8 @@ cmake -S . -B "$WORK/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DQDQ_BUILD_TESTS=OFF -DQDQ_CUDA=OFF -DQDQ_PYTHON=OFF -DQDQ_LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE"
 cmake --build "$WORK/build" --target fuzz_targets
 mkdir -p "$OUT/lib"
-for target in eval_case golden_reader validation answers plugin_wire; do
+for source in fuzz/libfuzzer/*_fuzzer.cc; do  # one target per source, as fuzz/CMakeLists.txt makes them
+  target=$(basename "$source" _fuzzer.cc)
   cp "$WORK/build/bin/fuzz_$target" "$OUT/"
   (cd fuzz/corpus/$target && zip -q -r "$OUT/fuzz_${target}_seed_corpus.zip" .)
   # The image's shared libraries beside the target (libc and the loader stay the runner's).

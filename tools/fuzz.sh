@@ -12,7 +12,8 @@ tools/asan_tree.sh --target fuzz_targets
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
-for target in eval_case golden_reader validation answers plugin_wire; do
+for source in fuzz/libfuzzer/*_fuzzer.cc; do  # one target per source, as fuzz/CMakeLists.txt makes them
+  target=$(basename "$source" _fuzzer.cc)
   mkdir -p "$scratch/$target"
   echo "tools/fuzz.sh: fuzz_$target for $seconds s"
   if ! build-asan/bin/fuzz_$target -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
