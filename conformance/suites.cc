@@ -8,11 +8,12 @@
 #include "conformance/known_answers.h"
 #include "conformance/layout_cases.h"
 #include "conformance/random_cases.h"
+#include "conformance/rounding_traps.h"
 
 namespace qdq::conformance {
 
 const std::vector<std::string>& case_suite_names() {
-  static const std::vector<std::string> names = {"known", "grid", "edge", "random", "layout"};
+  static const std::vector<std::string> names = {"known", "grid", "edge", "random", "layout", "traps"};
   return names;
 }
 
@@ -39,8 +40,10 @@ std::vector<SuiteCase> suite_cases(const std::string& suite, ProfileId profile, 
     for (SuiteCase& c : high_bits_random(profile, dtype, seed, kHighBitsRandomCasesPerDType)) out.push_back(std::move(c));
   } else if (suite == "layout") {
     out = layout_cases(profile, dtype, seed);
+  } else if (suite == "traps") {
+    out = rounding_traps(profile, dtype);
   } else {
-    throw std::invalid_argument("unknown suite '" + suite + "' (known, grid, edge, random, layout)");
+    throw std::invalid_argument("unknown suite '" + suite + "' (known, grid, edge, random, layout, traps)");
   }
   return out;
 }

@@ -11,7 +11,8 @@ namespace qdq::conformance {
 
 // "known" (TF's own test vectors that apply to the profile's family and dtype), "grid", "edge" (with the
 // high-num_bits sweep), "random" (with random high-num_bits cases), "layout" (sizes and shapes at the
-// edges of how the optimized backends split work).
+// edges of how the optimized backends split work), "traps" (outputs a hair from a midpoint of T:
+// rounding_traps.h).
 const std::vector<std::string>& case_suite_names();
 
 inline constexpr int kRandomCasesPerDType = 250;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Proof that the quick fuzzing bites: plants known defects, one at a time, into a scratch copy of
+# Proof that the quick tests bite: plants known defects, one at a time, into a scratch copy of
 # the tree (the scalar backend, impl/cpu/scalar/scalar_backend.cc, and the CUDA core, impl/cuda/core/,
 # which the cuda-host backend runs) and runs the property tests as CTest's `quick` label runs them
-# (fixed seed, 5,000 cases a property), and for the CUDA core also the layout suite. Prints,
+# (fixed seed, 5,000 cases a property), and for the CUDA core also the layout suite; defects planted
+# in the reference (reference/exact/) are judged by the traps suite's tests. Prints,
 # per mutant, the properties that caught it and after how many passing cases; exits 1 if a mutant
 # survives. Takes a few minutes (one build of the copy, then one small rebuild per mutant).
 #   tools/mutants.sh [SCRATCH_DIR]
@@ -15,10 +16,10 @@ mkdir -p "$scratch/src"
 git ls-files -z | tar --null -T - -cf - | tar -xmf - -C "$scratch/src"
 cmake -S "$scratch/src" -B "$scratch/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DQDQ_CUDA=OFF >/dev/null
 rm -rf "$scratch/original" && mkdir -p "$scratch/original"
-cp -r "$scratch/src/impl" "$scratch/original/"
+cp -r "$scratch/src/impl" "$scratch/src/reference" "$scratch/original/"
 
-# name | text | replacement, in impl/cpu/scalar/scalar_backend.cc unless the name says cuda-*, then
-# in the CUDA core file named after the second '|' (name|file|text|replacement).
+# name | text | replacement, in impl/cpu/scalar/scalar_backend.cc unless the name says cuda-* or ref-*,
+# then in the CUDA core file or the reference file named after the second '|' (name|file|text|replacement).
 # ftz-missing-alone is an equivalent mutant, listed to show it: every tiny result the op can make
 # (a subnormal inverse scale or clamp bound on the host, a tiny product rounded to an integer next
 # on the device) is read through DAZ or rounded to ±0 anyway, so FTZ without DAZ changes no output
@@ -35,6 +36,9 @@ mutants=(
   "cuda-daz-dropped|soft_env.h|QDQ_HD C read(C x) const { return daz \&\& below_normal(x) ? zero_like(x) : x; }|QDQ_HD C read(C x) const { return x; }"
   "cuda-last-row-lost|geometry.h|if ((last_row - 1) * g.period + j >= g.n) --last_row;|if ((last_row - 1) * g.period + j >= g.n) last_row -= 2;"
   "cuda-16-bit-rounded-once|soft_env.h|return narrow_each_op \&\& (storage == DType::BFloat16|return false \&\& (storage == DType::BFloat16"
+  # The exact op's n/s computed in float64 (s and the quotient each rounded), then rounded to T: the
+  # double rounding that no random case exposes (conformance/rounding_traps.h).
+  "ref-output-through-float64|exact_op.cc|XFloat::of(Rational(n) / *scale);|XFloat::of(Rational(n.convert_to<double>() / scale->convert_to<double>()));"
 )
 
 survivors=0
@@ -43,6 +47,9 @@ for m in "${mutants[@]}"; do
   if [[ $m == cuda-* ]]; then
     IFS='|' read -r name file from to <<<"$m"
     target=$scratch/src/impl/cuda/core/$file
+  elif [[ $m == ref-* ]]; then
+    IFS='|' read -r name file from to <<<"$m"
+    target=$scratch/src/reference/exact/$file
   else
     IFS='|' read -r name from to <<<"$m"
     target=$scratch/src/impl/cpu/scalar/scalar_backend.cc
@@ -57,10 +64,23 @@ if text.count(old) != 1:
     sys.exit("mutant does not apply: %r occurs %d times" % (old, text.count(old)))
 open(path, "w").write(text.replace(old, new))
 PY
-  cmake --build "$scratch/build" --target fuzz_properties_test >/dev/null
-  out=$(RC_PARAMS="seed=20261127 max_success=5000" "$scratch/build/bin/fuzz_properties_test" \
-          --gtest_filter='Properties.*' 2>&1 || true)
-  caught=$(printf '%s\n' "$out" | python3 -c '
+  if [[ $name == ref-* ]]; then
+    cmake --build "$scratch/build" --target rounding_traps_test >/dev/null
+    # The tests that reported a failure, and a crash (the mutant may divide by a zero it makes).
+    caught=$({ "$scratch/build/bin/rounding_traps_test" 2>&1; echo "exit $?"; } | python3 -c '
+import re, sys
+text = sys.stdin.read()
+found = []
+for block in re.split(r"\[ RUN      \] ", text)[1:]:
+    test = block.split("\n", 1)[0]
+    if "Failure" in block:
+        found.append(test + (" (failures, then the binary ended: exit status " + text.rsplit("exit ", 1)[1].strip() + ")" if "[       OK ]" not in block and "[  FAILED  ]" not in block else ""))
+print(", ".join(found))')
+  else
+    cmake --build "$scratch/build" --target fuzz_properties_test >/dev/null
+    out=$(RC_PARAMS="seed=20261127 max_success=5000" "$scratch/build/bin/fuzz_properties_test" \
+            --gtest_filter='Properties.*' 2>&1 || true)
+    caught=$(printf '%s\n' "$out" | python3 -c '
 import re, sys
 text = sys.stdin.read()
 found = []
@@ -70,6 +90,7 @@ for block in re.split(r"\[ RUN      \] ", text)[1:]:
     if "[  FAILED  ]" in block and m:
         found.append("%s (%d)" % (test.replace("Properties.", ""), int(m.group(1)) - 1))
 print(", ".join(found))')
+  fi
   if [[ $name == cuda-* ]]; then
     # The CUDA core's indexing shows on tensors larger than the properties make: the layout suite
     # on cuda-host, as CTest's qdq.conformance_host_backends runs it, is asked too.

@@ -21,7 +21,7 @@ def known():
 
 
 def test_names():
-    assert qdq.suites() == ["known", "grid", "edge", "random", "layout"]
+    assert qdq.suites() == ["known", "grid", "edge", "random", "layout", "traps"]
     assert "tf-xla@2.20" in qdq.profiles() and "exact" in qdq.profiles()
     assert qdq.dtypes() == ["bfloat16", "float16", "float32", "float64"]
 

@@ -32,7 +32,7 @@ int run(Args args) {
   using namespace conformance;
   check_report_options(args.reports);
   if (args.backends.empty()) args.backends = backend_names();
-  if (args.suites.empty()) args.suites = {"known", "grid", "edge", "random", "layout", "golden"};
+  if (args.suites.empty()) args.suites = {"known", "grid", "edge", "random", "layout", "traps", "golden"};
   std::vector<ProfileId> profiles;
   std::vector<DType> dtypes;
   for (const std::string& p : args.profiles) profiles.push_back(*parse_profile(p));
