@@ -1,4 +1,4 @@
-// Cases and answers as JSON lines: the `qdq eval` format of design.md, shared by `qdq eval`, the
+// Cases and answers as JSON lines: the `qdq eval` format of docs/case-format.md, shared by `qdq eval`, the
 // known-answer files and the conformance reports.
 #pragma once
 
@@ -55,7 +55,8 @@ void for_each_case_line(std::istream& in, F&& f) {
   }
 }
 
-// The answer line for an outcome (design.md), keys in the order design.md shows: output, or the gradient's three tensors, or error.
+// The answer line for an outcome (docs/case-format.md §5), keys in the order it gives: output, or the gradient's three
+// tensors, or error.
 // Elements that the profile leaves implementation-defined are listed under
 // "implementation_defined" (flat indices into the first output), when there are any.
 nlohmann::ordered_json answer_json(const std::string& id, Op op, const Outcome& outcome);

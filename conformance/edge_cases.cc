@@ -83,50 +83,50 @@ std::vector<SuiteCase> edge_cases(ProfileId profile, DType dtype) {
   const char* modes[] = {"HALF_TO_EVEN", "HALF_UP"};
   for (const char* m : modes) {
     const std::string mode(m);
-    // §3.1 all-zero range, given and measured, signed and unsigned
+    // docs/op-spec.md §3.1 all-zero range, given and measured, signed and unsigned
     b.forward("all-zero-range-given/" + mode, {4}, {"-5", "0.3", "5", "-0"}, attrs(true, 8, true, m), {}, {"0"}, {"0"});
     b.forward("all-zero-measured/signed/" + mode, {4}, {"0", "-0", "0", "-0"}, attrs(true, 8, false, m));
     b.forward("all-zero-measured/unsigned/" + mode, {4}, {"0", "0", "0", "0"}, attrs(false, 8, false, m));
-    // §3.2 one-sided measured ranges
+    // docs/op-spec.md §3.2 one-sided measured ranges
     b.forward("all-positive/" + mode, {3}, {"1", "2", "3"}, attrs(true, 8, false, m));
     b.forward("all-negative/" + mode, {3}, {"-1", "-2", "-3"}, attrs(true, 8, false, m));
-    // §3.3, §3.4 unsigned with negative data, and with no positive data
+    // docs/op-spec.md §3.3, §3.4 unsigned with negative data, and with no positive data
     b.forward("unsigned-negative-data/" + mode, {4}, {"-1", "0.5", "1", "-0.25"}, attrs(false, 8, false, m));
     b.forward("unsigned-nonpositive-data/" + mode, {3}, {"-3", "-0.5", "0"}, attrs(false, 8, false, m));
-    // §3.5 infinities in the data or the range
+    // docs/op-spec.md §3.5 infinities in the data or the range
     b.forward("inf-in-data/" + mode, {3}, {"-1", "0.25", "inf"}, attrs(true, 8, false, m));
     b.forward("minus-inf-in-data/" + mode, {3}, {"-inf", "0.25", "1"}, attrs(true, 8, false, m));
     b.forward("inf-in-given-range/" + mode, {3}, {"-1", "0.25", "1"}, attrs(true, 8, true, m), {}, {"-1"}, {"inf"});
-    // §3.6 num_bits = 1
+    // docs/op-spec.md §3.6 num_bits = 1
     for (bool narrow : {false, true}) {
       b.forward(std::string("b1-signed") + (narrow ? "-narrow/" : "/") + mode, {4}, {"-1", "-0.4", "0", "0.7"},
                 attrs(true, 1, false, m, narrow));
     }
     b.forward("b1-unsigned/" + mode, {4}, {"0", "0.4", "0.5", "1"}, attrs(false, 1, false, m));
-    // §3.7 upper num_bits, accepted and rejected
+    // docs/op-spec.md §3.7 upper num_bits, accepted and rejected
     for (std::int64_t nb : {24, 25, 26, 53, 54, 55, 61}) {
       b.forward("upper-bits/b" + std::to_string(nb) + "/" + mode, {6}, {"-1", "1", "0.3", "-0.7", "0.1", "0.9999999"},
                 attrs(true, nb, true, m), {}, {"-1"}, {"1"});
     }
     b.forward("upper-bits/unsigned-b62/" + mode, {4}, {"0", "1", "0.3", "0.7"}, attrs(false, 62, true, m), {}, {"0"}, {"1"});
-    // §2.6 rounding bands: odd integers in [2^23, 2^24) (float) and [2^52, 2^53) (double), and 0.5 - ulp
+    // docs/op-spec.md §2.6 rounding bands: odd integers in [2^23, 2^24) (float) and [2^52, 2^53) (double), and 0.5 - ulp
     b.forward("band-float/b25/" + mode, {6}, {"8388609", "-8388609", "8388611", "16777215", "-16777215", "0.49999997"},
               attrs(true, 25, true, m), {}, {"-16777216"}, {"16777215"});
     b.forward("band-double/b54/" + mode, {4}, {"4503599627370497", "-4503599627370497", "9007199254740991", "0.49999999999999994"},
               attrs(true, 54, true, m), {}, {"-9007199254740992"}, {"9007199254740991"});
     b.forward("just-below-half/" + mode, {4}, {"0.49999997", "-0.49999997", "0.5", "-0.5"}, attrs(true, 8, true, m),
               {}, {"-128"}, {"127"});
-    // §3.13 sign of zero outputs; given range [-10, 5] (§7.4)
+    // docs/op-spec.md §3.13 sign of zero outputs; given range [-10, 5] (§2.4)
     b.forward("zero-signs/" + mode, {6}, {"-0.001", "0.001", "-0", "0", "-0.0039", "0.0039"}, attrs(true, 8, true, m),
               {}, {"-1"}, {"1"});
     b.forward("range-minus10-5/" + mode, {5}, {"-3", "0.1", "9.9", "-10", "5"}, attrs(true, 8, true, m), {}, {"-10"}, {"5"});
-    // §2.9 NaN: in the data with a given range (clamp), measured, all NaN; in the given range
+    // docs/op-spec.md §2.9 NaN: in the data with a given range (clamp), measured, all NaN; in the given range
     b.forward("nan-clamped/" + mode, {4}, {"nan", "0.5", "-3", "3"}, attrs(true, 8, true, m), {}, {"-1"}, {"1"});
     b.forward("nan-measured/" + mode, {4}, {"-1", "nan", "0.5", "1"}, attrs(true, 8, false, m));
     b.forward("all-nan-measured/" + mode, {3}, {"nan", "-nan", "nan"}, attrs(true, 8, false, m));
     b.forward("nan-given-min/" + mode, {2}, {"0.5", "-0.5"}, attrs(true, 8, true, m), {}, {"nan"}, {"1"});
     b.forward("nan-given-max/" + mode, {2}, {"0.5", "-0.5"}, attrs(true, 8, true, m), {}, {"-1"}, {"nan"});
-    // §2.8, §3.11 subnormals under FTZ/DAZ: in the data, as range bounds, as results
+    // docs/op-spec.md §2.8, §3.11 subnormals under FTZ/DAZ: in the data, as range bounds, as results
     b.forward("subnormal-data/" + mode, {6}, {"min_subnormal", "-min_subnormal", "max_subnormal", "-max_subnormal",
                                             "min_normal", "-min_normal"}, attrs(true, 8, false, m));
     b.forward("subnormal-data-given/" + mode, {4}, {"min_subnormal", "-max_subnormal", "min_normal", "0.5"},
@@ -138,7 +138,7 @@ std::vector<SuiteCase> edge_cases(ProfileId profile, DType dtype) {
     b.forward("huge-range/" + mode, {4}, {"max_finite", "-max_finite", "1", "-1"}, attrs(true, 8, false, m));
     b.forward("huge-range-b16/" + mode, {4}, {"max_finite", "-max_finite", "1", "-1"}, attrs(true, 16, true, m), {},
               {"-max_finite"}, {"max_finite"});
-    // §3.9, §3.10 empty and rank-0 tensors
+    // docs/op-spec.md §3.9, §3.10 empty and rank-0 tensors
     b.forward("empty/" + mode, {0}, {}, attrs(true, 8, false, m));
     b.forward("empty-per-channel/" + mode, {2, 0, 3}, {}, attrs(true, 8, false, m, false, 2));
     b.forward("empty-channels/" + mode, {2, 0, 3}, {}, attrs(true, 8, false, m, false, 1));
@@ -149,7 +149,7 @@ std::vector<SuiteCase> edge_cases(ProfileId profile, DType dtype) {
     b.forward("per-channel-given/" + mode, {2, 3}, {"-1", "0.3", "7", "-0.001", "0", "2"}, attrs(true, 8, true, m, false, 1),
               {3}, {"-1", "0", "1"}, {"1", "2", "-1"});
   }
-  // §4.2 validation, forward (TF's order)
+  // docs/op-spec.md §4.2 validation, forward (TF's order)
   b.forward("invalid/num-bits-0", {2}, {"1", "2"}, attrs(true, 0, false));
   b.forward("invalid/num-bits-62-signed", {2}, {"1", "2"}, attrs(true, 62, false));
   b.forward("invalid/num-bits-63-unsigned", {2}, {"1", "2"}, attrs(false, 63, false));
@@ -171,7 +171,7 @@ std::vector<SuiteCase> edge_cases(ProfileId profile, DType dtype) {
   b.forward("invalid/per-channel-range-wrong-size", {2, 3}, {"1"}, attrs(true, 8, true, "HALF_TO_EVEN", false, 1), {2},
             {"0"}, {"1"});
   b.forward("unchecked/range-not-scalar-when-measured", {2}, {"1", "2"}, attrs(true, 8, false), {2, 2}, {"9"}, {"-9"});
-  // §4.4 validation, gradient
+  // docs/op-spec.md §4.4 validation, gradient
   const Values g = {"1", "-2", "3", "-4", "5", "-6"}, x = {"-2", "-1", "0", "0.5", "1", "2"};
   b.gradient("gradient/per-tensor", {6}, g, x, -1, {}, {"-1"}, {}, {"1"});
   b.gradient("gradient/per-channel", {2, 3}, g, x, 1, {3}, {"-1", "0", "-2"}, {3}, {"1", "0.5", "-3"});

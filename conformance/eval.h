@@ -1,4 +1,4 @@
-// `qdq eval`: JSON case lines in, one JSON answer line per case out, in order (design.md).
+// `qdq eval`: JSON case lines in, one JSON answer line per case out, in order (docs/case-format.md).
 #pragma once
 
 #include <istream>

@@ -66,7 +66,7 @@ TEST(Eval, BothBackendsGiveTheSameBits) {
 }
 
 TEST(Eval, ReferenceFlagsImplementationDefinedElements) {
-  // NaN inside a range measured by TF's CPU kernel (spec §2.9): every element undefined.
+  // NaN inside a range measured by TF's CPU kernel (docs/op-spec.md §2.9, §9): every element undefined.
   const auto a = eval_lines(R"({"id":"n","profile":"tf-cpu","dtype":"float32","input":{"shape":[3],"data":["1","nan","-1"]}})", "reference");
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0]["implementation_defined"], nlohmann::json::array({0, 1, 2}));

@@ -154,7 +154,7 @@ Shape gen_shape(int min_rank, int max_elements) {
   return s;
 }
 
-// The kinds of brokenness an invalid case gets (spec §4).
+// The kinds of brokenness an invalid case gets (docs/op-spec.md §4).
 enum class Breakage { NumBits, RoundMode, Axis, RangeShape, GradientShape };
 
 std::string gen_bad_round_mode() {

@@ -107,14 +107,14 @@ void validation(const Target& target) {
 
 // ---- the grid and the clamp bounds (TF's kernel: tf-cpu, tf-gpu) -------------------------
 
-// [qmin, qmax] exactly, as TF's kernel computes it in int64 (spec §2.3).
+// [qmin, qmax] exactly, as TF's kernel computes it in int64 (docs/op-spec.md §2.3).
 std::pair<Integer, Integer> integer_range(const Attrs& a) {
   const int b = static_cast<int>(a.num_bits);
   if (!a.signed_input) return {Integer(0), (Integer(1) << b) - 1};
   return {-(Integer(1) << (b - 1)) + (a.narrow_range ? 1 : 0), (Integer(1) << (b - 1)) - 1};
 }
 
-// One channel's grid as TF's kernel computes it (spec §2.3, §2.4), in the host env.
+// One channel's grid as TF's kernel computes it (docs/op-spec.md §2.3, §2.4), in the host env.
 struct KernelGrid {
   Bits inv, lo, hi;      // the inverse scale, and the clamp bounds lo', hi'
   Integer qmin, qmax;    // the integer range
@@ -169,7 +169,7 @@ OpCase gen_kernel_given_case(bool per_channel_only) {
 }
 
 // Every non-NaN output of a channel with a given range is fl(r ⊗ inv) for an integer r in
-// [qmin, qmax], and lies in [lo', hi'] (spec §2.4, §2.5); where lo' > hi' (unsigned with a
+// [qmin, qmax], and lies in [lo', hi'] (docs/op-spec.md §2.4, §2.5); where lo' > hi' (unsigned with a
 // negative range), every non-NaN output is the same value.
 void grid_and_clamp(const Target& target) {
   // TF's CPU kernel rejects per-channel given ranges; tf-gpu takes them.
@@ -202,7 +202,7 @@ void grid_and_clamp(const Target& target) {
         }
         if (dev.lt(g.hi, g.lo)) {
           // Inverted bounds (an unsigned type with a negative range: lo' = qmin * inv = -0 > hi'):
-          // min(v, hi') then max(., lo') gives lo' for every non-NaN input (spec §2.5).
+          // min(v, hi') then max(., lo') gives lo' for every non-NaN input (docs/op-spec.md §2.5).
           if (!first_output) first_output = y;
           if (y != *first_output) {
             fail_property("clamp", name, c,
@@ -218,7 +218,7 @@ void grid_and_clamp(const Target& target) {
   });
 }
 
-// Whether channel ch has an ordinary grid: the exact scale of spec §2.4 (the largest s with
+// Whether channel ch has an ordinary grid: the exact scale of docs/op-spec.md §8.1 (the largest s with
 // s*lo >= qmin and s*hi <= qmax over the sides that constrain it) exists, and it and 2^num_bits
 // stay well inside T's finite range. Otherwise TF computes an overflowed, zero or negative
 // inverse scale (e.g. an unsigned type with a range that has no positive part, or float16 with
@@ -328,7 +328,7 @@ void per_channel_is_per_tensor_per_slice(const Target& target) {
       const Outcome sref = reference_of(sc);
       const Outcome so = backend(name, target.backend_options).run(sc);
       if (!so.status.ok()) {
-        // TF checks min <= max only for a per-tensor range (spec §4.2): an inverted channel range
+        // TF checks min <= max only for a per-tensor range (docs/op-spec.md §4.2): an inverted channel range
         // is taken per channel and rejected alone.
         if (so.status.message.rfind("Invalid range", 0) == 0) continue;
         fail_property("per-channel", name, c, "channel " + std::to_string(ch) + " alone is rejected: " + so.status.message);
@@ -387,7 +387,7 @@ void permutation(const Target& target) {
 // ---- the gradient --------------------------------------------------------------------------
 
 // input_backprop = g ⊗ (lo <= x <= hi ? 1 : 0) in the device env with the raw bounds of the
-// element's channel (spec §5.1; the exact profile selects g or +0); min/max backprops are +0.
+// element's channel (docs/op-spec.md §5.1; the exact profile selects g or +0, §8.5); min/max backprops are +0.
 void gradient_mask(const Target& target) {
   const std::pair<ProfileId, DType> pt = gen_pair({ProfileId::TfCpu, ProfileId::TfGpu, ProfileId::TfXla, ProfileId::Exact});
   const ProfileId p = pt.first;  // (not structured bindings: lambdas below capture them)

@@ -37,7 +37,7 @@ std::optional<Failure> last_failure();
 
 struct Property {
   std::string name;
-  std::string holds_under;  // the profiles and conditions under which it holds (spec sections)
+  std::string holds_under;  // the profiles and conditions under which it holds (docs/fuzzing.md)
   std::function<void(const Target&)> body;
 };
 

@@ -10,7 +10,7 @@ constexpr DTypeRules same(DType t, ArithEnv e) { return {true, e, e, t}; }
 // bfloat16 under XLA on CPU: the HLO widens it to float32 (and rounds back after every op).
 constexpr DTypeRules widened_to_float32() { return {true, flush(DType::Float32), flush(DType::Float32), DType::Float32}; }
 
-// TF's CPU kernel (spec §2, §2.8): every op in T; eager kernels and TF's thread pools run with
+// TF's CPU kernel (docs/op-spec.md §2, §2.8): every op in T; eager kernels and TF's thread pools run with
 // FTZ and DAZ set, which on x86 affects float and double alike. HALF_TO_EVEN is rint (Eigen
 // packet_traits HasRound, TF >= 2.17, §2.6); HALF_UP is floor(s + 0.5) with the addition in T.
 constexpr Profile kTfCpu{
@@ -49,7 +49,7 @@ constexpr Profile kTfCpu2_15 = [] {
   return p;
 }();
 
-// TF's GPU kernel (spec §6.1): the same functor; the element-wise part runs on the device where
+// TF's GPU kernel (docs/op-spec.md §6.1): the same functor; the element-wise part runs on the device where
 // only float32 flushes (nvcc ftz=true), the scale selection on the host under the CPU rules.
 // Range reductions ignore NaN (fminf/fmaxf) and the clamp maps a NaN input to hi'.
 constexpr Profile kTfGpu{
@@ -62,7 +62,7 @@ constexpr Profile kTfGpu{
     {none(DType::BFloat16), none(DType::Float16), same(DType::Float32, flush(DType::Float32)),
      {true, flush(DType::Float64), gradual(DType::Float64), DType::Float64}}};
 
-// TF's XLA lowering (spec §6.4) as tensorflow-cpu 2.21.0 runs it on x86-64 (docs/tf-behaviour.md):
+// TF's XLA lowering (docs/op-spec.md §6.4) as tensorflow-cpu 2.21.0 runs it on x86-64 (docs/tf-behaviour.md):
 // integer range in T; reductions skip NaN; Clamp = std::min(std::max(lo, v), hi); HALF_TO_EVEN is
 // RoundToEven; a division by the constant Qmin/Qmax is a multiplication by its reciprocal; HALF_UP's
 // multiply-add is one FMA or not, as LLVM's code generation for the shape and the CPU decides, so

@@ -1,9 +1,9 @@
 // Semantics profiles: which implementation of the op a result must match. Everything that differs
 // between profiles is stated here, once, as data; every backend reads it and none hard-codes it.
-// Sources: ../shared/spec/tf-qdq-v4.md (section numbers below), and what each TensorFlow release
-// answered (docs/tf-behaviour.md). A plain name (tf-cpu) is the newest release's behaviour; an
-// older release that behaves differently has a profile of its own, named after the newest release
-// that behaves so (tf-cpu@2.20 covers 2.16 to 2.20).
+// Sources: docs/op-spec.md (section numbers below; its §7 states every rule with its evidence), and
+// what each TensorFlow release answered (docs/tf-behaviour.md). A plain name (tf-cpu) is the newest
+// release's behaviour; an older release that behaves differently has a profile of its own, named
+// after the newest release that behaves so (tf-cpu@2.20 covers 2.16 to 2.20).
 #pragma once
 
 #include <array>
@@ -20,7 +20,7 @@ inline constexpr std::array<ProfileId, 8> kAllProfiles = {
     ProfileId::TfCpu, ProfileId::TfCpu2_20, ProfileId::TfCpu2_15, ProfileId::TfGpu,
     ProfileId::TfXla, ProfileId::TfXla2_20, ProfileId::TfXla2_17, ProfileId::Exact};
 
-// How each arithmetic operation of one dtype is carried out (spec §2.8, §3.8).
+// How each arithmetic operation of one dtype is carried out (docs/op-spec.md §2.7, §2.8, §7.9).
 // Every op is computed exactly, rounded to nearest-even in `compute`, then (when `compute` differs
 // from the dtype) rounded again to the dtype. `ftz`: a result that is tiny after rounding (x86
 // MXCSR.FTZ: below the smallest normal once rounded to the format's precision with unbounded
@@ -33,7 +33,7 @@ struct ArithEnv {
 };
 
 struct DTypeRules {
-  bool supported;    // false: TF has no kernel for the dtype and answers NotFound (spec §1.1)
+  bool supported;    // false: TF has no kernel for the dtype and answers NotFound (§1.1, §4.6)
   ArithEnv host;     // the scale selection of §2.4 (the host thread, also for the GPU kernel)
   ArithEnv device;   // range reduction, clamp, quantize, dequantize and the gradient
   // tf-xla: the type XLA's optimized HLO holds this dtype in, where constants such as 1/Qmax are
@@ -47,14 +47,14 @@ struct DTypeRules {
   bool narrows_each_op = true;
 };
 
-// How [qmin, qmax] become values of T (spec §2.3, §6.4).
+// How [qmin, qmax] become values of T (docs/op-spec.md §2.3, §7.2).
 enum class IntRangeRule {
   Int64ThenConvert,  // kernel: exact int64 bounds, one round-to-nearest conversion to T each
   PowerOfTwoInT,     // XLA: ±2^(b-1) (or 2^b) in T, then ± 1 as an addition in T
   Exact,             // exact integers, no rounding
 };
 
-// What a NaN element does to a measured range (spec §2.9).
+// What a NaN element does to a measured range (docs/op-spec.md §2.9, §7.3).
 enum class RangeNaNRule {
   ImplementationDefined,  // TF CPU: depends on position, vector width and threads; not checked
   Ignored,                // NaNs skipped (fminf/fmaxf on GPU; XLA's reductions on CPU, observed);
@@ -62,8 +62,8 @@ enum class RangeNaNRule {
   Propagated,             // NaN-propagating reductions: the range becomes [NaN, NaN]
 };
 
-// How the clamp of v to [lo', hi'] is computed, which decides NaN inputs and signed zeros (spec
-// §2.5, §6.4; std::min(a, b) = b < a ? b : a and std::max(a, b) = a < b ? b : a).
+// How the clamp of v to [lo', hi'] is computed, which decides NaN inputs and signed zeros
+// (docs/op-spec.md §2.5, §7.4; std::min(a, b) = b < a ? b : a and std::max(a, b) = a < b ? b : a).
 enum class ClampRule {
   KeepInput,     // C++ std::min/std::max: an unordered comparison returns the input operand
   NonNaNWins,    // CUDA fminf/fmaxf: the non-NaN operand wins, so a NaN input becomes hi'
@@ -91,7 +91,8 @@ enum class ValueFormat {
               // that would not read back as the same value (strtof/strtod)
 };
 
-// How the kernel checks the shapes of given input_min/input_max (spec §4.2; observed per release).
+// How the kernel checks the shapes of given input_min/input_max (docs/op-spec.md §4.3, §7.7; observed
+// per release).
 enum class RangeChecks {
   // TF >= 2.16: "input_min must be a scalar." before looking at axis, so every per-channel
   // range_given call is rejected
@@ -104,7 +105,7 @@ enum class RangeChecks {
   NoScalarCheck,
 };
 
-// Which checks reject a case, in which order (spec §4).
+// Which checks reject a case, in which order (docs/op-spec.md §4.5, §7.8).
 enum class ValidationRule {
   EagerKernel,  // TF's CPU/GPU kernels run eagerly: kernel lookup, construction, Compute checks
   XlaJit,       // tf.function(jit_compile=True): Python op-def check, shape functions, the XLA kernel (observed)
@@ -121,7 +122,7 @@ struct Profile {
   ValidationRule validation;
   RangeChecks range_checks;
   // A measured min or max that is a zero, where both +0 and -0 attain it, has an
-  // implementation-defined sign (reduction order; spec §2.2).
+  // implementation-defined sign (reduction order; docs/op-spec.md §2.2, §7.13).
   bool zero_sign_of_measured_range_defined;
   // XLA's algebraic simplifier turns a division by a compile-time constant into a multiplication by
   // its reciprocal: inv = hi ⊗ (1 ⊘ Qmax) rather than hi ⊘ Qmax (qmin/qmax are constants folded

@@ -100,7 +100,7 @@ Status merge_shapes(const Shape& a, const Shape& b) {
   return Status::Ok();
 }
 
-// Shape functions of QuantizeAndDequantizeV4 and V4Grad (array_ops.cc, spec §4.1), run when TF
+// Shape functions of QuantizeAndDequantizeV4 and V4Grad (array_ops.cc, docs/op-spec.md §4.1), run when TF
 // traces a tf.function: what the tf-xla profile reports first. Order and wording observed with
 // tensorflow-cpu 2.21.0 (docs/tf-behaviour.md); TF appends " for '{{node ...}}' with input shapes:
 // ...", which is not part of the message.
@@ -143,7 +143,7 @@ Status constructor_checks(const Attrs& a) {
   return num_bits_in_range(a);
 }
 
-// QuantizeAndDequantizeV2Op::Compute's range checks (spec §4.2 step 4).
+// QuantizeAndDequantizeV2Op::Compute's range checks (docs/op-spec.md §4.2 step 6, §4.3).
 Status kernel_range_checks(const Profile& p, const Attrs& a, const Tensor& input, const Tensor& mn,
                            const Tensor& mx) {
   if (p.range_checks == RangeChecks::ScalarFirst || (p.range_checks == RangeChecks::ScalarPerTensor && a.axis == -1)) {

@@ -1,5 +1,5 @@
 // Validation of QuantizeAndDequantizeV4 and V4Grad cases: TF's checks, in TF's order, with TF's
-// error codes and exact messages (spec §4). Messages are those of TF 2.21 (tensorflow-cpu 2.21.0
+// error codes and exact messages (docs/op-spec.md §4). Messages are those of TF 2.21 (tensorflow-cpu 2.21.0
 // from PyPI, eager; observed with tools/tf_oracle/probe_errors.py, docs/tf-behaviour.md): the op
 // definition's round_mode check, the kernel lookup (NotFound), the kernel constructor's GetAttr
 // and num_bits checks, then Compute's checks (tensorflow/core/kernels/quantize_and_dequantize_op.cc,

@@ -1,4 +1,4 @@
-// Every validation path, with the message TF's source produces (spec §4; kernel source of TF 2.21,
+// Every validation path, with the message TF's source produces (docs/op-spec.md §4; kernel source of TF 2.21,
 // tensorflow/core/kernels/quantize_and_dequantize_op.cc; shape functions in core/ops/array_ops.cc).
 #include "reference/contract/validate.h"
 
@@ -143,7 +143,7 @@ TEST(ValidateForward, RangeGivenBefore2_16) {
   a.axis = -1;
   // edge/tf-cpu@2.15/float32/invalid/range-min-not-scalar: TF 2.15 computes it
   EXPECT_TRUE(forward(ProfileId::TfCpu2_15, a, f32({4}), f32({1}, kMinusOne), f32({}, kOne)).ok());
-  // Tensor::scalar() CHECK-fails on any other element count (spec §4.2, TF issues #57714, #60124): the
+  // Tensor::scalar() CHECK-fails on any other element count (docs/op-spec.md §4.3, TF issues #57714, #60124): the
   // process dies; no oracle answer exists for it.
   expect_error(forward(ProfileId::TfCpu2_15, a, f32({4}), f32({2}, kMinusOne), f32({}, kOne)),
                "Check failed: 1 == NumElements() (1 vs. 2)Must have a one element tensor", Code::ProcessAbort);

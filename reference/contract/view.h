@@ -1,4 +1,4 @@
-// The [outer, depth, inner] view of a row-major tensor (spec §2.1): per-tensor (axis -1) is one
+// The [outer, depth, inner] view of a row-major tensor (docs/op-spec.md §2.1): per-tensor (axis -1) is one
 // channel of all elements; per-channel (axis a) puts element (o, c, i) at (o*depth + c)*inner + i.
 #pragma once
 

@@ -5,7 +5,7 @@
 namespace qdq {
 namespace {
 
-// The [outer, depth, inner] view matches TF's flat_inner_outer_dims<T, 3>(axis - 1) (spec §2.1).
+// The [outer, depth, inner] view matches TF's flat_inner_outer_dims<T, 3>(axis - 1) (docs/op-spec.md §2.1).
 TEST(ChannelView, AxisPositions) {
   const Shape s = {2, 3, 4, 5};
   const ChannelView first = channel_view(s, 0), middle = channel_view(s, 2), last = channel_view(s, 3);

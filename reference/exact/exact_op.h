@@ -1,7 +1,7 @@
-// The `exact` profile: the ideal fake-quantization op, defined here and in the README.
+// The `exact` profile: the ideal fake-quantization op, defined here, in the README and in docs/op-spec.md §8.
 //
-// Forward, per channel (the [outer, depth, inner] view of spec §2.1):
-//  - Integer range [qmin, qmax] exactly as spec §2.3 (narrow_range ignored when unsigned).
+// Forward, per channel (the [outer, depth, inner] view of docs/op-spec.md §2.1):
+//  - Integer range [qmin, qmax] exactly as docs/op-spec.md §2.3 (narrow_range ignored when unsigned).
 //  - Real range [lo, hi]: input_min/input_max when range_given, else the exact minimum and maximum
 //    of the channel's elements. A NaN or infinite bound, or a NaN element in a measured channel,
 //    makes every output of the channel NaN.

@@ -15,7 +15,7 @@ struct IntRange {
   Bits qmin, qmax;
 };
 
-// [qmin, qmax] as values of T (spec §2.3; XLA §6.4).
+// [qmin, qmax] as values of T (docs/op-spec.md §2.3; XLA §7.2).
 IntRange integer_range(const Profile& p, const EnvArith& host, const Attrs& a) {
   const long b = static_cast<long>(a.num_bits);
   if (p.int_range == IntRangeRule::PowerOfTwoInT) {
@@ -38,7 +38,7 @@ struct Scale {
   Bits scale, inv, lo, hi;  // lo/hi: the adjusted clamp bounds lo', hi'
 };
 
-// ComputeQuantizationRange (spec §2.4), every step in the host env.
+// ComputeQuantizationRange (docs/op-spec.md §2.4), every step in the host env.
 Scale select_scale(const Profile& p, const EnvArith& h, const IntRange& q, Bits lo, Bits hi) {
   const Bits zero = h.constant(0), maxf = h.max_finite();
   // x ⊘ Q, or x ⊗ (1 ⊘ Q) where XLA rewrites a division by the constant Q.
@@ -55,7 +55,7 @@ Scale select_scale(const Profile& p, const EnvArith& h, const IntRange& q, Bits 
   return {s_hi, inv, h.mul(q.qmin, inv), hi};
 }
 
-// v clamped to [lo', hi'] as the profile's clamp does it (spec §2.5, §6.4).
+// v clamped to [lo', hi'] as the profile's clamp does it (docs/op-spec.md §2.5, §7.4).
 Bits clamp(ClampRule rule, const EnvArith& d, Bits v, Bits lo, Bits hi) {
   switch (rule) {
     case ClampRule::KeepInput: {  // std::max(std::min(v, hi), lo)

@@ -1,4 +1,4 @@
-// The reference for the TF profiles (tf-cpu, tf-gpu, tf-xla): TF's algorithm (spec §2, §5, §6.4)
+// The reference for the TF profiles (tf-cpu, tf-gpu, tf-xla): TF's algorithm (docs/op-spec.md §2, §5, §6.4)
 // step by step, every operation that TF performs in T carried out by EnvArith (exact, then rounded
 // as the profile's ArithEnv says). Preconditions: the case passed validation and the profile is
 // not exact-arithmetic.
@@ -8,8 +8,8 @@
 
 namespace qdq::exact {
 
-// QuantizeAndDequantizeV4. Per channel (spec §2.1): range given or measured (§2.2, NaN and
-// sign-of-zero rules of the profile), integer range (§2.3 or §6.4), scale selection in the host
+// QuantizeAndDequantizeV4. Per channel (docs/op-spec.md §2.1): range given or measured (§2.2, NaN and
+// sign-of-zero rules of the profile), integer range (§2.3, §7.2), scale selection in the host
 // env (§2.4), then per element in the device env: clamp when range_given, s = v ⊗ scale,
 // r = rint(s) (HALF_TO_EVEN) or floor(s ⊕ 0.5) (HALF_UP), y = r ⊗ inv.
 // Elements whose value the profile leaves implementation-defined are flagged in `undefined`:
@@ -38,7 +38,7 @@ struct TfTrace {
 };
 TfTrace tf_forward_trace(const Profile& p, const OpCase& c, std::int64_t k);
 
-// QuantizeAndDequantizeV4Grad (spec §5.1): input_backprop = g ⊗ (lo <= x <= hi ? 1 : 0) in the
+// QuantizeAndDequantizeV4Grad (docs/op-spec.md §5.1): input_backprop = g ⊗ (lo <= x <= hi ? 1 : 0) in the
 // device env with the raw bounds of the element's channel; min/max backprops are +0 tensors of
 // input_min's shape.
 Outcome tf_gradient(const Profile& p, const OpCase& c);

@@ -13,7 +13,7 @@ namespace qdq::tools {
 Command add_eval_command(CLI::App& app) {
   auto backend_name = std::make_shared<std::string>("reference");
   auto file = std::make_shared<std::string>("-");
-  CLI::App* eval = app.add_subcommand("eval", "Answer JSON case lines (design.md format), one answer a line");
+  CLI::App* eval = app.add_subcommand("eval", "Answer JSON case lines (format: docs/case-format.md), one answer a line");
   eval->add_option("--backend", *backend_name, "the backend that answers")->capture_default_str()->check(backend_check());
   auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
   add_case_timeout_option(eval, *case_timeout);

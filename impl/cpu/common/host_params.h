@@ -1,5 +1,5 @@
 // What the CPU backends compute on the host, once per tensor or channel, in the profile's host
-// ArithEnv: the integer range and the scale selection of spec §2.4.
+// ArithEnv: the integer range and the scale selection of docs/op-spec.md §2.3, §2.4.
 #pragma once
 
 #include <cmath>
@@ -11,7 +11,7 @@
 
 namespace qdq::cpu {
 
-// [qmin, qmax] as values of the dtype (spec §2.3; XLA: ±2^(b-1) in T, then ± 1 in T, §6.4).
+// [qmin, qmax] as values of the dtype (docs/op-spec.md §2.3; XLA: ±2^(b-1) in T, then ± 1 in T, §7.2).
 // Precondition: num_bits validated.
 template <typename C>
 std::pair<C, C> integer_range(const Profile& p, const Env<C>& host, const Attrs& a) {

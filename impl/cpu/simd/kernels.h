@@ -78,7 +78,7 @@ void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::si
                      Rounding r, Clamp c);
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi);
 
-// dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (spec §5.1), subnormals read as ±0.
+// dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (docs/op-spec.md §5.1), subnormals read as ±0.
 void gradient(const float* g, const float* x, float* dx, std::size_t n, float lo, float hi);
 void gradient(const double* g, const double* x, double* dx, std::size_t n, double lo, double hi);
 
