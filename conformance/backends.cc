@@ -15,7 +15,9 @@ std::vector<std::string> backend_names() {
   return names;
 }
 
-std::vector<std::string> known_backend_names() { return {"reference", "cpu", "cpu-scalar", "cuda-host", "cuda"}; }
+std::vector<std::string> known_backend_names() {
+  return {"reference", "reference-gmp", "cpu", "cpu-scalar", "cuda-host", "cuda"};
+}
 
 namespace {
 constexpr std::string_view kPlugin = "plugin:", kInProcess = "plugin-in-process:";
@@ -40,7 +42,8 @@ std::unique_ptr<Backend> make_backend(std::string_view name, const BackendOption
   if (name.starts_with(kInProcess) && name.size() > kInProcess.size()) {
     return std::make_unique<plugin::InProcessBackend>(std::string(name.substr(kInProcess.size())));
   }
-  if (name == "reference") return std::make_unique<ReferenceBackend>();
+  if (name == "reference") return std::make_unique<ReferenceBackend>(ReferencePath::Fixed);
+  if (name == "reference-gmp") return std::make_unique<ReferenceBackend>(ReferencePath::Gmp);
   if (name == "cpu") return std::make_unique<cpu::SimdBackend>();
   if (name == "cpu-scalar") return std::make_unique<cpu::ScalarBackend>();
   if (name == "cuda-host") return std::make_unique<cuda::HostBackend>();

@@ -77,6 +77,12 @@ EnvArith::Bits EnvArith::mul_reciprocal(Bits a, Bits q, DType reciprocal_type) c
 
 EnvArith::Bits EnvArith::negate(Bits a) const { return a ^ sign_mask(storage_); }
 
+EnvArith::Bits EnvArith::widen(Bits a, DType wider) const {
+  return round_to_format(decode(a, storage_format_), format_of(wider), false);
+}
+
+EnvArith::Bits EnvArith::narrow(Bits wide, DType wide_type) const { return write(decode(wide, format_of(wide_type))); }
+
 EnvArith::Bits EnvArith::rint(Bits a) const {
   XFloat x = read(a);
   if (x.kind != XFloat::Finite) return write(x);

@@ -36,6 +36,11 @@ class EnvArith {
   bool is_nan(Bits a) const { return is_nan_bits(storage_, a); }
 
   Bits constant(const Rational& v) const { return write(XFloat::of(v)); }  // rounded conversion
+  Bits from_int(std::int64_t v) const { return constant(Rational(v)); }
+  Bits half() const { return constant(Rational(1, 2)); }
+  Bits canonical(Bits a) const { return write(read(a)); }  // as read (DAZ), written back
+  Bits widen(Bits a, DType wider) const;          // a's value in a wider dtype (exact)
+  Bits narrow(Bits wide, DType wide_type) const;  // a value of wide_type written as the env writes it
   Bits max_finite() const;
   Bits nan() const { return write(XFloat::nan()); }  // the default NaN
   DType storage() const { return storage_; }

@@ -1,0 +1,400 @@
+// The reference's fast path: IEEE arithmetic on values of one dtype as a profile's ArithEnv carries
+// it out, computed with fixed-width integers (64-bit significands, 128-bit products, quotients and
+// sums) instead of GMP rationals. It is a second derivation of exactly what EnvArith
+// (reference/exact/env_arith.h) computes, with the same interface and the same contract: each
+// operation's exact result, rounded to nearest-even in the env's compute format (with FTZ if the
+// env says so), then, when that differs, to the dtype; operands read with DAZ when the env says so.
+//
+// How the exact result is held: a magnitude m (unsigned 128-bit), an exponent e and a sign, value
+// m·2^e, where m carries at least 62 bits above its lowest when anything was shifted out; the bits
+// shifted out are then kept as one "sticky" bit ORed into m's lowest (below the rounding point by
+// at least 8 bits for every format of at most 53 bits of precision), which rounds exactly as the
+// exact value does: it is never a midpoint and lies on the same side of every midpoint.
+// Products of two significands (at most 106 bits) and sums aligned in a 126-bit window are exact;
+// a quotient carries at least 73 bits and its remainder's sticky bit.
+//
+// No hardware floating-point operation is used, and nothing is shared with the cpu backends or the
+// CUDA core (docs/op-spec.md §2.8 for the environments).
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+#include "reference/contract/profile.h"
+
+// Every definition below is forced inline: TF's algorithm calls them per element, and GCC would
+// otherwise leave most of them as calls (about twice as slow).
+#define QDQ_HOT [[gnu::always_inline]]
+
+namespace qdq::fixed {
+
+// A binary format's constants, looked up once (the hot paths below take this, not a DType).
+struct Format {
+  DType t;
+  int p, emin, emax;  // precision (hidden bit included), exponent range
+  std::uint64_t sign, exp_mask, min_normal;
+  explicit constexpr Format(DType d)
+      : t(d), p(format_of(d).precision), emin(format_of(d).emin), emax(format_of(d).emax), sign(sign_mask(d)),
+        exp_mask(exponent_mask(d)), min_normal(std::uint64_t{1} << (format_of(d).precision - 1)) {}
+};
+
+class FixedArith {
+ public:
+  using Bits = std::uint64_t;
+  FixedArith(DType storage, ArithEnv env);
+
+  Bits add(Bits a, Bits b) const;          // a ⊕ b; an exact zero sum is +0 unless both operands are -0
+  Bits mul(Bits a, Bits b) const;          // a ⊗ b
+  Bits div(Bits a, Bits b) const;          // a ⊘ b
+  Bits fma(Bits a, Bits b, Bits c) const;  // a × b + c with one rounding
+  // a ⊗ r where r = 1 ⊘ q computed in `reciprocal_type` (EnvArith::mul_reciprocal).
+  Bits mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const;
+  Bits negate(Bits a) const { return a ^ sign_; }  // exact
+  Bits rint(Bits a) const;   // round to integral, ties to even, sign kept
+  Bits floor(Bits a) const;  // floor(-0) = -0, floor(0.3) = +0
+  bool lt(Bits a, Bits b) const;  // a < b; false when unordered; -0 == +0 (DAZ applies)
+  bool le(Bits a, Bits b) const;  // a <= b; false when unordered
+  bool is_nan(Bits a) const { return (a & ~sign_) > s_.exp_mask; }
+
+  Bits from_int(std::int64_t v) const;  // v rounded as the env writes it
+  Bits half() const;                    // 1/2
+  Bits canonical(Bits a) const;         // a as the env reads it, written back (a flushed subnormal: ±0)
+  Bits widen(Bits a, DType wider) const;          // a's value in a wider dtype (exact)
+  Bits narrow(Bits wide, DType wide_type) const;  // a value of wide_type written as the env writes it
+  Bits max_finite() const;
+  Bits nan() const { return nan_; }  // the default NaN (sign set, quiet)
+  DType storage() const { return storage_; }
+
+  // An IEEE value taken apart: value = sig·2^exp (sig < 2^53) for finite ones.
+  struct Value {
+    enum Kind : std::uint8_t { Zero, Finite, Inf, NaN };
+    Kind kind;
+    bool neg;
+    std::int32_t exp;
+    std::uint64_t sig;
+  };
+
+ private:
+  Value read(Bits a) const;  // with DAZ (of the compute format) when the env says so
+  // The exact value (-1)^neg · m · 2^e, m > 0 (sticky bit included), rounded as the env writes.
+  Bits write(bool neg, unsigned __int128 m, int e) const;
+  Bits write_value(const Value& v) const;
+  Bits product(const Value& x, const Value& y) const;  // x × y rounded, IEEE's rules for NaN, ±inf, ±0
+
+  // The order of a read value's bits (-mag for negative ones; 0 for both zeros and for what DAZ
+  // flushes), or none for a NaN.
+  std::optional<std::int64_t> order_key(Bits a) const;
+
+  DType storage_, compute_;
+  Format s_, c_;  // the storage and compute formats
+  bool ftz_, daz_;
+  Bits sign_, nan_;
+  int compute_emin_;
+  // DAZ flushes exactly T's subnormals (compute's smallest normal is T's), or nothing (compute's
+  // is smaller); otherwise read() decides.
+  bool daz_flushes_subnormals_only_, daz_flushes_none_;
+  bool canonical_by_class_;  // the compute format holds every value of T (canonical()'s shortcut)
+};
+
+// The index of the highest set bit of m > 0.
+inline int top_bit(unsigned __int128 m) {
+  const auto hi = static_cast<std::uint64_t>(m >> 64);
+  return hi ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll(static_cast<std::uint64_t>(m));
+}
+
+// The pieces fixed_exact_op.cc needs too: a bit pattern of `t` taken apart (no DAZ), and an exact
+// value m·2^e (m > 0, sticky bit included as above) rounded to `t` (ftz: x86's FTZ, tininess after
+// rounding), sign bit added.
+FixedArith::Value unpack(std::uint64_t bits, const Format& f);
+std::uint64_t round_to(bool neg, unsigned __int128 m, int e, const Format& f, bool ftz);
+
+// ---- Definitions (inline: TF's algorithm calls them per element) ----
+
+namespace detail {
+
+using u128 = unsigned __int128;
+using Bits = std::uint64_t;
+using Value = FixedArith::Value;
+
+// m / 2^k rounded to the nearest integer, ties to even (k >= 0).
+QDQ_HOT inline u128 shift_round(u128 m, int k) {
+  if (k == 0) return m;
+  if (k > 128) return 0;
+  if (k == 128) return m > (u128{1} << 127) ? 1 : 0;
+  const u128 q = m >> k, rem = m & ((u128{1} << k) - 1), half = u128{1} << (k - 1);
+  return rem > half || (rem == half && (q & 1)) ? q + 1 : q;
+}
+
+QDQ_HOT inline Bits signed_zero(const Format& f, bool neg) { return neg ? f.sign : 0; }
+QDQ_HOT inline Bits infinity(const Format& f, bool neg) { return signed_zero(f, neg) | f.exp_mask; }
+QDQ_HOT inline Bits default_nan(const Format& f) { return f.sign | f.exp_mask | (f.min_normal >> 1); }
+
+// A value of any kind rounded to t without FTZ (a conversion: EnvArith's round_to_format of a
+// decoded value): NaN becomes t's default NaN.
+QDQ_HOT inline Bits convert(const Value& v, const Format& f) {
+  switch (v.kind) {
+    case Value::NaN: return default_nan(f);
+    case Value::Inf: return infinity(f, v.neg);
+    case Value::Zero: return signed_zero(f, v.neg);
+    case Value::Finite: break;
+  }
+  return round_to(v.neg, v.sig, v.exp, f, false);
+}
+
+}  // namespace detail
+
+QDQ_HOT inline FixedArith::Value unpack(std::uint64_t bits, const Format& f) {
+  using V = FixedArith::Value;
+  const int frac_bits = f.p - 1;
+  const bool neg = (bits & f.sign) != 0;
+  const std::uint64_t frac = bits & (f.min_normal - 1);
+  const std::uint64_t biased = (bits & f.exp_mask) >> frac_bits;
+  if (biased == (f.exp_mask >> frac_bits)) return {frac ? V::NaN : V::Inf, neg, 0, 0};
+  if (biased == 0) {
+    if (frac == 0) return {V::Zero, neg, 0, 0};
+    return {V::Finite, neg, f.emin - frac_bits, frac};
+  }
+  return {V::Finite, neg, static_cast<std::int32_t>(biased) - f.emax - frac_bits, frac | f.min_normal};
+}
+
+QDQ_HOT inline std::uint64_t round_to(bool neg, unsigned __int128 m, int e, const Format& f, bool ftz) {
+  const int p = f.p;
+  const std::uint64_t sign = detail::signed_zero(f, neg);
+  const int m_top = top_bit(m);
+  const int top = m_top + e;  // floor(log2(value)): the sticky bit never is m's top bit
+  if (ftz && top < f.emin) {
+    // x86's tininess after rounding: rounded to p bits with an unbounded exponent, below 2^emin.
+    // Only a value in [2^(emin-1), 2^emin) can round up to 2^emin.
+    if (top < f.emin - 1) return sign;
+    const int k = m_top - (p - 1);
+    if (!(k > 0 && (detail::shift_round(m, k) >> p))) return sign;
+  }
+  int qe = std::max(top, f.emin) - (p - 1);  // the exponent of the result's last place
+  const int k = qe - e;
+  std::uint64_t sig;
+  if (k <= 0) {
+    sig = static_cast<std::uint64_t>(m << -k);  // exact, and below 2^p
+  } else if (k < 64 && !(m >> 64)) {  // the usual case, in 64 bits
+    const auto m64 = static_cast<std::uint64_t>(m);
+    const std::uint64_t q = m64 >> k, rem = m64 & ((std::uint64_t{1} << k) - 1), half = std::uint64_t{1} << (k - 1);
+    sig = rem > half || (rem == half && (q & 1)) ? q + 1 : q;
+  } else {
+    sig = static_cast<std::uint64_t>(detail::shift_round(m, k));
+  }
+  if (sig == 0) return sign;
+  if (sig >> p) {  // rounding carried into the next binade: sig = 2^p
+    sig >>= 1;
+    ++qe;
+  }
+  if (!(sig >> (p - 1))) return sign | sig;  // subnormal
+  const int exponent = qe + p - 1;
+  if (exponent > f.emax) return sign | f.exp_mask;
+  const auto biased = static_cast<std::uint64_t>(exponent + f.emax);
+  return sign | (biased << (p - 1)) | (sig & ((std::uint64_t{1} << (p - 1)) - 1));
+}
+
+QDQ_HOT inline FixedArith::FixedArith(DType storage, ArithEnv env)
+    : storage_(storage), compute_(env.compute), s_(storage), c_(env.compute), ftz_(env.ftz), daz_(env.daz),
+      sign_(sign_mask(storage)), nan_(detail::default_nan(s_)), compute_emin_(format_of(env.compute).emin),
+      daz_flushes_subnormals_only_(env.daz && format_of(env.compute).emin == format_of(storage).emin),
+      daz_flushes_none_(!env.daz || format_of(env.compute).emin < format_of(storage).emin),
+      canonical_by_class_(c_.p >= s_.p && c_.emax >= s_.emax && c_.emin <= s_.emin) {}
+
+QDQ_HOT inline FixedArith::Value FixedArith::read(Bits a) const {
+  Value v = unpack(a, s_);
+  if (daz_ && v.kind == Value::Finite && 63 - std::countl_zero(v.sig) + v.exp < compute_emin_) {
+    return {Value::Zero, v.neg, 0, 0};
+  }
+  return v;
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::write(bool neg, unsigned __int128 m, int e) const {
+  if (compute_ == storage_) return round_to(neg, m, e, s_, ftz_);
+  return detail::convert(unpack(round_to(neg, m, e, c_, ftz_), c_), s_);
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::write_value(const Value& v) const {
+  switch (v.kind) {
+    case Value::NaN: return nan_;
+    case Value::Inf: return detail::infinity(s_, v.neg);
+    case Value::Zero: return detail::signed_zero(s_, v.neg);
+    case Value::Finite: break;
+  }
+  return write(v.neg, v.sig, v.exp);
+}
+
+
+namespace detail {
+
+// (-1)^neg_a·ma·2^ea + (-1)^neg_b·mb·2^eb for ma, mb in (0, 2^107), exact but for a sticky bit:
+// the operand reaching higher is placed with its top bit at 125, the other aligned to it (the
+// bits it loses below the window, only when it lies wholly below the first's top 20 bits, become
+// the sticky bit); both doubled so the sticky bit sits below them. Returns the sign, the
+// magnitude (0 for an exact cancellation) and the exponent.
+struct Sum {
+  bool neg;
+  u128 m;
+  int e;
+};
+QDQ_HOT inline Sum add_magnitudes(bool neg_a, u128 ma, int ea, bool neg_b, u128 mb, int eb) {
+  if (top_bit(mb) + eb > top_bit(ma) + ea) {
+    std::swap(neg_a, neg_b);
+    std::swap(ma, mb);
+    std::swap(ea, eb);
+  }
+  const int sa = 125 - top_bit(ma);
+  const int e = ea - sa;
+  u128 a = ma << sa, b;
+  bool sticky = false;
+  if (const int d = eb - e; d >= 0) {
+    b = mb << d;  // its top is at most a's: no overflow
+  } else if (-d >= 128) {
+    b = 0;
+    sticky = true;
+  } else {
+    b = mb >> -d;
+    sticky = (mb & ((u128{1} << -d) - 1)) != 0;
+  }
+  a <<= 1;
+  b = (b << 1) | (sticky ? 1 : 0);
+  if (neg_a == neg_b) return {neg_a, a + b, e - 1};
+  return a >= b ? Sum{neg_a, a - b, e - 1} : Sum{neg_b, b - a, e - 1};
+}
+
+}  // namespace detail
+
+QDQ_HOT inline FixedArith::Bits FixedArith::add(Bits a, Bits b) const {
+  const Value x = read(a), y = read(b);
+  if (x.kind == Value::NaN || y.kind == Value::NaN || (x.kind == Value::Inf && y.kind == Value::Inf && x.neg != y.neg)) {
+    return nan_;
+  }
+  if (x.kind == Value::Inf) return write_value(x);
+  if (y.kind == Value::Inf) return write_value(y);
+  if (x.kind == Value::Zero && y.kind == Value::Zero) return detail::signed_zero(s_, x.neg && y.neg);
+  if (x.kind == Value::Zero) return write_value(y);
+  if (y.kind == Value::Zero) return write_value(x);
+  const detail::Sum s = detail::add_magnitudes(x.neg, x.sig, x.exp, y.neg, y.sig, y.exp);
+  return s.m == 0 ? detail::signed_zero(s_, false) : write(s.neg, s.m, s.e);
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::product(const Value& x, const Value& y) const {
+  const bool neg = x.neg != y.neg;
+  if (x.kind == Value::NaN || y.kind == Value::NaN || (x.kind == Value::Inf && y.kind == Value::Zero) ||
+      (x.kind == Value::Zero && y.kind == Value::Inf)) {
+    return nan_;
+  }
+  if (x.kind == Value::Inf || y.kind == Value::Inf) return detail::infinity(s_, neg);
+  if (x.kind == Value::Zero || y.kind == Value::Zero) return detail::signed_zero(s_, neg);
+  return write(neg, static_cast<detail::u128>(x.sig) * y.sig, x.exp + y.exp);
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::mul(Bits a, Bits b) const { return product(read(a), read(b)); }
+
+QDQ_HOT inline FixedArith::Bits FixedArith::div(Bits a, Bits b) const {
+  const Value x = read(a), y = read(b);
+  const bool neg = x.neg != y.neg;
+  if (x.kind == Value::NaN || y.kind == Value::NaN || (x.kind == Value::Inf && y.kind == Value::Inf) ||
+      (x.kind == Value::Zero && y.kind == Value::Zero)) {
+    return nan_;
+  }
+  if (x.kind == Value::Inf || y.kind == Value::Zero) return detail::infinity(s_, neg);
+  if (y.kind == Value::Inf || x.kind == Value::Zero) return detail::signed_zero(s_, neg);
+  // x.sig placed with its top at bit 127: the quotient has at least 127 - 52 = 75 bits.
+  const int shift = 127 - (63 - std::countl_zero(x.sig));
+  const detail::u128 num = static_cast<detail::u128>(x.sig) << shift;
+  const detail::u128 q = num / y.sig;
+  const bool sticky = num - q * y.sig != 0;
+  return write(neg, q | (sticky ? 1 : 0), x.exp - shift - y.exp);
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::fma(Bits a, Bits b, Bits c) const {
+  const Value x = read(a), y = read(b), z = read(c);
+  if (x.kind == Value::NaN || y.kind == Value::NaN || z.kind == Value::NaN ||
+      (x.kind == Value::Inf && y.kind == Value::Zero) || (x.kind == Value::Zero && y.kind == Value::Inf)) {
+    return nan_;
+  }
+  const bool neg = x.neg != y.neg;
+  if (x.kind == Value::Inf || y.kind == Value::Inf) {
+    return z.kind == Value::Inf && z.neg != neg ? nan_ : detail::infinity(s_, neg);
+  }
+  if (z.kind == Value::Inf) return write_value(z);
+  if (x.kind == Value::Zero || y.kind == Value::Zero) {
+    return z.kind == Value::Zero ? detail::signed_zero(s_, neg && z.neg) : write_value(z);
+  }
+  if (z.kind == Value::Zero) return product(x, y);  // x, y finite nonzero here
+  const detail::Sum s = detail::add_magnitudes(neg, static_cast<detail::u128>(x.sig) * y.sig, x.exp + y.exp, z.neg, z.sig, z.exp);
+  return s.m == 0 ? detail::signed_zero(s_, false) : write(s.neg, s.m, s.e);
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const {
+  const FixedArith wide(reciprocal_type, ArithEnv{compute_, ftz_, daz_});
+  const Format rf(reciprocal_type);
+  const Bits r = wide.div(round_to(false, 1, 0, rf, false), detail::convert(read(q), rf));
+  return product(read(a), wide.read(r));
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::rint(Bits a) const {
+  const Value x = read(a);
+  if (x.kind != Value::Finite) return write_value(x);
+  if (x.exp >= 0) return write(x.neg, x.sig, x.exp);
+  const detail::u128 n = detail::shift_round(x.sig, -x.exp);
+  return n == 0 ? detail::signed_zero(s_, x.neg) : write(x.neg, n, 0);
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::floor(Bits a) const {
+  const Value x = read(a);
+  if (x.kind != Value::Finite) return write_value(x);
+  if (x.exp >= 0) return write(x.neg, x.sig, x.exp);
+  const int k = -x.exp;
+  detail::u128 n = k >= 64 ? 0 : x.sig >> k;  // the magnitude's floor (x.sig < 2^53)
+  const bool inexact = k >= 64 ? true : (x.sig & ((Bits{1} << k) - 1)) != 0;
+  if (x.neg && inexact) ++n;  // the magnitude's ceiling for negative values
+  return n == 0 ? detail::signed_zero(s_, x.neg) : write(x.neg, n, 0);
+}
+
+QDQ_HOT inline std::optional<std::int64_t> FixedArith::order_key(Bits a) const {
+  const Bits mag = a & ~sign_;
+  const Bits inf = s_.exp_mask;
+  if (mag > inf) return std::nullopt;  // NaN
+  bool zero = mag == 0 || (daz_flushes_subnormals_only_ && mag < s_.min_normal);
+  if (!daz_flushes_none_ && !daz_flushes_subnormals_only_) zero = read(a).kind == Value::Zero;
+  if (zero) return 0;
+  return a & sign_ ? -static_cast<std::int64_t>(mag) : static_cast<std::int64_t>(mag);
+}
+
+QDQ_HOT inline bool FixedArith::lt(Bits a, Bits b) const {
+  const auto x = order_key(a), y = order_key(b);
+  return x && y && *x < *y;
+}
+
+QDQ_HOT inline bool FixedArith::le(Bits a, Bits b) const {
+  const auto x = order_key(a), y = order_key(b);
+  return x && y && *x <= *y;
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::from_int(std::int64_t v) const {
+  if (v == 0) return 0;
+  const bool neg = v < 0;
+  const detail::u128 m = neg ? static_cast<detail::u128>(-(v + 1)) + 1 : static_cast<detail::u128>(v);
+  return write(neg, m, 0);
+}
+
+QDQ_HOT inline FixedArith::Bits FixedArith::half() const { return write(false, 1, -1); }
+QDQ_HOT inline FixedArith::Bits FixedArith::canonical(Bits a) const {
+  const Bits mag = a & ~sign_;
+  if (mag > s_.exp_mask) return nan_;
+  // Zeros, normals and infinities are written back as they are, where the compute format holds T.
+  if (!canonical_by_class_) return write_value(read(a));
+  if (mag == 0 || mag >= s_.min_normal) return a;
+  // A subnormal of T: DAZ on reading, or FTZ on writing, makes it ±0 where the compute format's
+  // smallest normal is T's; where it is smaller, it stays.
+  return (daz_ || ftz_) && c_.emin == s_.emin ? a & sign_ : a;
+}
+QDQ_HOT inline FixedArith::Bits FixedArith::widen(Bits a, DType wider) const { return detail::convert(unpack(a, s_), Format(wider)); }
+QDQ_HOT inline FixedArith::Bits FixedArith::narrow(Bits wide, DType wide_type) const { return write_value(unpack(wide, Format(wide_type))); }
+QDQ_HOT inline FixedArith::Bits FixedArith::max_finite() const { return s_.exp_mask - 1; }
+
+}  // namespace qdq::fixed

@@ -1,0 +1,122 @@
+// The fast path against the oracle of the oracle: every operation of FixedArith gives the bits
+// EnvArith (GMP rationals) gives, for every dtype and every arithmetic environment a profile uses
+// (compute in T or wider; FTZ and DAZ on or off), on operands drawn from every special class:
+// signed zeros, subnormals, the FTZ/DAZ boundary (the smallest normal of T, a few ULPs either way;
+// bfloat16's is float32's), ties (values of few significant bits, whose sums and products land on
+// midpoints, and halves for rint and floor), overflow (near the largest finite), infinities, NaNs with any payload, and
+// random patterns. RapidCheck shrinks a failure to its smallest operands; RC_PARAMS sets the seed
+// and count (CTest: a fixed seed in `quick`, a fresh one in `fuzz`).
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <string>
+
+#include "reference/exact/env_arith.h"
+#include "reference/fixed/fixed_arith.h"
+
+namespace qdq {
+namespace {
+
+using Bits = std::uint64_t;
+
+// One operand of dtype t from one of the classes above.
+rc::Gen<Bits> operand(DType t) {
+  const FloatFormat f = format_of(t);
+  const Bits sign = sign_mask(t), min_normal = Bits{1} << (f.precision - 1), max_finite = exponent_mask(t) - 1;
+  const Bits frac_mask = min_normal - 1;
+  return rc::gen::mapcat(rc::gen::pair(rc::gen::inRange(0, 9), rc::gen::arbitrary<Bits>()), [=](std::pair<int, Bits> k) {
+    const Bits r = k.second, s = (r >> 63) ? sign : 0;
+    const int small = static_cast<int>(r % 9) - 4;
+    Bits b = 0;
+    switch (k.first) {
+      case 0: b = s; break;                                          // ±0
+      case 1: b = s | (r % frac_mask + 1); break;                    // a subnormal
+      case 2: b = s | (min_normal + static_cast<Bits>(small)); break;  // the smallest normal, ±4 ULPs
+      case 3: b = s | (max_finite - (r % 8)); break;                 // near overflow
+      case 4: b = s | exponent_mask(t); break;                       // ±infinity
+      case 5: b = s | exponent_mask(t) | (r % frac_mask + 1); break; // a NaN, any payload
+      case 6: {  // few significant bits, exponent near 0: ties and exact results
+        const int e = static_cast<int>((r >> 8) % 8) - 3;
+        const Bits sig = min_normal | ((r & 7) << (f.precision - 4));
+        b = s | (static_cast<Bits>(f.emax + e) << (f.precision - 1)) | (sig & frac_mask);
+        break;
+      }
+      case 7: {  // exponent near 0, any significand
+        const int e = static_cast<int>((r >> 8) % 16) - 8;
+        b = s | (static_cast<Bits>(f.emax + e) << (f.precision - 1)) | (r & frac_mask);
+        break;
+      }
+      default: b = r & all_ones(t); break;  // any pattern
+    }
+    return rc::gen::just(b & all_ones(t));
+  });
+}
+
+struct EnvCase {
+  DType storage;
+  ArithEnv env;
+};
+
+rc::Gen<EnvCase> env_case() {
+  return rc::gen::map(rc::gen::tuple(rc::gen::inRange(0, 4), rc::gen::inRange(0, 3), rc::gen::arbitrary<bool>(),
+                                     rc::gen::arbitrary<bool>()),
+                      [](std::tuple<int, int, bool, bool> v) {
+                        const auto storage = static_cast<DType>(std::get<0>(v));
+                        // compute: T itself, float32 or float64, never narrower than T
+                        DType compute = std::get<1>(v) == 0 ? storage : std::get<1>(v) == 1 ? DType::Float32 : DType::Float64;
+                        if (format_of(compute).width < format_of(storage).width) compute = storage;
+                        return EnvCase{storage, {compute, std::get<2>(v), std::get<3>(v)}};
+                      });
+}
+
+std::string describe(const EnvCase& e) {
+  return std::string(dtype_name(e.storage)) + " in " + std::string(dtype_name(e.env.compute)) + (e.env.ftz ? " FTZ" : "") +
+         (e.env.daz ? " DAZ" : "");
+}
+
+RC_GTEST_PROP(FixedVsGmp, BinaryOperations, ()) {
+  const EnvCase e = *env_case();
+  const Bits a = *operand(e.storage), b = *operand(e.storage), c = *operand(e.storage);
+  const exact::EnvArith gmp(e.storage, e.env);
+  const fixed::FixedArith fast(e.storage, e.env);
+  RC_TAG(describe(e));
+  RC_ASSERT(fast.add(a, b) == gmp.add(a, b));
+  RC_ASSERT(fast.mul(a, b) == gmp.mul(a, b));
+  RC_ASSERT(fast.div(a, b) == gmp.div(a, b));
+  RC_ASSERT(fast.fma(a, b, c) == gmp.fma(a, b, c));
+  RC_ASSERT(fast.lt(a, b) == gmp.lt(a, b));
+  RC_ASSERT(fast.le(a, b) == gmp.le(a, b));
+  for (DType r : {e.storage, DType::Float32, DType::Float64}) {
+    if (format_of(r).width >= format_of(e.storage).width) RC_ASSERT(fast.mul_reciprocal(a, b, r) == gmp.mul_reciprocal(a, b, r));
+  }
+}
+
+RC_GTEST_PROP(FixedVsGmp, UnaryOperationsAndConversions, ()) {
+  const EnvCase e = *env_case();
+  const Bits a = *operand(e.storage);
+  const exact::EnvArith gmp(e.storage, e.env);
+  const fixed::FixedArith fast(e.storage, e.env);
+  RC_TAG(describe(e));
+  RC_ASSERT(fast.rint(a) == gmp.rint(a));
+  RC_ASSERT(fast.floor(a) == gmp.floor(a));
+  RC_ASSERT(fast.negate(a) == gmp.negate(a));
+  RC_ASSERT(fast.canonical(a) == gmp.canonical(a));
+  RC_ASSERT(fast.is_nan(a) == gmp.is_nan(a));
+  for (DType w : {e.storage, DType::Float32, DType::Float64}) {
+    if (format_of(w).width < format_of(e.storage).width) continue;
+    RC_ASSERT(fast.widen(a, w) == gmp.widen(a, w));
+    const Bits wide = *operand(w);
+    RC_ASSERT(fast.narrow(wide, w) == gmp.narrow(wide, w));
+  }
+  // Integers of every size (the integer range's ends: ±2^b, 2^b - 1 up to b = 62) and 1/2.
+  const int shift = *rc::gen::inRange(0, 63);
+  const std::int64_t v = static_cast<std::int64_t>(*rc::gen::arbitrary<std::uint64_t>() >> (63 - shift)) *
+                         (*rc::gen::arbitrary<bool>() ? -1 : 1);
+  RC_ASSERT(fast.from_int(v) == gmp.from_int(v));
+  RC_ASSERT(fast.half() == gmp.half());
+  RC_ASSERT(fast.max_finite() == gmp.max_finite());
+  RC_ASSERT(fast.nan() == gmp.nan());
+}
+
+}  // namespace
+}  // namespace qdq
