@@ -21,6 +21,7 @@ Command add_cases_command(CLI::App& app);
 Command add_verify_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
 
 // The check of a --profile option: a profile's name, or BASE@RELEASE for a TF release that a
 // profile covers (tf-cpu@2.18 is tf-cpu@2.20). Its description lists the names.

@@ -9,6 +9,7 @@
 //   qdq verify CASES ANSWERS            that program's answers judged (exit 0 pass, 1 mismatch, 2 bad input)
 //   qdq explain --case|--golden|--suite ... --id ID [--element K] [--answer FILE]   one element step by step
 //   qdq report merge SHARD.json...      the reports of a sharded run (--shard I/N) as one
+//   qdq sweep-float32 --config NAME     every float32 input through one configuration, against the reference
 #include <iostream>
 
 #include "tools/qdq/commands.h"
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
                                           qdq::tools::add_golden_command(app), qdq::tools::add_bench_command(app), qdq::tools::add_fuzz_command(app),
                                           qdq::tools::add_backends_command(app), qdq::tools::add_cases_command(app),
                                           qdq::tools::add_verify_command(app), qdq::tools::add_explain_command(app),
-                                          qdq::tools::add_report_command(app)};
+                                          qdq::tools::add_report_command(app), qdq::tools::add_sweep_command(app)};
   CLI11_PARSE(app, argc, argv);
   try {
     for (const auto& [sub, run] : commands) {

@@ -7,6 +7,7 @@
 #include "conformance/report.h"
 #include "conformance/run_report.h"
 #include "tools/qdq/commands.h"
+#include "tools/qdq/float32_sweep.h"
 #include "tools/qdq/run_reports.h"
 
 namespace qdq::tools {
@@ -27,10 +28,29 @@ Command add_report_command(CLI::App& app) {
               check_report_options(*out);
               std::vector<conformance::RunReport> shards;
               for (const std::string& f : *files) shards.push_back(conformance::read_report(f));
+              // Sweeps (qdq sweep-float32): the configurations, profile and inputs are part of the run's
+              // identity (its selection, which merge_reports compares); name what differs plainly.
+              for (std::size_t i = 1; i < shards.size(); ++i) {
+                if (shards[i].info.command == "sweep-float32" && shards[0].info.command == "sweep-float32") {
+                  const std::string why = sweep::selection_difference(shards[0].info.selection, shards[i].info.selection);
+                  if (!why.empty()) {
+                    throw conformance::ReportError(
+                        fmt::format("report merge: {} is another sweep than {}: {}", (*files)[i], (*files)[0], why));
+                  }
+                }
+              }
               const conformance::RunReport merged = conformance::merge_reports(shards, *files, *max_mismatches);
               std::cout << fmt::format("qdq report merge: {} shards of one {} run ({})\n", shards.size(), merged.info.command,
                                        merged.info.selection);
-              conformance::print_report(std::cout, merged.results);
+              if (merged.info.command == "sweep-float32") {
+                // A sweep's `qdq explain` command is its input as a one-element case, not a suite's case.
+                const std::size_t at = merged.info.selection.find("profile=") + 8;
+                const auto profile = parse_profile(merged.info.selection.substr(at, merged.info.selection.find(' ', at) - at));
+                sweep::print_results(std::cout, merged.results, sweep::configs_of_selection(merged.info.selection),
+                                     profile.value_or(ProfileId::TfCpu));
+              } else {
+                conformance::print_report(std::cout, merged.results);
+              }
               write_reports(*out, merged);
               long failed = 0, passed = 0;
               for (const auto& r : merged.results) {
