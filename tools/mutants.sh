@@ -2,15 +2,18 @@
 # Proof that the quick tests bite: plants known defects, one at a time, into a scratch copy of
 # the tree (the scalar backend, impl/cpu/scalar/scalar_backend.cc, and the CUDA core, impl/cuda/core/,
 # which the cuda-host backend runs) and runs the property tests as CTest's `quick` label runs them
-# (fixed seed, 5,000 cases a property), and for the CUDA core also the layout suite; defects planted
-# in the reference (reference/exact/) are judged by the traps suite's tests. Prints,
+# (fixed seed, 5,000 cases a property), and for the CUDA core also the layout suite. Defects planted
+# in the reference, in either of its paths (reference/fixed/, reference/exact/), are judged as the
+# quick label judges the reference: the traps suite's tests, the fast path's properties against the
+# GMP path, and the GMP path as a backend against the fast one on the known, edge and traps suites. Prints,
 # per mutant, the properties that caught it and after how many passing cases; exits 1 if a mutant
 # survives. Takes a few minutes (one build of the copy, then one small rebuild per mutant).
-#   tools/mutants.sh [SCRATCH_DIR]
+#   tools/mutants.sh [SCRATCH_DIR [NAME_REGEX]]   (NAME_REGEX: only the mutants whose names match)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 scratch=${1:-/tmp/qdq-mutants}
+only=${2:-.}
 mkdir -p "$scratch/src"
 # (-m: extracted files get the current time, so that objects left from a previous run's mutant are rebuilt)
 git ls-files -z | tar --null -T - -cf - | tar -xmf - -C "$scratch/src"
@@ -36,20 +39,29 @@ mutants=(
   "cuda-daz-dropped|soft_env.h|QDQ_HD C read(C x) const { return daz \&\& below_normal(x) ? zero_like(x) : x; }|QDQ_HD C read(C x) const { return x; }"
   "cuda-last-row-lost|geometry.h|if ((last_row - 1) * g.period + j >= g.n) --last_row;|if ((last_row - 1) * g.period + j >= g.n) last_row -= 2;"
   "cuda-16-bit-rounded-once|soft_env.h|return narrow_each_op \&\& (storage == DType::BFloat16|return false \&\& (storage == DType::BFloat16"
-  # The exact op's n/s computed in float64 (s and the quotient each rounded), then rounded to T: the
-  # double rounding that no random case exposes (conformance/rounding_traps.h).
-  "ref-output-through-float64|exact_op.cc|XFloat::of(Rational(n) / *scale);|XFloat::of(Rational(n.convert_to<double>() / scale->convert_to<double>()));"
+  # The GMP path's exact op: n/s computed in float64 (s and the quotient each rounded), then rounded
+  # to T: the double rounding that no random case exposes (conformance/rounding_traps.h).
+  "ref-output-through-float64|exact/exact_op.cc|XFloat::of(Rational(n) / *scale);|XFloat::of(Rational(n.convert_to<double>() / scale->convert_to<double>()));"
+  "ref-gmp-ties-away|exact/exact_float.cc|if (twice_r > d || (twice_r == d \&\& bit_test(q, 0))) ++q;|if (twice_r >= d) ++q;"
+  # The fast path: ties rounded away from zero, FTZ's tininess taken before rounding, DAZ ignored, a
+  # quotient's remainder dropped, the exact op's negative HALF_UP ties rounded the wrong way.
+  "ref-fixed-ties-away|fixed/fixed_arith.h|sig = rem > half || (rem == half \&\& (q \& 1)) ? q + 1 : q;|sig = rem >= half ? q + 1 : q;"
+  "ref-fixed-ftz-before-rounding|fixed/fixed_arith.h|if (!(k > 0 \&\& (detail::shift_round(m, k) >> p))) return sign;|return sign;"
+  "ref-fixed-daz-dropped|fixed/fixed_arith.h|if (daz_ \&\& v.kind == Value::Finite|if (false \&\& v.kind == Value::Finite"
+  "ref-fixed-remainder-dropped|fixed/fixed_arith.h|return write(neg, q | (sticky ? 1 : 0), x.exp - shift - y.exp);|return write(neg, q, x.exp - shift - y.exp);"
+  "ref-fixed-half-up-negative-ties|fixed/fixed_exact_op.cc|half_up ? (x.neg ? half > 0 : half >= 0)|half_up ? (half >= 0)"
 )
 
 survivors=0
 printf '%-30s %s\n' "mutant" "caught by (passing cases before the failing one)"
 for m in "${mutants[@]}"; do
+  [[ ${m%%|*} =~ $only ]] || continue
   if [[ $m == cuda-* ]]; then
     IFS='|' read -r name file from to <<<"$m"
     target=$scratch/src/impl/cuda/core/$file
   elif [[ $m == ref-* ]]; then
     IFS='|' read -r name file from to <<<"$m"
-    target=$scratch/src/reference/exact/$file
+    target=$scratch/src/reference/$file
   else
     IFS='|' read -r name from to <<<"$m"
     target=$scratch/src/impl/cpu/scalar/scalar_backend.cc
@@ -65,17 +77,27 @@ if text.count(old) != 1:
 open(path, "w").write(text.replace(old, new))
 PY
   if [[ $name == ref-* ]]; then
-    cmake --build "$scratch/build" --target rounding_traps_test >/dev/null
-    # The tests that reported a failure, and a crash (the mutant may divide by a zero it makes).
-    caught=$({ "$scratch/build/bin/rounding_traps_test" 2>&1; echo "exit $?"; } | python3 -c '
+    cmake --build "$scratch/build" --target rounding_traps_test fixed_arith_test qdq >/dev/null
+    # The tests that reported a failure (or crashed: a mutant may divide by a zero it makes), then
+    # the GMP path's failed cases against the fast path.
+    caught=""
+    for t in rounding_traps_test fixed_arith_test; do
+      found=$({ RC_PARAMS="seed=20261202 max_success=20000" "$scratch/build/bin/$t" 2>&1; echo "exit $?"; } | python3 -c '
 import re, sys
 text = sys.stdin.read()
+status = text.rsplit("exit ", 1)[1].strip()
 found = []
 for block in re.split(r"\[ RUN      \] ", text)[1:]:
     test = block.split("\n", 1)[0]
-    if "Failure" in block:
-        found.append(test + (" (failures, then the binary ended: exit status " + text.rsplit("exit ", 1)[1].strip() + ")" if "[       OK ]" not in block and "[  FAILED  ]" not in block else ""))
+    if "Failure" in block or "Falsifiable" in block:
+        ended = "[       OK ]" in block or "[  FAILED  ]" in block
+        found.append(test + ("" if ended else " (then the binary ended: exit status " + status + ")"))
 print(", ".join(found))')
+      [ -n "$found" ] && caught="${caught:+$caught, }$found"
+    done
+    failed=$({ "$scratch/build/bin/qdq" conformance --suite known --suite edge --suite traps --backend reference-gmp 2>/dev/null || true; } |
+               sed -n 's/^qdq conformance: [0-9]* passed, \([0-9]*\) failed$/\1/p')
+    if [ "${failed:-0}" -gt 0 ]; then caught="${caught:+$caught, }reference-gmp vs the fast path ($failed failed cases)"; fi
   else
     cmake --build "$scratch/build" --target fuzz_properties_test >/dev/null
     out=$(RC_PARAMS="seed=20261127 max_success=5000" "$scratch/build/bin/fuzz_properties_test" \

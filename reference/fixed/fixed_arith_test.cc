@@ -3,7 +3,7 @@
 // (compute in T or wider; FTZ and DAZ on or off), on operands drawn from every special class:
 // signed zeros, subnormals, the FTZ/DAZ boundary (the smallest normal of T, a few ULPs either way;
 // bfloat16's is float32's), ties (values of few significant bits, whose sums and products land on
-// midpoints, and halves for rint and floor), overflow (near the largest finite), infinities, NaNs with any payload, and
+// midpoints, and halves for rint and floor; 1 and its neighbours), overflow (near the largest finite), infinities, NaNs with any payload, and
 // random patterns. RapidCheck shrinks a failure to its smallest operands; RC_PARAMS sets the seed
 // and count (CTest: a fixed seed in `quick`, a fresh one in `fuzz`).
 #include <gtest/gtest.h>
@@ -24,7 +24,7 @@ rc::Gen<Bits> operand(DType t) {
   const FloatFormat f = format_of(t);
   const Bits sign = sign_mask(t), min_normal = Bits{1} << (f.precision - 1), max_finite = exponent_mask(t) - 1;
   const Bits frac_mask = min_normal - 1;
-  return rc::gen::mapcat(rc::gen::pair(rc::gen::inRange(0, 9), rc::gen::arbitrary<Bits>()), [=](std::pair<int, Bits> k) {
+  return rc::gen::mapcat(rc::gen::pair(rc::gen::inRange(0, 10), rc::gen::arbitrary<Bits>()), [=](std::pair<int, Bits> k) {
     const Bits r = k.second, s = (r >> 63) ? sign : 0;
     const int small = static_cast<int>(r % 9) - 4;
     Bits b = 0;
@@ -44,6 +44,11 @@ rc::Gen<Bits> operand(DType t) {
       case 7: {  // exponent near 0, any significand
         const int e = static_cast<int>((r >> 8) % 16) - 8;
         b = s | (static_cast<Bits>(f.emax + e) << (f.precision - 1)) | (r & frac_mask);
+        break;
+      }
+      case 8: {  // 1 and its neighbours, ±4 ULPs: times the smallest normal, a product at FTZ's boundary
+        const Bits one = static_cast<Bits>(f.emax) << (f.precision - 1);
+        b = s | (one + static_cast<Bits>(small));
         break;
       }
       default: b = r & all_ones(t); break;  // any pattern
@@ -116,6 +121,41 @@ RC_GTEST_PROP(FixedVsGmp, UnaryOperationsAndConversions, ()) {
   RC_ASSERT(fast.half() == gmp.half());
   RC_ASSERT(fast.max_finite() == gmp.max_finite());
   RC_ASSERT(fast.nan() == gmp.nan());
+}
+
+// Quotients a hair from a midpoint, solved for rather than drawn: a·2^k = M·b ± 1 for an odd
+// midpoint M of p + 1 bits and an odd p-bit divisor b (M ≡ ∓b^-1 mod 2^k), so that a/b lies
+// 1/(2b) ULP above or below the midpoint M/2^k. A quotient carried to too few bits, or with its
+// remainder dropped, lands on the midpoint and breaks the tie; random operands almost never do.
+RC_GTEST_PROP(FixedVsGmp, QuotientsNextToAMidpoint, ()) {
+  using u128 = unsigned __int128;
+  const EnvCase e = *env_case();
+  const FloatFormat f = format_of(e.storage);
+  const int p = f.precision;
+  const Bits frac_mask = (Bits{1} << (p - 1)) - 1;
+  const u128 b_sig = (Bits{1} << (p - 1)) | (*rc::gen::arbitrary<Bits>() & frac_mask) | 1;
+  const bool above = *rc::gen::arbitrary<bool>();
+  const int k = p + *rc::gen::inRange(0, 2);
+  const u128 mask = (u128{1} << k) - 1;
+  u128 inv = b_sig;  // b^-1 modulo 2^k by Newton's iteration: right to 3 bits, doubling each step
+  for (int i = 0; i < 6; ++i) inv = (inv * (2 - b_sig * inv)) & mask;
+  const u128 residue = (above ? (u128{0} - inv) : inv) & mask;  // M ≡ -(±1)·b^-1
+  const u128 m = k == p ? residue | (u128{1} << p) : residue;
+  RC_PRE(m >> p == 1);  // M of p + 1 bits
+  const u128 num = above ? m * b_sig + 1 : m * b_sig - 1;
+  RC_ASSERT((num & mask) == 0);
+  const u128 a_sig = num >> k;
+  RC_PRE(a_sig >> (p - 1) == 1);  // a p-bit significand
+  // Unbiased exponents near 0, or a's near the smallest normal (the quotient at FTZ's boundary).
+  const bool edge = *rc::gen::arbitrary<bool>();
+  const int ea = (edge ? f.emin : 0) + *rc::gen::inRange(-1, 3), eb = edge ? 0 : *rc::gen::inRange(-2, 3);
+  RC_PRE(ea >= f.emin);
+  auto pack = [&](u128 sig, int exp) { return (static_cast<Bits>(exp + f.emax) << (p - 1)) | (static_cast<Bits>(sig) & frac_mask); };
+  const Bits a = pack(a_sig, ea) | (*rc::gen::arbitrary<bool>() ? sign_mask(e.storage) : 0), b = pack(b_sig, eb);
+  const exact::EnvArith gmp(e.storage, e.env);
+  const fixed::FixedArith fast(e.storage, e.env);
+  RC_TAG(describe(e));
+  RC_ASSERT(fast.div(a, b) == gmp.div(a, b));
 }
 
 }  // namespace
