@@ -83,6 +83,7 @@ class FixedArith {
   Bits write(bool neg, unsigned __int128 m, int e) const;
   Bits write_value(const Value& v) const;
   Bits product(const Value& x, const Value& y) const;  // x × y rounded, IEEE's rules for NaN, ±inf, ±0
+  Bits integer(bool neg, std::uint64_t n) const;       // rint's and floor's result, exact in T
 
   // The order of a read value's bits (-mag for negative ones; 0 for both zeros and for what DAZ
   // flushes), or none for a NaN.
@@ -94,8 +95,8 @@ class FixedArith {
   Bits sign_, nan_;
   int compute_emin_;
   // DAZ flushes exactly T's subnormals (compute's smallest normal is T's), or nothing (compute's
-  // is smaller); otherwise read() decides.
-  bool daz_flushes_subnormals_only_, daz_flushes_none_;
+  // is smaller), or what read() finds below compute's smallest normal (daz_other_).
+  bool daz_flushes_subnormals_only_, daz_flushes_none_, daz_other_;
   bool canonical_by_class_;  // the compute format holds every value of T (canonical()'s shortcut)
 };
 
@@ -201,11 +202,13 @@ QDQ_HOT inline FixedArith::FixedArith(DType storage, ArithEnv env)
       sign_(sign_mask(storage)), nan_(detail::default_nan(s_)), compute_emin_(format_of(env.compute).emin),
       daz_flushes_subnormals_only_(env.daz && format_of(env.compute).emin == format_of(storage).emin),
       daz_flushes_none_(!env.daz || format_of(env.compute).emin < format_of(storage).emin),
+      daz_other_(!daz_flushes_subnormals_only_ && !daz_flushes_none_),
       canonical_by_class_(c_.p >= s_.p && c_.emax >= s_.emax && c_.emin <= s_.emin) {}
 
 QDQ_HOT inline FixedArith::Value FixedArith::read(Bits a) const {
+  if (daz_flushes_subnormals_only_ && (a & s_.exp_mask) == 0) return {Value::Zero, (a & sign_) != 0, 0, 0};
   Value v = unpack(a, s_);
-  if (daz_ && v.kind == Value::Finite && 63 - std::countl_zero(v.sig) + v.exp < compute_emin_) {
+  if (daz_other_ && v.kind == Value::Finite && 63 - std::countl_zero(v.sig) + v.exp < compute_emin_) {
     return {Value::Zero, v.neg, 0, 0};
   }
   return v;
@@ -336,12 +339,23 @@ QDQ_HOT inline FixedArith::Bits FixedArith::mul_reciprocal(Bits a, Bits q, DType
   return product(read(a), wide.read(r));
 }
 
+// n != 0 (< 2^63), an integer that T holds exactly (the rounding of one of T's values to an
+// integer), encoded: no rounding, and never tiny.
+QDQ_HOT inline FixedArith::Bits FixedArith::integer(bool neg, std::uint64_t n) const {
+  const int top = 63 - std::countl_zero(n);
+  const Bits sig = top <= s_.p - 1 ? n << (s_.p - 1 - top) : n >> (top - (s_.p - 1));
+  return detail::signed_zero(s_, neg) | (static_cast<Bits>(top + s_.emax) << (s_.p - 1)) | (sig & (s_.min_normal - 1));
+}
+
 QDQ_HOT inline FixedArith::Bits FixedArith::rint(Bits a) const {
   const Value x = read(a);
   if (x.kind != Value::Finite) return write_value(x);
-  if (x.exp >= 0) return write(x.neg, x.sig, x.exp);
-  const detail::u128 n = detail::shift_round(x.sig, -x.exp);
-  return n == 0 ? detail::signed_zero(s_, x.neg) : write(x.neg, n, 0);
+  if (x.exp >= 0) return write(x.neg, x.sig, x.exp);  // an integer already
+  const int k = -x.exp;  // x.sig < 2^53: below 1/2 from k = 54 on
+  if (k > 53) return detail::signed_zero(s_, x.neg);
+  const Bits q = x.sig >> k, rem = x.sig & ((Bits{1} << k) - 1), half = Bits{1} << (k - 1);
+  const Bits n = rem > half || (rem == half && (q & 1)) ? q + 1 : q;
+  return n == 0 ? detail::signed_zero(s_, x.neg) : integer(x.neg, n);
 }
 
 QDQ_HOT inline FixedArith::Bits FixedArith::floor(Bits a) const {
@@ -349,10 +363,10 @@ QDQ_HOT inline FixedArith::Bits FixedArith::floor(Bits a) const {
   if (x.kind != Value::Finite) return write_value(x);
   if (x.exp >= 0) return write(x.neg, x.sig, x.exp);
   const int k = -x.exp;
-  detail::u128 n = k >= 64 ? 0 : x.sig >> k;  // the magnitude's floor (x.sig < 2^53)
+  Bits n = k >= 64 ? 0 : x.sig >> k;  // the magnitude's floor (x.sig < 2^53)
   const bool inexact = k >= 64 ? true : (x.sig & ((Bits{1} << k) - 1)) != 0;
   if (x.neg && inexact) ++n;  // the magnitude's ceiling for negative values
-  return n == 0 ? detail::signed_zero(s_, x.neg) : write(x.neg, n, 0);
+  return n == 0 ? detail::signed_zero(s_, x.neg) : integer(x.neg, n);
 }
 
 QDQ_HOT inline std::optional<std::int64_t> FixedArith::order_key(Bits a) const {
