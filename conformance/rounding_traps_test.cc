@@ -85,17 +85,21 @@ TEST(RoundingTraps, EveryTrapLiesWithinItsBoundOfAMidpoint) {
   }
 }
 
+// Both paths of the reference: the fast one (fixed-width integers) and the GMP one.
 TEST(RoundingTraps, ReferenceRoundsEachTrapToTheNeighbourOnItsSide) {
-  ReferenceBackend reference;
-  for (DType t : kDTypes) {
-    for (const SuiteCase& sc : rounding_traps(ProfileId::Exact, t)) {
-      const Outcome out = reference.run(sc.op_case);
-      ASSERT_TRUE(out.status.ok()) << sc.id;
-      for (std::size_t k = 0; k < sc.op_case.input.size(); ++k) {
-        const Rational y = exact_output(sc.op_case, k);
-        const exact::XFloat x = exact::decode(sc.op_case.input.bits(k), format_of(t));
-        const exact::XFloat yx = y == 0 ? exact::XFloat::zero(x.neg) : exact::XFloat::of(y);
-        EXPECT_EQ(out.outputs[0].bits(k), exact::round_to_format(yx, format_of(t), false)) << sc.id << " element " << k;
+  for (ReferencePath path : {ReferencePath::Fixed, ReferencePath::Gmp}) {
+    ReferenceBackend reference(path);
+    for (DType t : kDTypes) {
+      for (const SuiteCase& sc : rounding_traps(ProfileId::Exact, t)) {
+        const Outcome out = reference.run(sc.op_case);
+        ASSERT_TRUE(out.status.ok()) << sc.id;
+        for (std::size_t k = 0; k < sc.op_case.input.size(); ++k) {
+          const Rational y = exact_output(sc.op_case, k);
+          const exact::XFloat x = exact::decode(sc.op_case.input.bits(k), format_of(t));
+          const exact::XFloat yx = y == 0 ? exact::XFloat::zero(x.neg) : exact::XFloat::of(y);
+          EXPECT_EQ(out.outputs[0].bits(k), exact::round_to_format(yx, format_of(t), false))
+              << reference.name() << ": " << sc.id << " element " << k;
+        }
       }
     }
   }

@@ -95,9 +95,11 @@ for block in re.split(r"\[ RUN      \] ", text)[1:]:
 print(", ".join(found))')
       [ -n "$found" ] && caught="${caught:+$caught, }$found"
     done
-    failed=$({ "$scratch/build/bin/qdq" conformance --suite known --suite edge --suite traps --backend reference-gmp 2>/dev/null || true; } |
-               sed -n 's/^qdq conformance: [0-9]* passed, \([0-9]*\) failed$/\1/p')
-    if [ "${failed:-0}" -gt 0 ]; then caught="${caught:+$caught, }reference-gmp vs the fast path ($failed failed cases)"; fi
+    run=$("$scratch/build/bin/qdq" conformance --suite known --suite edge --suite traps --backend reference-gmp 2>/dev/null; echo "exit $?")
+    failed=$(printf '%s\n' "$run" | sed -n 's/^qdq conformance: [0-9]* passed, \([0-9]*\) failed$/\1/p')
+    status=$(printf '%s\n' "$run" | tail -1)
+    if [ "${failed:-0}" -gt 0 ]; then caught="${caught:+$caught, }reference-gmp vs the fast path ($failed failed cases)"
+    elif [ "$status" != "exit 0" ]; then caught="${caught:+$caught, }reference-gmp vs the fast path (qdq ended: $status)"; fi
   else
     cmake --build "$scratch/build" --target fuzz_properties_test >/dev/null
     out=$(RC_PARAMS="seed=20261127 max_success=5000" "$scratch/build/bin/fuzz_properties_test" \
