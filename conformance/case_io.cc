@@ -255,7 +255,7 @@ std::variant<CaseLine, BadCase> parse_case_line(std::string_view line, long line
   }
 }
 
-ojson answer_json(const std::string& id, Op op, const Outcome& o) {
+ojson answer_json(const std::string& id, Op op, const Outcome& o, bool with_classes) {
   ojson a = {{"id", id}};
   if (!o.status.ok()) {
     a["error"] = {{"code", code_name(o.status.code)}, {"message", o.status.message}};
@@ -268,11 +268,25 @@ ojson answer_json(const std::string& id, Op op, const Outcome& o) {
     a["input_min_backprop"] = tensor_json(o.outputs.at(1));
     a["input_max_backprop"] = tensor_json(o.outputs.at(2));
   }
-  ojson undefined = ojson::array();
+  if (!with_classes || o.undefined.empty()) return a;
+  ojson undefined = ojson::array(), bounded = ojson::array(), unconstrained = ojson::array();
+  const DType t = o.outputs.at(0).dtype;
   for (std::size_t i = 0; i < o.undefined.size(); ++i) {
-    if (o.undefined[i]) undefined.push_back(i);
+    switch (o.element_class(i)) {
+      case ElementClass::Defined: continue;
+      case ElementClass::Bounded: {
+        ojson values = ojson::array();
+        for (std::uint64_t v : o.alternatives_of(i)->values) values.push_back(hex_bits(t, v));
+        bounded.push_back({{"element", i}, {"values", values}});
+        break;
+      }
+      case ElementClass::Unconstrained: unconstrained.push_back(i); break;
+    }
+    undefined.push_back(i);
   }
   if (!undefined.empty()) a["implementation_defined"] = undefined;
+  if (!bounded.empty()) a["bounded"] = bounded;
+  if (!unconstrained.empty()) a["unconstrained"] = unconstrained;
   return a;
 }
 

@@ -56,10 +56,11 @@ void for_each_case_line(std::istream& in, F&& f) {
 }
 
 // The answer line for an outcome (docs/case-format.md §5), keys in the order it gives: output, or the gradient's three
-// tensors, or error.
-// Elements that the profile leaves implementation-defined are listed under
-// "implementation_defined" (flat indices into the first output), when there are any.
-nlohmann::ordered_json answer_json(const std::string& id, Op op, const Outcome& outcome);
+// tensors, or error. With `with_classes`, the elements of the first output that are not Defined
+// (reference/contract/backend.h), each list only when not empty: "implementation_defined" (flat
+// indices of all of them), "bounded" ({"element": i, "values": [hex, ...]}: TF's answer is one of
+// the values, the first being the output's) and "unconstrained" (flat indices: nothing known).
+nlohmann::ordered_json answer_json(const std::string& id, Op op, const Outcome& outcome, bool with_classes = true);
 nlohmann::ordered_json bad_case_json(const BadCase& bad);
 
 // Decimal text ("0.3", "-1e-3", "nan", "-inf") to the nearest value of t, ties to even (one

@@ -128,8 +128,12 @@ TEST(CaseIo, AnswersUseFullWidthLowercaseHex) {
   EXPECT_EQ(j["output"]["data"][0], "0x3c00");
   EXPECT_EQ(j["output"]["data"][1], "0xabcd");
   EXPECT_EQ(hex_bits(DType::Float64, 1), "0x0000000000000001");
-  o.undefined = {0, 1};
+  o.undefined = {0, 1};  // a flag without alternatives (as golden files store them): unconstrained
   EXPECT_EQ(answer_json("a", Op::Forward, o)["implementation_defined"], nlohmann::ordered_json::array({1}));
+  EXPECT_EQ(answer_json("a", Op::Forward, o)["unconstrained"], nlohmann::ordered_json::array({1}));
+  EXPECT_FALSE(answer_json("a", Op::Forward, o).contains("bounded"));
+  // Without classes (an "expect" that `qdq cases` writes), no lists at all.
+  EXPECT_FALSE(answer_json("a", Op::Forward, o, false).contains("implementation_defined"));
 }
 
 TEST(CaseIo, CaseJsonRoundTrips) {

@@ -1,6 +1,16 @@
 #include "conformance/compare.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+
+#include "conformance/engine.h"
+#include "conformance/golden_io.h"
+#include "golden/golden_file.h"
+#include "reference/exact/reference_backend.h"
 
 namespace qdq::conformance {
 namespace {
@@ -35,6 +45,156 @@ TEST(Compare, UndefinedElementsAreSkippedAndCounted) {
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.undefined, 1);
   EXPECT_EQ(r.elements, 1);
+}
+
+// A case of a committed golden file (TF's answer) with the reference's outcome, the first for which
+// pick(reference outcome) holds.
+struct Found {
+  golden::GoldenCase c;
+  Outcome reference;
+};
+std::optional<Found> first_in_golden(const std::string& file, const std::function<bool(const Outcome&)>& pick) {
+  ReferenceBackend ref;
+  for (golden::GoldenCase& c : golden::read_golden(default_golden_dir() + "/" + file).cases) {
+    Outcome r = ref.run(c.op_case);
+    if (pick(r)) return Found{std::move(c), std::move(r)};
+  }
+  return std::nullopt;
+}
+
+// The reference's first Bounded element with the cause.
+const Alternatives* bounded_by(const Outcome& r, std::uint8_t cause) {
+  for (const Alternatives& a : r.alternatives) {
+    if (a.causes & cause) return &a;
+  }
+  return nullptr;
+}
+
+// A value of the element that is none of the allowed ones: the first allowed value with its last bit
+// flipped, or further bits where that is allowed too.
+std::uint64_t outside(const Alternatives& a) {
+  for (std::uint64_t bit = 1;; bit <<= 1) {
+    const std::uint64_t v = a.values[0] ^ bit;
+    if (std::find(a.values.begin(), a.values.end(), v) == a.values.end()) return v;
+  }
+}
+
+Outcome with_element(Outcome o, std::size_t k, std::uint64_t bits) {
+  o.outputs[0].set_bits(k, bits);
+  return o;
+}
+
+// docs/op-spec.md §9, (b) and (c): TF's answer is one of a known set; an element passes with any of
+// it and fails with anything else, and the MISMATCH line lists the set.
+TEST(Compare, ABoundedElementPassesWithAnyAllowedValueAndFailsWithAnother) {
+  for (const auto& [file, cause] : {std::pair{"tf-2.21-xla.h5", kHalfUpContraction}, std::pair{"tf-2.21-xla.h5", kSignOfMeasuredZero},
+                                    std::pair{"tf-2.21-cpu.h5", kSignOfMeasuredZero}}) {
+    const auto f = first_in_golden(file, [&](const Outcome& r) { return bounded_by(r, cause) != nullptr; });
+    ASSERT_TRUE(f) << file << ": no case with cause " << int(cause);
+    const Outcome& ref = f->reference;
+    const Alternatives& a = *bounded_by(ref, cause);
+    ASSERT_GE(a.values.size(), 2u);
+    EXPECT_EQ(a.values[0], ref.outputs[0].bits(a.element));  // the output holds the first
+    EXPECT_EQ(ref.element_class(a.element), ElementClass::Bounded);
+    for (std::uint64_t v : a.values) {
+      const Comparison r = compare_outcomes(f->c.id, f->c.op_case, ref, with_element(ref, a.element, v));
+      EXPECT_TRUE(r.ok()) << f->c.id << ": allowed value " << hex_bits(ref.outputs[0].dtype, v);
+      EXPECT_EQ(r.bounded, static_cast<std::int64_t>(ref.alternatives.size()));
+      EXPECT_EQ(r.undefined, 0);
+      EXPECT_EQ(r.elements, static_cast<std::int64_t>(ref.outputs[0].size()));  // every element compared
+    }
+    // TF's own answer (the golden file's) is one of them, and judged by the reference's classes it passes.
+    const std::uint64_t tf = f->c.answer.outputs[0].bits(a.element);
+    EXPECT_NE(std::find(a.values.begin(), a.values.end(), tf), a.values.end()) << f->c.id;
+    EXPECT_TRUE(compare_outcomes(f->c.id, f->c.op_case, f->c.answer, ref, {}, false, &ref).ok()) << f->c.id;
+
+    const std::uint64_t third = outside(a);
+    const Comparison r = compare_outcomes(f->c.id, f->c.op_case, ref, with_element(ref, a.element, third));
+    ASSERT_EQ(r.mismatches.size(), 1u) << f->c.id;
+    const DType t = ref.outputs[0].dtype;
+    std::string set;
+    for (std::uint64_t v : a.values) set += (set.empty() ? "" : ", ") + hex_bits(t, v);
+    const std::string line = format_mismatch(r.mismatches[0]);
+    EXPECT_NE(line.find(fmt::format("{} output[{}] input {} expected one of {{{}}} observed {}", f->c.id, a.element,
+                                    hex_bits(t, f->c.op_case.input.bits(a.element)), set, hex_bits(t, third))),
+              std::string::npos)
+        << line;
+    EXPECT_EQ(r.mismatches[0].allowed.size(), a.values.size());
+  }
+}
+
+// A known answer outside the reference's set is itself reported: the reference's set would be wrong.
+TEST(Compare, AKnownAnswerOutsideTheAllowedSetIsAMismatch) {
+  const auto f = first_in_golden("tf-2.21-xla.h5", [](const Outcome& r) { return !r.alternatives.empty(); });
+  ASSERT_TRUE(f);
+  const Alternatives& a = f->reference.alternatives[0];
+  const Outcome known = with_element(f->c.answer, a.element, outside(a));
+  const Comparison r = compare_outcomes(f->c.id, f->c.op_case, known, f->reference, {}, false, &f->reference);
+  ASSERT_EQ(r.mismatches.size(), 1u);
+  EXPECT_NE(format_mismatch(r.mismatches[0]).find(", none of the allowed {"), std::string::npos) << format_mismatch(r.mismatches[0]);
+  // Under a tolerance (TF's own test vectors) the expected value is approximate, not TF's bits: an
+  // allowed observed value passes.
+  EXPECT_TRUE(compare_outcomes(f->c.id, f->c.op_case, known, f->reference, Match{Match::Tolerance, 0, 0}, false, &f->reference).ok());
+  // The engine judges a golden case so: the reference itself fails such a known answer.
+  SuiteCase sc{f->c.id, f->c.op_case, known, {}, "golden"};
+  EXPECT_EQ(judge_outcome(sc, f->reference, f->reference, true).tally.failed, 1);
+  sc.known = f->c.answer;
+  const Verdict ok = judge_outcome(sc, f->reference, f->reference, true);
+  EXPECT_EQ(ok.tally.passed, 1);
+  EXPECT_EQ(ok.tally.bounded, static_cast<long>(f->reference.alternatives.size()));
+}
+
+// (a): a NaN inside a range measured by TF's CPU kernel leaves the channel unconstrained: never
+// compared, counted apart; a case of nothing else is neither passed nor failed.
+TEST(Compare, AnUnconstrainedElementIsStillLeftOut) {
+  const auto f = first_in_golden("tf-2.21-cpu.h5", [](const Outcome& r) {
+    return !r.undefined.empty() && r.alternatives.empty() &&
+           std::all_of(r.undefined.begin(), r.undefined.end(), [](std::uint8_t u) { return u == 1; });
+  });
+  ASSERT_TRUE(f);
+  const Outcome& ref = f->reference;
+  EXPECT_FALSE(ref.undefined_reason.empty());
+  Outcome garbage = ref;
+  for (std::size_t k = 0; k < garbage.outputs[0].size(); ++k) garbage.outputs[0].set_bits(k, ref.outputs[0].bits(k) ^ 1);
+  const Comparison r = compare_outcomes(f->c.id, f->c.op_case, ref, garbage);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.undefined, static_cast<std::int64_t>(ref.outputs[0].size()));
+  EXPECT_EQ(r.bounded, 0);
+  EXPECT_EQ(r.elements, 0);
+  const Verdict v = judge_outcome({f->c.id, f->c.op_case, f->c.answer, {}, "golden"}, ref, garbage);
+  EXPECT_EQ(v.tally.undefined_cases, 1);
+  EXPECT_EQ(v.tally.undefined, r.undefined);
+}
+
+// Both reference paths (the fast one and GMP's) share TF's algorithm, so they give every
+// implementation-defined element the same class and the same allowed values, in the same order.
+TEST(Compare, BothReferencePathsGiveTheSameAlternatives) {
+  ReferenceBackend fast, gmp(ReferencePath::Gmp);
+  for (const char* file : {"tf-2.21-xla.h5", "tf-2.21-cpu.h5"}) {
+    long checked = 0;
+    for (const golden::GoldenCase& c : golden::read_golden(default_golden_dir() + "/" + file).cases) {
+      const Outcome f = fast.run(c.op_case);
+      if (f.undefined.empty()) continue;
+      const Outcome g = gmp.run(c.op_case);
+      EXPECT_EQ(f.undefined, g.undefined) << c.id;
+      EXPECT_EQ(f.alternatives, g.alternatives) << c.id;
+      EXPECT_EQ(f.undefined_reason, g.undefined_reason) << c.id;
+      ++checked;
+    }
+    EXPECT_GT(checked, 0) << file;
+  }
+}
+
+// Flags without alternatives (a golden file's, which store 1 for every flagged element; or a
+// Bounded byte with no entry) read as unconstrained.
+TEST(Compare, FlagsWithoutAlternativesAreUnconstrained) {
+  const OpCase c = forward_case({0x3f800000, 0x3f800000, 0x3f800000});
+  Outcome expected = outputs({0x3f800000, 0x40000000, 0x40400000});
+  expected.undefined = {0, 1, 2};
+  const Comparison r = compare_outcomes("u", c, expected, outputs({0x3f800000, 0x12345678, 0x12345678}));
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.undefined, 2);
+  EXPECT_EQ(r.bounded, 0);
 }
 
 TEST(Compare, StatusAndShapeMismatches) {

@@ -17,6 +17,7 @@ Tally& Tally::operator+=(const Tally& o) {
   skipped += o.skipped;
   undefined_cases += o.undefined_cases;
   undefined += o.undefined;
+  bounded += o.bounded;
   return *this;
 }
 
@@ -72,16 +73,21 @@ Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outco
   const OpCase& c = sc.op_case;
   std::int64_t compared = 0;  // elements compared by the primary check: the known answer, else the reference
   if (sc.known) {
-    Comparison k = compare_outcomes(sc.id, c, *sc.known, observed, sc.match);
+    // The fresh reference's classes, where it has the known answer's output shape.
+    const bool reference_classes = reference.status.ok() && sc.known->status.ok() && !reference.outputs.empty() &&
+                                   !sc.known->outputs.empty() && reference.outputs[0].shape == sc.known->outputs[0].shape;
+    Comparison k = compare_outcomes(sc.id, c, *sc.known, observed, sc.match, false, reference_classes ? &reference : nullptr);
     for (Mismatch& m : k.mismatches) m.output = "known-answer " + m.output;
     v.mismatches = std::move(k.mismatches);
     v.tally.undefined = k.undefined;
+    v.tally.bounded = k.bounded;
     compared = k.elements;
   }
   if (!observed_is_reference) {
     Comparison r = compare_outcomes(sc.id, c, reference, observed);
     if (!sc.known) {
       v.tally.undefined = r.undefined;
+      v.tally.bounded = r.bounded;
       compared = r.elements;
     }
     v.mismatches.insert(v.mismatches.end(), r.mismatches.begin(), r.mismatches.end());

@@ -29,15 +29,17 @@ struct SuiteCase {
   std::string source;
 };
 
-// Counts of cases. A case passes when the status and every defined element match; it is
-// skipped when the backend does not implement its profile and dtype; it is `undefined_cases`
-// when every element of its output is implementation-defined (nothing could be compared: not a
-// pass). `undefined` counts the elements left out because the profile leaves them
-// implementation-defined.
+// Counts of cases. A case passes when the status and every element that is compared match (a
+// Defined element bit for bit, a Bounded one against its alternatives; reference/contract/backend.h);
+// it is skipped when the backend does not implement its profile and dtype; it is `undefined_cases`
+// when every element of its output is Unconstrained (nothing could be compared: not a pass).
+// `undefined` counts the Unconstrained elements left out; `bounded` the implementation-defined
+// elements checked against their set of allowed values (elements, not cases).
 struct Tally {
   long passed = 0, failed = 0, skipped = 0;
   long undefined_cases = 0;
   long undefined = 0;
+  long bounded = 0;
   Tally& operator+=(const Tally& o);
   bool operator==(const Tally&) const = default;
 };
@@ -126,7 +128,10 @@ inline constexpr std::size_t kBatchSize = 64;
 
 // Judges an outcome of case sc (what a backend or a user's program answered) as run_suite does:
 // against the case's known answer, where it has one, and against the reference's outcome (unless
-// the outcome is the reference's own).
+// the outcome is the reference's own). The reference's element classes decide both comparisons
+// (a known answer's own flags, e.g. a golden file's, only where the reference has no output of its
+// shape): a Bounded element passes with any of its alternatives, and the known answer's value must
+// itself be one of them.
 Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outcome& observed, bool observed_is_reference = false);
 
 // The matrix of one backend's verdicts on `cases` (verdicts[i] for cases[i]).

@@ -4,9 +4,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 #include "conformance/backends.h"
+#include "conformance/case_io.h"
+#include "conformance/golden_io.h"
+#include "golden/golden_file.h"
+#include "reference/exact/reference_backend.h"
 
 namespace qdq::conformance {
 namespace {
@@ -66,10 +71,61 @@ TEST(Eval, BothBackendsGiveTheSameBits) {
 }
 
 TEST(Eval, ReferenceFlagsImplementationDefinedElements) {
-  // NaN inside a range measured by TF's CPU kernel (docs/op-spec.md §2.9, §9): every element undefined.
+  // NaN inside a range measured by TF's CPU kernel (docs/op-spec.md §2.9, §9): every element
+  // implementation-defined and unconstrained.
   const auto a = eval_lines(R"({"id":"n","profile":"tf-cpu","dtype":"float32","input":{"shape":[3],"data":["1","nan","-1"]}})", "reference");
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0]["implementation_defined"], nlohmann::json::array({0, 1, 2}));
+  EXPECT_EQ(a[0]["unconstrained"], nlohmann::json::array({0, 1, 2}));
+  EXPECT_FALSE(a[0].contains("bounded"));
+}
+
+// Where TF's answer is one of a known set (docs/op-spec.md §9, (b) and (c)), the answer lists each
+// such element with its allowed values, the output's first; TF's own answer (the golden files') is
+// one of them. Every golden case with such elements, both XLA causes and the CPU's sign of zero.
+TEST(Eval, ReferenceListsTheAllowedValuesOfBoundedElements) {
+  ReferenceBackend reference;
+  for (const char* file : {"tf-2.21-xla.h5", "tf-2.21-cpu.h5"}) {
+    std::string lines;
+    std::vector<golden::GoldenCase> chosen;
+    std::uint8_t causes = 0;
+    for (golden::GoldenCase& c : golden::read_golden(default_golden_dir() + "/" + file).cases) {
+      const Outcome r = reference.run(c.op_case);
+      if (r.alternatives.empty()) continue;
+      for (const Alternatives& alt : r.alternatives) causes |= alt.causes;
+      lines += json_line(case_json(c.id, c.op_case)) + "\n";
+      chosen.push_back(std::move(c));
+    }
+    EXPECT_EQ(causes, std::string(file).find("xla") != std::string::npos ? kSignOfMeasuredZero | kHalfUpContraction : kSignOfMeasuredZero)
+        << file;
+    const auto answers = eval_lines(lines, "reference");
+    ASSERT_EQ(answers.size(), chosen.size());
+    long bounded = 0;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      const nlohmann::json& a = answers[i];
+      const Tensor& tf = chosen[i].answer.outputs[0];
+      ASSERT_TRUE(a.contains("bounded")) << chosen[i].id;
+      std::vector<std::size_t> listed;
+      for (const nlohmann::json& b : a["bounded"]) {
+        const auto k = b["element"].get<std::size_t>();
+        listed.push_back(k);
+        const auto values = b["values"].get<std::vector<std::string>>();
+        ASSERT_GE(values.size(), 2u);
+        EXPECT_EQ(values[0], a["output"]["data"][k]) << chosen[i].id;
+        EXPECT_NE(std::find(values.begin(), values.end(), hex_bits(tf.dtype, tf.bits(k))), values.end())
+            << chosen[i].id << "[" << k << "]: TF's answer is none of the allowed values";
+        ++bounded;
+      }
+      // implementation_defined: the bounded and the unconstrained elements together, in order.
+      std::vector<std::size_t> all = listed;
+      if (a.contains("unconstrained")) {
+        for (const auto& u : a["unconstrained"]) all.push_back(u.get<std::size_t>());
+      }
+      std::sort(all.begin(), all.end());
+      EXPECT_EQ(a["implementation_defined"].get<std::vector<std::size_t>>(), all) << chosen[i].id;
+    }
+    EXPECT_GT(bounded, 0) << file;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "conformance/explain.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <vector>
@@ -60,7 +61,7 @@ std::string clamp_text(ClampRule r) {
   return "the clamp";
 }
 
-std::string forward_explanation(const OpCase& c, std::int64_t k, const std::optional<Outcome>& answer) {
+std::string forward_explanation(const OpCase& c, std::int64_t k, const std::optional<Outcome>& answer, const Alternatives* allowed) {
   const Profile& p = profile(c.profile);
   const DType t = c.input.dtype;
   const exact::TfTrace tr = exact::tf_forward_trace(p, c, k);
@@ -149,10 +150,14 @@ std::string forward_explanation(const OpCase& c, std::int64_t k, const std::opti
   else text += "\nthe output differs from the exact op's; it begins at \"" + first->name + "\": " + first->rule + "\n";
   if (answer && answer->status.ok() && !answer->outputs.empty() && static_cast<std::size_t>(k) < answer->outputs[0].size()) {
     const std::uint64_t a = answer->outputs[0].bits(static_cast<std::size_t>(k));
-    const bool is_tf = a == tr.result || (is_nan_bits(t, a) && is_nan_bits(t, tr.result));
-    const bool is_exact = a == ex.result || (is_nan_bits(t, a) && is_nan_bits(t, ex.result));
+    auto same = [&](std::uint64_t u, std::uint64_t w) { return u == w || (is_nan_bits(t, u) && is_nan_bits(t, w)); };
+    const bool is_tf = same(a, tr.result);
+    const bool is_exact = same(a, ex.result);
+    const bool is_allowed = allowed && std::any_of(allowed->values.begin(), allowed->values.end(), [&](std::uint64_t v) { return same(a, v); });
     text += fmt::format("answer: {}: {}\n", show_bits(t, a),
                         is_tf ? "equals " + std::string(p.name) + "'s output" + (is_exact ? " (and the exact one)" : "")
+                        : is_allowed ? "is one of the values " + std::string(p.name) + " allows here, not the output above" +
+                                           (is_exact ? " (it equals the exact op's)" : "")
                         : is_exact ? "equals the exact op's output, not " + std::string(p.name) + "'s"
                                    : "equals neither");
   }
@@ -177,19 +182,35 @@ std::string explain_case(const std::string& id, const OpCase& c, const std::opti
     if (*element < 0 || *element >= n) throw std::invalid_argument(fmt::format("element {} is not in 0..{}", *element, n - 1));
     k = *element;
   } else if (answer && answer->status.ok() && !answer->outputs.empty() && answer->outputs[0].size() == r.outputs[0].size()) {
+    // The first element that fails as compare_outcomes judges it.
+    const DType t = c.input.dtype;
     for (std::int64_t i = 0; i < n; ++i) {
       const auto ui = static_cast<std::size_t>(i);
-      const bool undefined = ui < r.undefined.size() && r.undefined[ui];
-      if (!undefined && answer->outputs[0].bits(ui) != r.outputs[0].bits(ui)) {
+      const std::uint64_t a = answer->outputs[0].bits(ui);
+      auto same = [&](std::uint64_t v) { return v == a || (is_nan_bits(t, v) && is_nan_bits(t, a)); };
+      const ElementClass cls = r.element_class(ui);
+      if (cls == ElementClass::Unconstrained) continue;
+      const bool ok = cls == ElementClass::Bounded
+                          ? std::any_of(r.alternatives_of(ui)->values.begin(), r.alternatives_of(ui)->values.end(), same)
+                          : same(r.outputs[0].bits(ui));
+      if (!ok) {
         k = i;
         break;
       }
     }
   }
   const DType t = c.input.dtype;
-  text += fmt::format("element {} of {}, input {}\n", k, n, show_bits(t, c.input.bits(static_cast<std::size_t>(k))));
-  if (static_cast<std::size_t>(k) < r.undefined.size() && r.undefined[static_cast<std::size_t>(k)]) {
-    text += "this element is implementation-defined under the profile: " + r.undefined_reason + "\n";
+  const auto uk = static_cast<std::size_t>(k);
+  text += fmt::format("element {} of {}, input {}\n", k, n, show_bits(t, c.input.bits(uk)));
+  const Alternatives* allowed = r.element_class(uk) == ElementClass::Bounded ? r.alternatives_of(uk) : nullptr;
+  if (r.element_class(uk) == ElementClass::Unconstrained) {
+    text += "this element is implementation-defined under the profile, and unconstrained (never compared): " + r.undefined_reason + "\n";
+  } else if (allowed) {
+    std::vector<std::string> shown;
+    for (std::uint64_t v : allowed->values) shown.push_back(show_bits(t, v));
+    text += fmt::format("this element is implementation-defined under the profile, bounded: TF answers one of {{{}}}, the first "
+                        "being the output below; an answer passes with any of them: {}\n",
+                        fmt::join(shown, ", "), undefined_cause_text(allowed->causes));
   }
   if (c.op == Op::Gradient) {
     const ChannelView v = channel_view(c.input.shape, c.attrs.axis);
@@ -203,7 +224,7 @@ std::string explain_case(const std::string& id, const OpCase& c, const std::opti
     return text;
   }
   if (profile(c.profile).exact_arithmetic) return text + "the exact profile has no intermediate rounding to show\n";
-  return text + "\n" + forward_explanation(c, k, answer);
+  return text + "\n" + forward_explanation(c, k, answer, allowed);
 }
 
 }  // namespace qdq::conformance

@@ -12,8 +12,8 @@
 namespace qdq::conformance {
 
 // The explanation as text. `answer`: a kernel's outcome for the case, if any. `element`: the flat
-// index to explain; by default the first element where the answer differs from the reference's
-// defined output, else element 0.
+// index to explain; by default the first element where the answer fails as a comparison judges it
+// (a Bounded element only outside its allowed values, an Unconstrained one never), else element 0.
 std::string explain_case(const std::string& id, const OpCase& c, const std::optional<Outcome>& answer,
                          std::optional<std::int64_t> element);
 

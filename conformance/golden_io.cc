@@ -14,15 +14,20 @@
 namespace qdq::conformance {
 namespace {
 
-// Copies the reference's implementation-defined flags onto an answer with the same output shape.
+// Copies the reference's element classes onto an answer with the same output shape. A golden file
+// stores one flag per element that is not Defined (Bounded or Unconstrained alike) and one reason
+// per case: the unconstrained elements' reason, else the causes of the bounded ones.
 void mark_undefined(const OpCase& c, Outcome& answer, ReferenceBackend& reference) {
   const Outcome r = reference.run(c);
-  if (r.undefined_reason.empty() || !answer.status.ok() || answer.outputs.empty() || r.outputs.empty() ||
+  if (r.undefined.empty() || !answer.status.ok() || answer.outputs.empty() || r.outputs.empty() ||
       answer.outputs[0].shape != r.outputs[0].shape) {
     return;
   }
   answer.undefined = r.undefined;
-  answer.undefined_reason = r.undefined_reason;
+  answer.alternatives = r.alternatives;
+  std::uint8_t causes = 0;
+  for (const Alternatives& a : r.alternatives) causes |= a.causes;
+  answer.undefined_reason = !r.undefined_reason.empty() ? r.undefined_reason : undefined_cause_text(causes);
 }
 
 }  // namespace
@@ -36,6 +41,7 @@ golden::GoldenFile golden_from_backend(const std::vector<SuiteCase>& cases, Back
     }
     Outcome answer = backend.run(s.op_case);
     answer.undefined.clear();
+    answer.alternatives.clear();
     answer.undefined_reason.clear();
     mark_undefined(s.op_case, answer, reference);
     file.cases.push_back({s.id, s.op_case, std::move(answer)});

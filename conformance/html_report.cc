@@ -90,7 +90,8 @@ std::string matrix(const SuiteResult& s) {
       const Tally& x = it->second;
       const char* cls = x.failed ? "fail" : x.passed ? (x.undefined ? "pass impl" : "pass") : x.undefined_cases ? "impl" : "skip";
       std::string inner = fmt::format("{} / {} / {}", x.passed, x.failed, x.skipped);
-      if (x.undefined) inner += fmt::format("<br><small>{} impl-def</small>", x.undefined);
+      if (x.undefined) inner += fmt::format("<br><small>{} impl-def left out</small>", x.undefined);
+      if (x.bounded) inner += fmt::format("<br><small>{} checked among alternatives</small>", x.bounded);
       if (x.failed) {
         std::string lines;
         if (const auto at = s.cell_mismatches.find(row); at != s.cell_mismatches.end()) {
@@ -101,8 +102,8 @@ std::string matrix(const SuiteResult& s) {
         inner = "<details><summary>" + inner + "</summary><pre>" + lines + "</pre></details>";
       }
       t += fmt::format("<td class=\"{}\" data-row=\"{}\" data-column=\"{}\" data-passed=\"{}\" data-failed=\"{}\" data-skipped=\"{}\" "
-                       "data-impl-cases=\"{}\" data-impl-elements=\"{}\">{}</td>",
-                       cls, esc(row), esc(col), x.passed, x.failed, x.skipped, x.undefined_cases, x.undefined, inner);
+                       "data-impl-cases=\"{}\" data-impl-elements=\"{}\" data-bounded-elements=\"{}\">{}</td>",
+                       cls, esc(row), esc(col), x.passed, x.failed, x.skipped, x.undefined_cases, x.undefined, x.bounded, inner);
     }
     t += "</tr>\n";
   }
@@ -136,16 +137,18 @@ std::string html_report(const RunReport& r) {
                   "</title><style>" + kStyle + "</style></head><body>\n";
   h += "<h1>qdq " + esc(i.command) + "</h1>\n";
   h += fmt::format("<p class=\"total {}\" data-passed=\"{}\" data-failed=\"{}\" data-skipped=\"{}\">{} passed, {} failed, {} skipped cases; "
-                   "{} implementation-defined elements not compared ({} cases wholly so)</p>\n",
-                   all.failed ? "bad" : "ok", all.passed, all.failed, all.skipped, all.passed, all.failed, all.skipped, all.undefined,
-                   all.undefined_cases);
+                   "implementation-defined elements: {} checked against their allowed values, {} left out as unconstrained "
+                   "({} cases wholly so)</p>\n",
+                   all.failed ? "bad" : "ok", all.passed, all.failed, all.skipped, all.passed, all.failed, all.skipped, all.bounded,
+                   all.undefined, all.undefined_cases);
   h += "<p class=\"prov\">" +
        esc(fmt::format("{} · qdq {} ({}) · {} · {} · seed {} · backends {}{}", i.selection, i.qdq_version, i.git_commit, i.created,
                        i.machine, i.seed, fmt::join(i.backends, ", "),
                        i.shard.whole() ? "" : fmt::format(" · shard {}/{}", i.shard.index, i.shard.count))) +
        "</p>\n<p class=\"note\">cells: passed / failed / skipped cases; green: all passed, red: a failure (click to open its "
-       "first mismatches), amber: implementation-defined elements left out, grey: skipped (the backend lacks the profile "
-       "and dtype)</p>\n";
+       "first mismatches), amber: implementation-defined elements left out (unconstrained), grey: skipped (the backend lacks "
+       "the profile and dtype); \"checked among alternatives\": implementation-defined elements whose value is one of a "
+       "known set, checked against it</p>\n";
   for (const SuiteResult& s : r.results) {
     const Tally t = s.total();
     h += "<section class=\"suite\" data-suite=\"" + esc(s.suite) + "\" data-backend=\"" + esc(s.backend) + "\">\n";

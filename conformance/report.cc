@@ -34,14 +34,15 @@ void print_report(std::ostream& out, const std::vector<SuiteResult>& results) {
     for (const std::string& col : seen) {
       if (std::find(cols.begin(), cols.end(), col) == cols.end()) cols.push_back(col);
     }
-    out << fmt::format("\n== suite {} / backend {} (cells: passed/failed/skipped cases; impl-def: wholly "
-                       "implementation-defined cases/elements) ==\n", r.suite, r.backend);
+    out << fmt::format("\n== suite {} / backend {} (cells: passed/failed/skipped cases; impl-def: cases wholly "
+                       "unconstrained/unconstrained elements left out/bounded elements checked against their allowed "
+                       "values) ==\n", r.suite, r.backend);
     out << fmt::format("{:<18}", "profile/dtype");
     for (const std::string& col : cols) out << fmt::format(" {:>25}", col);
-    out << fmt::format(" {:>14}\n", "impl-def");
+    out << fmt::format(" {:>18}\n", "impl-def");
     for (const auto& [row, c] : r.cells) {
       out << fmt::format("{:<18}", row);
-      long undefined = 0, undefined_cases = 0;
+      long undefined = 0, undefined_cases = 0, bounded = 0;
       for (const std::string& col : cols) {
         auto it = c.find(col);
         if (it == c.end()) {
@@ -51,14 +52,15 @@ void print_report(std::ostream& out, const std::vector<SuiteResult>& results) {
         const Tally& t = it->second;
         undefined += t.undefined;
         undefined_cases += t.undefined_cases;
+        bounded += t.bounded;
         out << fmt::format(" {:>25}", fmt::format("{}/{}/{}", t.passed, t.failed, t.skipped));
       }
-      out << fmt::format(" {:>14}\n", fmt::format("{}/{}", undefined_cases, undefined));
+      out << fmt::format(" {:>18}\n", fmt::format("{}/{}/{}", undefined_cases, undefined, bounded));
     }
     const Tally t = r.total();
-    out << fmt::format("total: {} passed, {} failed, {} skipped cases; {} implementation-defined elements not "
-                       "compared ({} cases wholly so, counted as neither)\n",
-                       t.passed, t.failed, t.skipped, t.undefined, t.undefined_cases);
+    out << fmt::format("total: {} passed, {} failed, {} skipped cases; implementation-defined elements: {} checked against "
+                       "their allowed values, {} left out as unconstrained ({} cases wholly so, counted as neither)\n",
+                       t.passed, t.failed, t.skipped, t.bounded, t.undefined, t.undefined_cases);
     for (const Mismatch& m : r.mismatches) out << "MISMATCH " << format_mismatch(m) << "\n";
     if (!r.mismatches.empty()) out << "explain the first: " << explain_command(r.suite, r.mismatches.front()) << "\n";
     if (r.mismatch_count > static_cast<long>(r.mismatches.size())) {

@@ -24,15 +24,18 @@ Json tally_json(const Tally& t) {
           {"failed", t.failed},
           {"skipped", t.skipped},
           {"implementation_defined_cases", t.undefined_cases},
-          {"implementation_defined_elements", t.undefined}};
+          {"implementation_defined_elements", t.undefined},
+          {"bounded_elements", t.bounded}};
 }
 
 Json number_or_null(double v) { return std::isnan(v) ? Json(nullptr) : Json(v); }
 
 Json mismatch_json(const Mismatch& m) {
-  return {{"case", m.case_id}, {"row", m.row}, {"column", m.column}, {"output", m.output},
-          {"element", m.element}, {"input", m.input}, {"expected", m.expected}, {"observed", m.observed},
-          {"ulps", number_or_null(m.ulps)}, {"steps", number_or_null(m.steps)}, {"line", format_mismatch(m)}};
+  Json j = {{"case", m.case_id}, {"row", m.row}, {"column", m.column}, {"output", m.output},
+            {"element", m.element}, {"input", m.input}, {"expected", m.expected}, {"observed", m.observed},
+            {"ulps", number_or_null(m.ulps)}, {"steps", number_or_null(m.steps)}, {"line", format_mismatch(m)}};
+  if (!m.allowed.empty()) j["allowed"] = m.allowed;
+  return j;
 }
 
 Json suite_json(const SuiteResult& r, long cases_in_run) {
@@ -87,6 +90,9 @@ class Reader {
     if (v < 0) throw ReportError(where_ + ": \"" + key + "\" is negative");
     return v;
   }
+  // A count added to the schema later: 0 where a report has none.
+  bool optional_present(const char* key) const { return j_.is_object() && j_.contains(key); }
+  long optional_count(const char* key) const { return optional_present(key) ? count(key) : 0; }
   Reader in(const char* key) const { return Reader(at(key), where_ + "." + key); }
   const std::string& where() const { return where_; }
 
@@ -102,6 +108,7 @@ Tally tally_from(const Reader& r) {
   t.skipped = r.count("skipped");
   t.undefined_cases = r.count("implementation_defined_cases");
   t.undefined = r.count("implementation_defined_elements");
+  t.bounded = r.optional_count("bounded_elements");  // absent from reports of qdq before it: none
   return t;
 }
 
@@ -119,6 +126,7 @@ Mismatch mismatch_from(const Reader& m) {
   x.observed = m.get<std::string>("observed");
   x.ulps = number_from(m.at("ulps"));
   x.steps = number_from(m.at("steps"));
+  if (m.optional_present("allowed")) x.allowed = m.get<std::vector<std::string>>("allowed");
   const std::string line = m.get<std::string>("line");
   // The distance text is the line's last parenthesis, as format_mismatch wrote it.
   const std::size_t open = line.rfind(" (");
@@ -368,8 +376,9 @@ std::string junit_xml(const RunReport& r) {
         ++tests;
         cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", xml_text("qdq." + s.suite + "." + s.backend),
                              xml_text(row + " " + col));
-        const std::string counts = fmt::format("{} passed, {} failed, {} skipped; {} implementation-defined elements not compared "
-                                               "({} cases wholly so)", t.passed, t.failed, t.skipped, t.undefined, t.undefined_cases);
+        const std::string counts = fmt::format("{} passed, {} failed, {} skipped; {} implementation-defined elements checked "
+                                               "against their allowed values, {} left out as unconstrained ({} cases wholly so)",
+                                               t.passed, t.failed, t.skipped, t.bounded, t.undefined, t.undefined_cases);
         if (t.failed > 0) {
           ++failures;
           std::string lines;

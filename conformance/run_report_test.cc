@@ -9,8 +9,11 @@
 #include <set>
 #include <tuple>
 
+#include "conformance/golden_io.h"
 #include "conformance/known_answers.h"
 #include "conformance/suites.h"
+#include "golden/golden_file.h"
+#include "reference/exact/reference_backend.h"
 
 namespace qdq::conformance {
 namespace {
@@ -171,6 +174,103 @@ TEST(Report, MergeRefusesWhatDoesNotFit) {
   // Shards whose cases do not add up to the run's (a shard of another size of run).
   EXPECT_EQ(message({shard(1, 2, 3, 1), shard(2, 2, 3, 1)}), "report merge: suite known / cpu: the shards hold 8 cases, the run 10");
   EXPECT_EQ(message({}), "report merge: no reports");
+}
+
+// Golden cases whose reference outcome has Bounded elements (XLA: the contraction and the sign of
+// a measured zero) and Unconstrained ones (CPU: a NaN in a measured range), with TF's answers as
+// known answers; and what the reference says of them.
+struct ImplementationDefinedRun {
+  std::vector<SuiteCase> cases;
+  long bounded = 0, unconstrained = 0, wholly = 0;
+};
+ImplementationDefinedRun implementation_defined_cases() {
+  ImplementationDefinedRun run;
+  ReferenceBackend reference;
+  for (const auto& [file, want_bounded] : {std::pair{"tf-2.21-xla.h5", true}, std::pair{"tf-2.21-cpu.h5", false}}) {
+    int taken = 0;
+    for (SuiteCase& c : golden_suite_cases(golden::read_golden(default_golden_dir() + "/" + file))) {
+      const Outcome r = reference.run(c.op_case);
+      const bool has_unconstrained = !r.undefined.empty() && r.undefined_reason.size() > 0;
+      if (want_bounded ? r.alternatives.empty() : !has_unconstrained) continue;
+      long unconstrained = 0;
+      for (std::size_t k = 0; k < r.undefined.size(); ++k) unconstrained += r.element_class(k) == ElementClass::Unconstrained;
+      run.bounded += static_cast<long>(r.alternatives.size());
+      run.unconstrained += unconstrained;
+      run.wholly += unconstrained == static_cast<long>(r.outputs[0].size());
+      run.cases.push_back(std::move(c));
+      if (++taken == 40) break;
+    }
+  }
+  return run;
+}
+
+// The counts of a run through the engine, in the JSON report, read back and merged from shards:
+// bounded elements checked, unconstrained ones left out, each as the reference says.
+TEST(Report, BoundedAndUnconstrainedCountsOfARealRun) {
+  const ImplementationDefinedRun want = implementation_defined_cases();
+  ASSERT_GT(want.bounded, 0);
+  ASSERT_GT(want.unconstrained, 0);
+  RunOptions options;
+  options.threads = 2;
+  const std::vector<SuiteResult> whole = run_suite("golden", want.cases, {"cpu-scalar"}, options);
+  ASSERT_EQ(whole.size(), 1u);
+  const Tally t = whole[0].total();
+  EXPECT_EQ(t.failed, 0);
+  EXPECT_EQ(t.bounded, want.bounded);
+  EXPECT_EQ(t.undefined, want.unconstrained);
+  EXPECT_EQ(t.undefined_cases, want.wholly);
+  RunReport r;
+  r.info.command = "golden verify";
+  r.info.selection = "test";
+  r.info.cases_in_run["golden"] = static_cast<long>(want.cases.size());
+  r.results = whole;
+  const nlohmann::ordered_json j = report_json(r);
+  EXPECT_EQ(j["totals"]["bounded_elements"], want.bounded);
+  EXPECT_EQ(j["totals"]["implementation_defined_elements"], want.unconstrained);
+  EXPECT_EQ(parse_report(j, "r.json").results[0].cells, whole[0].cells);
+  // A report of a qdq before bounded_elements existed reads as none.
+  nlohmann::json older = j;
+  older["suites"][0]["cells"][0].erase("bounded_elements");
+  const Tally first = parse_report(older, "old.json").results[0].cells.begin()->second.begin()->second;
+  EXPECT_EQ(first.bounded, 0);
+  // Two shards merged: the same counts.
+  std::vector<RunReport> shards;
+  for (int i = 1; i <= 2; ++i) {
+    RunReport s = r;
+    s.info.shard = {i, 2};
+    s.results = run_suite("golden", shard_cases(want.cases, Shard{i, 2}), {"cpu-scalar"}, options);
+    shards.push_back(parse_report(report_json(s), "shard.json"));
+  }
+  const RunReport merged = merge_reports(shards, {"s1", "s2"}, 20);
+  EXPECT_EQ(merged.results[0].total(), t);
+  EXPECT_NE(junit_xml(merged).find(fmt::format("{} implementation-defined elements checked against their allowed values",
+                                               merged.results[0].cells.begin()->second.begin()->second.bounded)),
+            std::string::npos);
+}
+
+// A mismatch of a Bounded element keeps its allowed values through the JSON report.
+TEST(Report, AllowedValuesOfAMismatchReadBack) {
+  const ImplementationDefinedRun run = implementation_defined_cases();
+  const SuiteCase& sc = run.cases.front();
+  const Outcome ref = ReferenceBackend().run(sc.op_case);
+  ASSERT_FALSE(ref.alternatives.empty());
+  const Alternatives& a = ref.alternatives[0];
+  Outcome wrong = ref;
+  wrong.outputs[0].set_bits(a.element, a.values[0] ^ 0x10);  // none of them: the values differ in the last bits only
+  ASSERT_EQ(std::count(a.values.begin(), a.values.end(), a.values[0] ^ 0x10), 0);
+  RunReport r;
+  r.info.command = "verify";
+  r.info.cases_in_run["golden"] = 1;
+  r.results.push_back(collect("golden", "answers", {sc}, {judge_outcome(sc, ref, wrong)}, RunOptions{}));
+  ASSERT_FALSE(r.results[0].mismatches.empty());
+  const Mismatch& m = r.results[0].mismatches[0];
+  EXPECT_EQ(m.allowed.size(), a.values.size());
+  const nlohmann::ordered_json j = report_json(r);
+  EXPECT_EQ(j["suites"][0]["mismatches"][0]["allowed"].size(), a.values.size());
+  const Mismatch back = parse_report(j, "r.json").results[0].mismatches[0];
+  EXPECT_EQ(back.allowed, m.allowed);
+  EXPECT_EQ(format_mismatch(back), format_mismatch(m));
+  EXPECT_NE(format_mismatch(m).find("expected one of {"), std::string::npos) << format_mismatch(m);
 }
 
 TEST(Junit, OneTestcasePerCellAndWellFormedText) {

@@ -18,8 +18,8 @@ namespace qdq::conformance {
 nlohmann::ordered_json case_line_json(const SuiteCase& c);
 
 // Judges one answer to a case read from a file or made by a caller, as verify does: runs the
-// reference, gives a known answer the reference's implementation-defined flags (a file carries
-// none), then judge_outcome.
+// reference, then judge_outcome (whose element classes, the reference's, also decide a known
+// answer's comparison: a case file's "expect" carries none).
 Verdict judge_answer(const SuiteCase& sc, const Outcome& observed, Backend& reference);
 
 struct VerifyResult {
@@ -33,8 +33,8 @@ struct VerifyResult {
 // matched to cases by id, in any order. A malformed case or answer line, an answer to no case, a
 // second answer to a case, an answer that is not of the case's shape, and a case left unanswered
 // are each a problem naming its line; the rest is judged all the same. An answer with the code
-// "Unsupported" counts the case as skipped. Elements the reference leaves implementation-defined
-// are counted apart, never compared.
+// "Unsupported" counts the case as skipped. Elements whose TF answer is one of a known set are
+// checked against it; those the reference leaves unconstrained are counted apart, never compared.
 VerifyResult verify_answers(std::istream& cases, const std::string& cases_name, std::istream& answers,
                             const std::string& answers_name, const RunOptions& options);
 

@@ -1,7 +1,7 @@
 // The C++ side of the Python package `qdq` (python/qdq/): cases from the suites, golden files and
 // case files, the reference, and the judging and reports of the engine, over plain Python values.
 // Tensors cross as (shape tuple, bytes of the elements' bits); outcomes as ("ok", [tensors],
-// implementation-defined flags) or ("error", code, message). The Python layer turns them into
+// element classes: one byte per element of the first output, ElementClass) or ("error", code, message). The Python layer turns them into
 // numpy arrays and checks what users pass (python/qdq/__init__.py).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -117,17 +117,38 @@ py::dict mismatch_out(const conformance::Mismatch& m) {
   d["expected"] = m.expected;
   d["got"] = m.observed;
   d["distance"] = m.distance;
+  d["allowed"] = m.allowed;  // a Bounded element's allowed values (hex), else empty
   d["line"] = conformance::format_mismatch(m);
   return d;
 }
 
-py::dict verdict_out(const conformance::Verdict& v) {
+// A verdict, and from the reference's outcome the elements of the first output that are not
+// Defined: "bounded" {element: [allowed values, hex; the first the reference's]} and "unconstrained"
+// [elements] (reference/contract/backend.h).
+py::dict verdict_out(const conformance::Verdict& v, const Outcome& reference) {
   py::dict d;
   d["verdict"] = v.tally.failed ? "failed" : v.tally.undefined_cases ? "implementation-defined" : "passed";
   py::list mismatches;
   for (const auto& m : v.mismatches) mismatches.append(mismatch_out(m));
   d["mismatches"] = mismatches;
   d["undefined_elements"] = v.tally.undefined;
+  d["unconstrained_elements"] = v.tally.undefined;
+  d["bounded_elements"] = v.tally.bounded;
+  py::dict bounded;
+  py::list unconstrained;
+  if (reference.status.ok() && !reference.outputs.empty()) {
+    const DType t = reference.outputs[0].dtype;
+    for (const Alternatives& a : reference.alternatives) {
+      std::vector<std::string> values;
+      for (std::uint64_t b : a.values) values.push_back(conformance::hex_bits(t, b));
+      bounded[py::int_(a.element)] = values;
+    }
+    for (std::size_t k = 0; k < reference.undefined.size(); ++k) {
+      if (reference.element_class(k) == ElementClass::Unconstrained) unconstrained.append(k);
+    }
+  }
+  d["bounded"] = bounded;
+  d["unconstrained"] = unconstrained;
   return d;
 }
 
@@ -272,6 +293,7 @@ py::dict report(const std::vector<SuiteCase>& cases, const py::list& answers, co
   out["skipped"] = t.skipped;
   out["implementation_defined_cases"] = t.undefined_cases;
   out["implementation_defined_elements"] = t.undefined;
+  out["bounded_elements"] = t.bounded;
   py::dict cells;
   for (const auto& [row, cols] : r.cells) {
     for (const auto& [col, tally] : cols) {
@@ -318,12 +340,13 @@ PYBIND11_MODULE(_qdq, m) {
       .def("judge", [](const SuiteCase& c, const py::tuple& answer) {
         const Outcome observed = outcome_in(c.op_case, answer);
         conformance::Verdict v;
+        Outcome reference;
         {
           py::gil_scoped_release release;
-          ReferenceBackend reference;
-          v = conformance::judge_answer(c, observed, reference);
+          reference = ReferenceBackend().run(c.op_case);
+          v = conformance::judge_outcome(c, reference, observed);  // as judge_answer does
         }
-        return verdict_out(v);
+        return verdict_out(v, reference);
       })
       .def("json", [](const SuiteCase& c) { return conformance::json_line(conformance::case_line_json(c)); });
   m.def("suite_names", [] { return conformance::case_suite_names(); });

@@ -8,7 +8,8 @@
 Each case holds its inputs and attributes as numpy arrays and a dict, and what the op answers:
 TF's own answer where the case has one (TF's test vectors, golden files made with TensorFlow),
 else the harness's reference under the case's profile. `case.check(y)` compares y bit for bit
-(+0 and -0 differ; elements the profile leaves implementation-defined are skipped and counted)
+(+0 and -0 differ; where the profile leaves an element implementation-defined, any of the values TF
+may answer passes, or the element is skipped and counted when nothing is known of it)
 and raises AssertionError listing the first mismatches. `qdq.check(fn, ...)` runs a callable over
 whole suites and returns the result matrix; `qdq.reference(...)` answers any case under any
 profile. bfloat16 arrays use ml_dtypes.bfloat16.
@@ -107,7 +108,9 @@ def reference(case=None, *, profile=None, op="forward", input=None, input_min=No
 class Result:
     """What qdq.check returns: counts, the matrix (cells[(row, column)] = (passed, failed, skipped)),
     the first mismatches, and `text`, the matrix as `qdq conformance` prints it. A Result is true
-    when nothing failed."""
+    when nothing failed. `bounded_elements` counts the implementation-defined elements checked
+    against their allowed values; `implementation_defined_elements` those left out (unconstrained),
+    `implementation_defined_cases` the cases wholly so."""
 
     def __init__(self, report):
         self.text = report["text"]
@@ -116,6 +119,7 @@ class Result:
         self.skipped = report["skipped"]
         self.implementation_defined_cases = report["implementation_defined_cases"]
         self.implementation_defined_elements = report["implementation_defined_elements"]
+        self.bounded_elements = report["bounded_elements"]
         self.cells = dict(report["cells"])
         self.mismatches = list(report["mismatches"])
         self.mismatch_count = report["mismatch_count"]

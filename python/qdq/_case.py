@@ -122,7 +122,14 @@ class Case:
         """Judges an answer bit for bit: y (forward: the output array; gradient: its three arrays),
         or error=OpError(code, message) where the kernel rejects the case. Raises AssertionError
         that shows the first mismatches (element, input, expected and got bits and values,
-        distance in ULPs and in quantization steps). Returns the verdict (a dict) otherwise."""
+        distance in ULPs and in quantization steps). Returns the verdict (a dict) otherwise:
+        "verdict" ("passed", or "implementation-defined" when every element is unconstrained),
+        "bounded" ({element: [allowed values, hex]}: implementation-defined elements where TF's
+        answer is one of a known set, each checked against it; the first value is the reference's),
+        "unconstrained" ([elements] left out: nothing is known of TF's answer there),
+        "bounded_elements" and "unconstrained_elements" (counts of the comparison that decides: TF's
+        answer's where the case carries one, else the reference's; "undefined_elements" is the
+        latter's older name), "mismatches"."""
         verdict = self._core.judge(self._answer(y, error))
         if verdict["verdict"] == "failed":
             raise AssertionError(self._report(verdict["mismatches"], max_shown))
@@ -143,8 +150,14 @@ class Case:
                           f" got {bits_to_values(m['got'], self.dtype)!r})")
             except (ValueError, KeyError):
                 pass
-            lines.append(f"  {m['output']}[{m['element']}]: input {m['input']} expected {m['expected']} got {m['got']}"
-                         f" ({m['distance']}){values}")
+            expected = m["expected"]
+            if m.get("allowed"):  # an implementation-defined element: TF's answer is one of these
+                allowed = ", ".join(m["allowed"])
+                expected = (f"one of {{{allowed}}}" if m["expected"] in m["allowed"]
+                            else f"{m['expected']}, none of the allowed {{{allowed}}},")
+            distance = f" ({m['distance']})" if m["distance"] else ""
+            lines.append(f"  {m['output']}[{m['element']}]: input {m['input']} expected {expected} got {m['got']}"
+                         f"{distance}{values}")
         if len(mismatches) > max_shown:
             lines.append(f"  ... {len(mismatches) - max_shown} more")
         hint = self._explain_hint(mismatches[0])

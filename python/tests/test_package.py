@@ -13,6 +13,7 @@ from qdq import _qdq
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 GOLDEN = os.path.join(ROOT, "golden", "tf-2.21-cpu.h5")
+GOLDEN_XLA = os.path.join(ROOT, "golden", "tf-2.21-xla.h5")
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +118,62 @@ def test_golden_cases_carry_tf_answers():
         c.check(c.expected if c.expected is not None else None, error=c.expected_error)
 
 
+def _with_bits(y, k, hex_bits):
+    """y with element k (flat) set to the bits hex_bits."""
+    y = y.copy()
+    y.reshape(-1).view({2: np.uint16, 4: np.uint32, 8: np.uint64}[y.dtype.itemsize])[k] = int(hex_bits, 16)
+    return y
+
+
+def test_bounded_elements_pass_with_any_allowed_value_and_fail_with_another():
+    # XLA's HALF_UP contraction and the sign of a measured zero (docs/op-spec.md §9): TF's answer, the
+    # golden file's, is one of the values the reference allows; an answer passes with any of them.
+    seen = set()
+    for c in qdq.cases(golden=GOLDEN_XLA, op="forward", dtype=["float32", "float64", "bfloat16"]):
+        if c.expected is None:
+            continue
+        verdict = c.check(c.expected)
+        if not verdict["bounded"]:
+            continue
+        assert verdict["verdict"] == "passed" and verdict["bounded_elements"] == len(verdict["bounded"])
+        k, allowed = next(iter(verdict["bounded"].items()))
+        assert len(allowed) >= 2 and allowed[0] == "0x" + c.reference().reshape(-1)[k:k + 1].tobytes()[::-1].hex()
+        for v in allowed:
+            c.check(_with_bits(c.expected, k, v))
+        third = next(f"0x{int(allowed[0], 16) ^ b:0{len(allowed[0]) - 2}x}" for b in (1, 2, 4, 8) if
+                     f"0x{int(allowed[0], 16) ^ b:0{len(allowed[0]) - 2}x}" not in allowed)
+        with pytest.raises(AssertionError) as e:
+            c.check(_with_bits(c.expected, k, third))
+        assert f"output[{k}]: input " in str(e.value)
+        assert f"expected one of {{{', '.join(allowed)}}} got {third}" in str(e.value)
+        seen.add(c.dtype)
+        if len(seen) == 3:
+            break
+    assert seen == {"float32", "float64", "bfloat16"}
+
+
+def test_unconstrained_elements_are_left_out():
+    # A NaN inside a range measured by TF's CPU kernel: the channel is unconstrained, never compared.
+    c = next(c for c in qdq.cases(golden=GOLDEN, dtype="float32", op="forward")
+             if c.expected is not None and c.check(c.expected)["unconstrained"])
+    verdict = c.check(c.expected)
+    assert verdict["unconstrained_elements"] == len(verdict["unconstrained"]) and not verdict["bounded"]
+    y = c.expected
+    for k in verdict["unconstrained"]:
+        y = _with_bits(y, k, "0x12345678")
+    assert c.check(y)["unconstrained"] == verdict["unconstrained"]
+
+
+def test_check_counts_bounded_elements():
+    half_up = lambda c: c.attrs["round_mode"] == "HALF_UP"
+    r = qdq.check(lambda c: c.reference(), golden=GOLDEN_XLA, dtype="float64", op="forward", supports=half_up)
+    assert r and r.implementation_defined_elements == 0
+    expected = sum(len(c.check(c.expected)["bounded"]) for c in qdq.cases(golden=GOLDEN_XLA, dtype="float64", op="forward")
+                   if half_up(c) and c.expected is not None)
+    assert r.bounded_elements == expected > 0
+    assert "checked against their allowed values" in r.text
+
+
 def test_release_aliases_select_their_profile():
     assert {c.profile for c in qdq.cases(suite="known", profile="tf-cpu@2.18")} == {"tf-cpu@2.20"}
 
@@ -124,7 +181,7 @@ def test_release_aliases_select_their_profile():
 # Bad input: each gets a clear error naming the argument, the case or the file.
 
 def test_unknown_names():
-    with pytest.raises(ValueError, match="unknown suite 'nope' \\(suites: known, grid, edge, random, layout\\)"):
+    with pytest.raises(ValueError, match="unknown suite 'nope' \\(suites: known, grid, edge, random, layout, traps\\)"):
         qdq.cases(suite="nope")
     with pytest.raises(ValueError, match="unknown profile 'tf-tpu'"):
         qdq.cases(suite="known", profile="tf-tpu")

@@ -7,6 +7,8 @@
 // max_finite, nan, storage. The declarations and contracts are in reference/exact/tf_op.h.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -133,16 +135,12 @@ inline std::vector<Bits> bound_choices(const Profile& p, const Extreme& e, DType
   return {0, sign_mask(t)};
 }
 
-inline constexpr const char* kNaNInMeasuredRange =
-    "a NaN inside a range measured by TF's CPU kernel: Eigen's reduction makes the range depend on position, vector "
-    "width and threads (docs/tf-behaviour.md)";
-inline constexpr const char* kSignOfMeasuredZero =
-    "the sign of a measured zero min/max attained by both +0 and -0 depends on the reduction order (docs/tf-behaviour.md), and "
-    "this output depends on it";
-inline constexpr const char* kHalfUpContraction =
-    "XLA contracts HALF_UP's v*scale + 0.5 into one fused multiply-add for some compiled shapes and not for others "
-    "(docs/tf-behaviour.md), and this output differs between the two";
-
+// QuantizeAndDequantizeV4 under p (reference/exact/tf_op.h states the contract). Element classes
+// (docs/op-spec.md §9, reference/contract/backend.h): a channel whose measured range meets a NaN
+// under RangeNaNRule::ImplementationDefined is Unconstrained; an element whose output depends on
+// the sign of an ambiguous measured zero bound, or, where HalfUpAdd::FusedOrSeparate leaves the
+// contraction open, on fusing, is Bounded, its alternatives every output over the candidate ranges
+// and both forms (the first, the one written: +0 as the ambiguous bound, fused).
 template <class Arith>
 Outcome tf_forward(const Profile& p, const OpCase& c) {
   const Attrs& a = c.attrs;
@@ -158,7 +156,11 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
   Outcome out;
   out.outputs.emplace_back(t, c.input.shape);
   Tensor& y = out.outputs[0];
-  out.undefined.assign(y.size(), 0);
+  // Element classes (reference/contract/backend.h): `undefined` stays empty while all are Defined.
+  auto mark = [&](std::int64_t k, ElementClass cls) {
+    if (out.undefined.empty()) out.undefined.assign(y.size(), 0);
+    out.undefined[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(cls);
+  };
 
   // The element-wise steps in env e on values of e's storage type; h is 1/2 there.
   auto steps = [&](const Arith& e, Bits h, Bits v, Bits scale, Bits inv, Bits lo, Bits hi, bool fused) {
@@ -181,7 +183,7 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
     const Bits r = steps(wide, wide_half, widen(v), widen(s.scale), widen(s.inv), widen(s.lo), widen(s.hi), fused);
     return dev.narrow(r, compute);
   };
-  auto differ = [&](Bits u, Bits w) { return u != w && !(dev.is_nan(u) && dev.is_nan(w)); };
+  auto same = [&](Bits u, Bits w) { return u == w || (dev.is_nan(u) && dev.is_nan(w)); };
 
   const std::int64_t channels = a.axis == -1 ? 1 : view.depth;
   for (std::int64_t ch = 0; ch < channels; ++ch) {
@@ -200,21 +202,45 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
     std::vector<Scale> scales;
     for (const auto& [lo, hi] : ranges) scales.push_back(select_scale(p, host, q, lo, hi));
     for_each_in_channel(view, ch, [&](std::int64_t k) {
-      const Bits first = transform(scales[0], c.input.bits(k), fused_half_up);
+      const Bits x = c.input.bits(k);
+      const Bits first = transform(scales[0], x, fused_half_up);
       y.set_bits(k, first);
-      const char* reason = channel_undefined ? kNaNInMeasuredRange : nullptr;
-      for (std::size_t j = 1; j < scales.size() && !reason; ++j) {
-        if (differ(transform(scales[j], c.input.bits(k), fused_half_up), first)) reason = kSignOfMeasuredZero;
+      if (channel_undefined) {  // (a): the range itself is unknown, so is every output of the channel
+        mark(k, ElementClass::Unconstrained);
+        return;
       }
-      // Here every candidate scale gave `first`, the fused result (fusion_undefined implies that the
-      // backends fuse): compare each with the separate form.
-      for (std::size_t j = 0; j < scales.size() && !reason && fusion_undefined; ++j) {
-        if (differ(transform(scales[j], c.input.bits(k), false), first)) reason = kHalfUpContraction;
+      if (scales.size() == 1 && !fusion_undefined) return;
+      // (b), (c): TF's answer is one of the outputs with each candidate range (the signs of a
+      // measured zero bound) and, where the contraction is open, fused or separate. fusion_undefined
+      // implies that the backends fuse, so `first` is the fused result with the first range.
+      // At most 4 ranges × 2 forms; kept on the stack, an entry made only where they differ.
+      std::array<Bits, 8> values{first};
+      std::size_t n = 1;
+      std::uint8_t causes = 0;
+      auto add = [&](Bits v) {
+        if (std::none_of(values.begin(), values.begin() + n, [&](Bits w) { return same(v, w); })) values[n++] = v;
+      };
+      Bits separate0 = first;
+      for (std::size_t j = 0; j < scales.size(); ++j) {
+        const Bits fused = j == 0 ? first : transform(scales[j], x, fused_half_up);
+        add(fused);
+        if (!same(fused, first)) causes |= kSignOfMeasuredZero;
+        if (!fusion_undefined) continue;
+        const Bits separate = transform(scales[j], x, false);
+        add(separate);
+        if (j == 0) separate0 = separate;
+        if (!same(separate, separate0)) causes |= kSignOfMeasuredZero;
+        if (!same(separate, fused)) causes |= kHalfUpContraction;
       }
-      out.undefined[k] = reason != nullptr;
-      if (reason && out.undefined_reason.empty()) out.undefined_reason = reason;
+      if (n < 2) return;
+      mark(k, ElementClass::Bounded);
+      out.alternatives.push_back({static_cast<std::size_t>(k), std::vector<Bits>(values.begin(), values.begin() + n), causes});
     });
+    if (channel_undefined && out.undefined_reason.empty()) out.undefined_reason = undefined_cause_text(kNaNInMeasuredRange);
   }
+  // Channels visit their elements in channel order; the alternatives are listed by element.
+  std::sort(out.alternatives.begin(), out.alternatives.end(),
+            [](const Alternatives& u, const Alternatives& w) { return u.element < w.element; });
   return out;
 }
 

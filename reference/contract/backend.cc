@@ -1,10 +1,32 @@
 #include "reference/contract/backend.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "reference/contract/validate.h"
 
 namespace qdq {
+
+std::string undefined_cause_text(std::uint8_t causes) {
+  static const char* const texts[] = {
+      "a NaN inside a range measured by TF's CPU kernel: Eigen's reduction makes the range depend on position, vector "
+      "width and threads (docs/tf-behaviour.md)",
+      "the sign of a measured zero min/max attained by both +0 and -0 depends on the reduction order (docs/tf-behaviour.md), "
+      "and this output depends on it",
+      "XLA contracts HALF_UP's v*scale + 0.5 into one fused multiply-add for some compiled shapes and not for others "
+      "(docs/tf-behaviour.md), and this output differs between the two"};
+  std::string out;
+  for (int i = 0; i < 3; ++i) {
+    if (causes & (1u << i)) out += (out.empty() ? "" : "; ") + std::string(texts[i]);
+  }
+  return out;
+}
+
+const Alternatives* Outcome::alternatives_of(std::size_t k) const {
+  const auto at = std::lower_bound(alternatives.begin(), alternatives.end(), k,
+                                   [](const Alternatives& a, std::size_t e) { return a.element < e; });
+  return at != alternatives.end() && at->element == k ? &*at : nullptr;
+}
 
 Status validate_case(const OpCase& c) {
   const Profile& p = profile(c.profile);

@@ -25,22 +25,62 @@ struct OpCase {
   Tensor gradients;  // Gradient only
 };
 
+// How TF's answer at one element of a forward output is constrained (docs/op-spec.md §9). The byte
+// values are what Outcome::undefined holds; any value other than 0 and 2 reads as Unconstrained, so
+// the flags of older producers (golden files, which store 1 for every flagged element) stay
+// "left out".
+enum class ElementClass : std::uint8_t {
+  Defined = 0,        // TF's answer is the element's value, bit for bit
+  Unconstrained = 1,  // implementation-defined and nothing is known of it: never compared
+  Bounded = 2,        // implementation-defined, but one of a known set (Outcome::alternatives)
+};
+
+// Why an element is not Defined, as bits (an element may be Bounded for two reasons at once).
+enum UndefinedCause : std::uint8_t {
+  kNaNInMeasuredRange = 1,  // RangeNaNRule::ImplementationDefined (Unconstrained)
+  kSignOfMeasuredZero = 2,  // zero_sign_of_measured_range_defined false (Bounded)
+  kHalfUpContraction = 4,   // HalfUpAdd::FusedOrSeparate (Bounded)
+};
+// The causes in words ("; " between two), e.g. for `qdq explain` and golden files' reasons.
+std::string undefined_cause_text(std::uint8_t causes);
+
+// The values TF may answer at one Bounded element: distinct bit patterns (every NaN counts as one),
+// at least two, values[0] being what outputs[0] holds there; `causes` says why there are several.
+struct Alternatives {
+  std::size_t element = 0;  // flat index into outputs[0]
+  std::vector<std::uint64_t> values;
+  std::uint8_t causes = 0;  // UndefinedCause bits
+  bool operator==(const Alternatives&) const = default;
+};
+
 // What a backend answers: TF's error status, or the outputs as raw bits. Forward: {output};
 // Gradient: {input_backprop, input_min_backprop, input_max_backprop}.
 struct Outcome {
   Status status;
   std::vector<Tensor> outputs;
-  // Only the reference fills this: one flag per element of outputs[0], set where the profile
-  // leaves the value implementation-defined (e.g. NaN inside a range measured by TF's CPU
-  // kernel). Empty means every element is defined. Comparisons skip and count flagged elements.
+  // Only the reference fills these (docs/op-spec.md §9). `undefined`: one ElementClass byte per
+  // element of outputs[0], or empty when every element is Defined (the common case costs nothing
+  // more). `alternatives`: one entry per Bounded element, in increasing element order (sparse: only
+  // a few elements of a case are ever Bounded). Comparisons check a Bounded element against its
+  // alternatives, skip and count an Unconstrained one, and treat a Bounded flag without an entry as
+  // Unconstrained.
   std::vector<std::uint8_t> undefined;
-  std::string undefined_reason;  // why, when any element is flagged
+  std::vector<Alternatives> alternatives;
+  std::string undefined_reason;  // why the Unconstrained elements are so (empty when there are none)
 
   static Outcome rejected(Status s) {
     Outcome o;
     o.status = std::move(s);
     return o;
   }
+  // The class of element k of outputs[0] (Defined where `undefined` is empty or shorter).
+  ElementClass element_class(std::size_t k) const {
+    if (k >= undefined.size() || undefined[k] == 0) return ElementClass::Defined;
+    if (undefined[k] == static_cast<std::uint8_t>(ElementClass::Bounded) && alternatives_of(k)) return ElementClass::Bounded;
+    return ElementClass::Unconstrained;
+  }
+  // The alternatives of element k, or nullptr where it has none.
+  const Alternatives* alternatives_of(std::size_t k) const;
 };
 
 // One case's answer from Backend::run_batch: its outcome, or, where `failure` is not empty, why the

@@ -13,11 +13,12 @@ namespace qdq::exact {
 // sign-of-zero rules of the profile), integer range (§2.3, §7.2), scale selection in the host
 // env (§2.4), then per element in the device env: clamp when range_given, s = v ⊗ scale,
 // r = rint(s) (HALF_TO_EVEN) or floor(s ⊕ 0.5) (HALF_UP), y = r ⊗ inv.
-// Elements whose value the profile leaves implementation-defined are flagged in `undefined`:
-// a whole channel whose measured range meets a NaN under RangeNaNRule::ImplementationDefined,
-// any element whose output depends on the undefined sign of a measured zero min or max, and,
-// where the profile leaves HALF_UP's contraction open (HalfUpAdd::FusedOrSeparate), any element
-// whose fused and separate results differ; the output holds the fused result.
+// Elements whose value the profile leaves implementation-defined are classed in `undefined`
+// (reference/contract/backend.h): unconstrained, a whole channel whose measured range meets a NaN
+// under RangeNaNRule::ImplementationDefined; bounded, with their allowed values in `alternatives`,
+// any element whose output depends on the undefined sign of a measured zero min or max and, where
+// the profile leaves HALF_UP's contraction open (HalfUpAdd::FusedOrSeparate), any element whose
+// fused and separate results differ; the output holds the fused result.
 Outcome tf_forward(const Profile& p, const OpCase& c);
 
 // One element's computation under p, step by step (for `qdq explain`): the same functions

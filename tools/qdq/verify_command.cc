@@ -104,9 +104,9 @@ int verify(VerifyArgs a) {
   const conformance::Tally t = r.result.total();
   for (const std::string& n : r.notes) std::cerr << "qdq verify: note: " << n << "\n";
   for (const std::string& p : r.problems) std::cerr << "qdq verify: " << p << "\n";
-  std::cout << fmt::format("\nqdq verify: {} answers: {} passed, {} failed, {} unsupported; {} implementation-defined "
-                           "elements not compared; {} problem(s) with the input\n",
-                           r.answered, t.passed, t.failed, t.skipped, t.undefined, r.problems.size());
+  std::cout << fmt::format("\nqdq verify: {} answers: {} passed, {} failed, {} unsupported; implementation-defined elements: "
+                           "{} checked against their allowed values, {} left out as unconstrained; {} problem(s) with the input\n",
+                           r.answered, t.passed, t.failed, t.skipped, t.bounded, t.undefined, r.problems.size());
   if (!r.problems.empty()) return 2;
   return t.failed ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 set -uo pipefail
 qdq=$1
 dir=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)  # the source tree: the golden files
 mkdir -p "$dir" && cd "$dir" || exit 1
 fail() { echo "FAILED: $*"; exit 1; }
 
@@ -80,4 +81,51 @@ for want in "errors.jsonl: line 1: .*error: expected an object with a string \"c
             "errors.jsonl: line 4: the program did not answer"; do
   echo "$out" | grep -q "$want" || fail "malformed errors: no '$want' in: $out"
 done
+# Implementation-defined elements whose TF answer is one of a known set (docs/op-spec.md §9: XLA's HALF_UP
+# contraction, the sign of a measured zero): the cases and TF's answers are the committed golden file's,
+# the allowed values what `qdq eval` lists under "bounded". Any allowed value passes; another is a
+# mismatch whose line lists the set.
+golden=$root/golden/tf-2.21-xla.h5
+"$qdq" cases --golden "$golden" --dtype float32 --dtype bfloat16 --op forward -o xla.jsonl 2>/dev/null || fail "qdq cases --golden"
+"$qdq" eval --backend reference xla.jsonl >xla_answers.jsonl 2>/dev/null || fail "qdq eval of the golden cases"
+want=$(python3 - xla_answers.jsonl xla.jsonl <<'PY'
+import json, sys
+answers = [json.loads(l) for l in open(sys.argv[1])]
+inputs = {c["id"]: c["input"]["data"] for c in map(json.loads, open(sys.argv[2]))}
+bounded = [a for a in answers if "bounded" in a]
+assert bounded, "no bounded elements in the golden file's float32 cases"
+# Every bounded element takes another allowed value than the reference's output.
+with open("other.jsonl", "w") as f:
+    for a in answers:
+        for b in a.get("bounded", []):
+            a["output"]["data"][b["element"]] = b["values"][1]
+        f.write(json.dumps(a) + "\n")
+# One element takes a value outside its set.
+a, b = bounded[0], bounded[0]["bounded"][0]
+width = len(b["values"][0]) - 2
+third = next(v for v in (f"0x{int(b['values'][0], 16) ^ x:0{width}x}" for x in (1, 2, 4, 8)) if v not in b["values"])
+for x in answers:
+    if x is a:
+        x["output"]["data"][b["element"]] = third
+with open("third.jsonl", "w") as f:
+    f.write("".join(json.dumps(x) + "\n" for x in answers))
+k = b["element"]
+print(f"{a['id']} known-answer output[{k}] input {inputs[a['id']][k]} expected one of {{{', '.join(b['values'])}}} observed {third}")
+with open("bounded_element.txt", "w") as f:
+    f.write(f"{a['id']}\n{k}\n")
+PY
+) || fail "making the answers with other allowed values"
+out=$("$qdq" verify xla.jsonl other.jsonl --threads 2 2>&1); rc=$?
+[ $rc -eq 0 ] || fail "other allowed values: exit $rc: $(echo "$out" | grep MISMATCH | head -3)"
+echo "$out" | grep -q "implementation-defined elements: [1-9][0-9]* checked against their allowed values, 0 left out" ||
+  fail "other allowed values: no bounded count: $(echo "$out" | tail -2)"
+out=$("$qdq" verify xla.jsonl third.jsonl --threads 2 2>&1); rc=$?
+[ $rc -eq 1 ] || fail "a value outside the allowed set: exit $rc"
+echo "$out" | grep -qF -- "MISMATCH $want" || fail "a value outside the allowed set: no '$want' in: $(echo "$out" | grep MISMATCH)"
+# qdq explain names the element's allowed values and says that the other one is one of them.
+id=$(sed -n 1p bounded_element.txt)
+k=$(sed -n 2p bounded_element.txt)
+out=$("$qdq" explain --case xla.jsonl --id "$id" --element "$k" --answer other.jsonl 2>&1) || fail "explain: $out"
+echo "$out" | grep -q "implementation-defined under the profile, bounded: TF answers one of {" || fail "explain: no allowed values: $out"
+echo "$out" | grep -q "^answer: .*: is one of the values tf-xla allows here" || fail "explain: the other allowed value: $out"
 echo "verify_test: passed ($n cases)"
