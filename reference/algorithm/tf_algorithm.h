@@ -111,15 +111,18 @@ MeasuredRange measure(const Profile& p, const Arith& d, const Tensor& x, const C
       return;
     }
     const Bits e = d.canonical(b);  // a flushed subnormal reads as ±0 (DAZ)
+    // Equal values with different bits are +0 and -0 (canonical values have one pattern each).
+    const Bits magnitude = ~sign_mask(t);
     auto update = [&](Extreme& ex, bool better) {
       if (!any || better) {
         ex = {e};
-      } else if (!d.lt(e, ex.value) && !d.lt(ex.value, e) && e != ex.value) {
-        ex.zero_sign_ambiguous = true;  // equal values, different bits: +0 and -0
+      } else if (e != ex.value && (e & magnitude) == 0 && (ex.value & magnitude) == 0) {
+        ex.zero_sign_ambiguous = true;
       }
     };
-    update(r.lo, any && d.lt(e, r.lo.value));
-    update(r.hi, any && d.lt(r.hi.value, e));
+    const bool below = any && d.lt(e, r.lo.value);
+    update(r.lo, below);
+    update(r.hi, any && !below && d.lt(r.hi.value, e));  // below lo is not above hi (lo <= hi)
     any = true;
   });
   if (r.has_nan && p.range_nan == RangeNaNRule::Propagated) {

@@ -161,17 +161,23 @@ QDQ_HOT inline FixedArith::Value unpack(std::uint64_t bits, const Format& f) {
   return {V::Finite, neg, static_cast<std::int32_t>(biased) - f.emax - frac_bits, frac | f.min_normal};
 }
 
-QDQ_HOT inline std::uint64_t round_to(bool neg, unsigned __int128 m, int e, const Format& f, bool ftz) {
+// m·2^e (m > 0) rounded to f, before encoding: sig·2^qe (sig < 2^p; 0 for a zero), or overflow.
+struct Rounded {
+  std::uint64_t sig;
+  int qe;
+  bool overflow;
+};
+
+QDQ_HOT inline Rounded round_parts(unsigned __int128 m, int e, const Format& f, bool ftz) {
   const int p = f.p;
-  const std::uint64_t sign = detail::signed_zero(f, neg);
   const int m_top = top_bit(m);
   const int top = m_top + e;  // floor(log2(value)): the sticky bit never is m's top bit
   if (ftz && top < f.emin) {
     // x86's tininess after rounding: rounded to p bits with an unbounded exponent, below 2^emin.
     // Only a value in [2^(emin-1), 2^emin) can round up to 2^emin.
-    if (top < f.emin - 1) return sign;
+    if (top < f.emin - 1) return {0, 0, false};
     const int k = m_top - (p - 1);
-    if (!(k > 0 && (detail::shift_round(m, k) >> p))) return sign;
+    if (!(k > 0 && (detail::shift_round(m, k) >> p))) return {0, 0, false};
   }
   int qe = std::max(top, f.emin) - (p - 1);  // the exponent of the result's last place
   const int k = qe - e;
@@ -185,16 +191,23 @@ QDQ_HOT inline std::uint64_t round_to(bool neg, unsigned __int128 m, int e, cons
   } else {
     sig = static_cast<std::uint64_t>(detail::shift_round(m, k));
   }
-  if (sig == 0) return sign;
   if (sig >> p) {  // rounding carried into the next binade: sig = 2^p
     sig >>= 1;
     ++qe;
   }
-  if (!(sig >> (p - 1))) return sign | sig;  // subnormal
-  const int exponent = qe + p - 1;
-  if (exponent > f.emax) return sign | f.exp_mask;
-  const auto biased = static_cast<std::uint64_t>(exponent + f.emax);
-  return sign | (biased << (p - 1)) | (sig & ((std::uint64_t{1} << (p - 1)) - 1));
+  return {sig, qe, sig != 0 && qe + p - 1 > f.emax};
+}
+
+QDQ_HOT inline std::uint64_t encode(bool neg, const Rounded& r, const Format& f) {
+  const std::uint64_t sign = detail::signed_zero(f, neg);
+  if (r.overflow) return sign | f.exp_mask;
+  if (!(r.sig >> (f.p - 1))) return sign | r.sig;  // a zero or a subnormal
+  const auto biased = static_cast<std::uint64_t>(r.qe + f.p - 1 + f.emax);
+  return sign | (biased << (f.p - 1)) | (r.sig & (f.min_normal - 1));
+}
+
+QDQ_HOT inline std::uint64_t round_to(bool neg, unsigned __int128 m, int e, const Format& f, bool ftz) {
+  return encode(neg, round_parts(m, e, f, ftz), f);
 }
 
 QDQ_HOT inline FixedArith::FixedArith(DType storage, ArithEnv env)
@@ -216,7 +229,11 @@ QDQ_HOT inline FixedArith::Value FixedArith::read(Bits a) const {
 
 QDQ_HOT inline FixedArith::Bits FixedArith::write(bool neg, unsigned __int128 m, int e) const {
   if (compute_ == storage_) return round_to(neg, m, e, s_, ftz_);
-  return detail::convert(unpack(round_to(neg, m, e, c_, ftz_), c_), s_);
+  // Rounded to the compute format, then from there to T (no FTZ on the way down).
+  const Rounded wide = round_parts(m, e, c_, ftz_);
+  if (wide.overflow) return detail::infinity(s_, neg);
+  if (wide.sig == 0) return detail::signed_zero(s_, neg);
+  return round_to(neg, wide.sig, wide.qe, s_, false);
 }
 
 QDQ_HOT inline FixedArith::Bits FixedArith::write_value(const Value& v) const {
