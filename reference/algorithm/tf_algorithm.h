@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -175,16 +176,27 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
     return e.mul(r, inv);
   };
   // Where the dtype is not narrowed after each op, the steps run on compute-format values (T's
-  // values widen exactly) and the result is rounded to T once.
+  // values widen exactly: a channel's scale, inv and bounds once, each element's input) and the
+  // result is rounded to T once.
   const DType compute = p.rules(t).device.compute;
   const bool narrow_at_output = !p.rules(t).narrows_each_op && compute != t;
   const Arith wide(compute, p.rules(t).device);
   const Bits half = dev.half(), wide_half = wide.half();
-  auto widen = [&](Bits b) { return dev.widen(b, compute); };
-  auto transform = [&](const Scale& s, Bits v, bool fused) {
+  auto in_steps_type = [&](const Scale& s) {
+    if (!narrow_at_output) return s;
+    return Scale{dev.widen(s.scale, compute), dev.widen(s.inv, compute), dev.widen(s.lo, compute), dev.widen(s.hi, compute)};
+  };
+  auto transform = [&](const Scale& s, Bits v, bool fused) {  // s in the steps' type
     if (!narrow_at_output) return steps(dev, half, v, s.scale, s.inv, s.lo, s.hi, fused);
-    const Bits r = steps(wide, wide_half, widen(v), widen(s.scale), widen(s.inv), widen(s.lo), widen(s.hi), fused);
-    return dev.narrow(r, compute);
+    return dev.narrow(steps(wide, wide_half, dev.widen(v, compute), s.scale, s.inv, s.lo, s.hi, fused), compute);
+  };
+  // HALF_UP's fused and separate results (where fusion is open, so the steps run in T): one clamp,
+  // and one last multiply where the two rounded integers agree.
+  auto fused_and_separate = [&](const Scale& s, Bits v) {
+    if (a.range_given) v = clamp(p.clamp, dev, v, s.lo, s.hi);
+    const Bits fused = dev.floor(dev.fma(v, s.scale, half)), separate = dev.floor(dev.add(dev.mul(v, s.scale), half));
+    const Bits y_fused = dev.mul(fused, s.inv);
+    return std::pair<Bits, Bits>{y_fused, separate == fused ? y_fused : dev.mul(separate, s.inv)};
   };
   auto same = [&](Bits u, Bits w) { return u == w || (dev.is_nan(u) && dev.is_nan(w)); };
 
@@ -202,17 +214,19 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
         for (Bits hi : bound_choices(p, m.hi, t)) ranges.emplace_back(lo, hi);
       }
     }
-    std::vector<Scale> scales;
-    for (const auto& [lo, hi] : ranges) scales.push_back(select_scale(p, host, q, lo, hi));
+    std::vector<Scale> scales;  // in the steps' type
+    for (const auto& [lo, hi] : ranges) scales.push_back(in_steps_type(select_scale(p, host, q, lo, hi)));
     for_each_in_channel(view, ch, [&](std::int64_t k) {
       const Bits x = c.input.bits(k);
-      const Bits first = transform(scales[0], x, fused_half_up);
+      Bits first, separate_first = 0;
+      if (fusion_undefined) std::tie(first, separate_first) = fused_and_separate(scales[0], x);
+      else first = transform(scales[0], x, fused_half_up);
       y.set_bits(k, first);
       if (channel_undefined) {  // (a): the range itself is unknown, so is every output of the channel
         mark(k, ElementClass::Unconstrained);
         return;
       }
-      if (scales.size() == 1 && !fusion_undefined) return;
+      if (scales.size() == 1 && (!fusion_undefined || same(first, separate_first))) return;
       // (b), (c): TF's answer is one of the outputs with each candidate range (the signs of a
       // measured zero bound) and, where the contraction is open, fused or separate. fusion_undefined
       // implies that the backends fuse, so `first` is the fused result with the first range.
@@ -223,16 +237,15 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
       auto add = [&](Bits v) {
         if (std::none_of(values.begin(), values.begin() + n, [&](Bits w) { return same(v, w); })) values[n++] = v;
       };
-      Bits separate0 = first;
       for (std::size_t j = 0; j < scales.size(); ++j) {
-        const Bits fused = j == 0 ? first : transform(scales[j], x, fused_half_up);
+        Bits fused = first, separate = separate_first;
+        if (j > 0 && fusion_undefined) std::tie(fused, separate) = fused_and_separate(scales[j], x);
+        else if (j > 0) fused = transform(scales[j], x, fused_half_up);
         add(fused);
         if (!same(fused, first)) causes |= kSignOfMeasuredZero;
         if (!fusion_undefined) continue;
-        const Bits separate = transform(scales[j], x, false);
         add(separate);
-        if (j == 0) separate0 = separate;
-        if (!same(separate, separate0)) causes |= kSignOfMeasuredZero;
+        if (!same(separate, separate_first)) causes |= kSignOfMeasuredZero;
         if (!same(separate, fused)) causes |= kHalfUpContraction;
       }
       if (n < 2) return;
