@@ -15,9 +15,10 @@ struct BackendOptions {
   double case_timeout_s = 10;  // plugin:PATH: seconds a case may take before the plug-in counts as hung
 };
 
-// Names of every backend usable here: "reference", "cpu" (SIMD and threads), "cpu-scalar" (the
-// plain baseline), "cuda-host" (the CUDA backend's code run on the host), and "cuda" where a CUDA
-// device is usable.
+// The backends a run takes when none is named: "reference" (its fast path), "cpu" (SIMD and
+// threads), "cpu-scalar" (the plain baseline), "cuda-host" (the CUDA backend's code run on the
+// host), and "cuda" where a CUDA device is usable. ("reference-gmp", the reference's GMP path, runs
+// only when named: about 150 times slower.)
 std::vector<std::string> backend_names();
 
 // Every fixed name make_backend knows, "cuda" included where it cannot run (the command line
