@@ -48,7 +48,7 @@ mutants=(
   # quotient's remainder dropped, the exact op's negative HALF_UP ties rounded the wrong way.
   "ref-fixed-ties-away|fixed/fixed_arith.h|sig = rem > half |sig = rem >= half "
   "ref-fixed-ftz-before-rounding|fixed/fixed_arith.h|if (!(k > 0 \&\& (detail::shift_round(m, k) >> p))) return {0, 0, false};|return {0, 0, false};"
-  "ref-fixed-daz-dropped|fixed/fixed_arith.h|if (daz_ \&\& v.kind == Value::Finite|if (false \&\& v.kind == Value::Finite"
+  "ref-fixed-daz-dropped|fixed/fixed_arith.h|if (daz_flushes_subnormals_only_ \&\& (a \& s_.exp_mask) == 0) return|if (false) return"
   "ref-fixed-remainder-dropped|fixed/fixed_arith.h|const bool sticky = num - q * y.sig != 0;|const bool sticky = false;"
   "ref-fixed-half-up-negative-ties|fixed/fixed_exact_op.cc|half_up ? (x.neg ? half > 0 : half >= 0)|half_up ? (half >= 0)"
 )
