@@ -87,8 +87,11 @@ Outcome with_element(Outcome o, std::size_t k, std::uint64_t bits) {
 // docs/op-spec.md §9, (b) and (c): TF's answer is one of a known set; an element passes with any of
 // it and fails with anything else, and the MISMATCH line lists the set.
 TEST(Compare, ABoundedElementPassesWithAnyAllowedValueAndFailsWithAnother) {
-  for (const auto& [file, cause] : {std::pair{"tf-2.21-xla.h5", kHalfUpContraction}, std::pair{"tf-2.21-xla.h5", kSignOfMeasuredZero},
-                                    std::pair{"tf-2.21-cpu.h5", kSignOfMeasuredZero}}) {
+  for (const auto& file_cause : {std::pair{"tf-2.21-xla.h5", kHalfUpContraction}, std::pair{"tf-2.21-xla.h5", kSignOfMeasuredZero},
+                                 std::pair{"tf-2.21-cpu.h5", kSignOfMeasuredZero}}) {
+    // (not structured bindings: clang 14 cannot capture them in the lambda below)
+    const char* file = file_cause.first;
+    const auto cause = file_cause.second;
     const auto f = first_in_golden(file, [&](const Outcome& r) { return bounded_by(r, cause) != nullptr; });
     ASSERT_TRUE(f) << file << ": no case with cause " << int(cause);
     const Outcome& ref = f->reference;
