@@ -5,13 +5,17 @@
 // operation's exact result, rounded to nearest-even in the env's compute format (with FTZ if the
 // env says so), then, when that differs, to the dtype; operands read with DAZ when the env says so.
 //
-// How the exact result is held: a magnitude m (unsigned 128-bit), an exponent e and a sign, value
-// m·2^e, where m carries at least 62 bits above its lowest when anything was shifted out; the bits
-// shifted out are then kept as one "sticky" bit ORed into m's lowest (below the rounding point by
-// at least 8 bits for every format of at most 53 bits of precision), which rounds exactly as the
-// exact value does: it is never a midpoint and lies on the same side of every midpoint.
-// Products of two significands (at most 106 bits) and sums aligned in a 126-bit window are exact;
-// a quotient carries at least 73 bits and its remainder's sticky bit.
+// How the exact result is held: a magnitude m (an unsigned word, Word: 128 bits, or 64 where every
+// format involved has at most 24 bits of precision), an exponent e and a sign, value m·2^e, where
+// m carries many bits above its lowest when anything was shifted out; the bits shifted out are
+// then kept as one "sticky" bit ORed into m's lowest (below the rounding point by at least 8 bits),
+// which rounds exactly as the exact value does: it is never a midpoint and lies on the same side
+// of every midpoint. With 128 bits (formats of up to 53 bits of precision): products of two
+// significands (at most 106 bits) and sums aligned in a 126-bit window are exact; a quotient
+// carries at least 75 bits and its remainder's sticky bit. With 64 bits (formats of up to 24 bits:
+// bfloat16, float16, float32): products (at most 48 bits) and sums aligned in a 62-bit window are
+// exact; a quotient carries at least 40 bits. The 64-bit words take about a tenth fewer
+// instructions an element; both words are checked against GMP by fixed_arith_test.
 //
 // No hardware floating-point operation is used, and nothing is shared with the cpu backends or the
 // CUDA core (docs/op-spec.md §2.8 for the environments).
@@ -21,6 +25,8 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "reference/contract/profile.h"
@@ -41,10 +47,25 @@ struct Format {
         exp_mask(exponent_mask(d)), min_normal(std::uint64_t{1} << (format_of(d).precision - 1)) {}
 };
 
-class FixedArith {
+// An IEEE value taken apart: value = sig·2^exp (sig < 2^53) for finite ones.
+struct Value {
+  enum Kind : std::uint8_t { Zero, Finite, Inf, NaN };
+  Kind kind;
+  bool neg;
+  std::int32_t exp;
+  std::uint64_t sig;
+};
+
+// Word: unsigned __int128 for every dtype and env; std::uint64_t only where the storage and the
+// compute format (and every reciprocal type of mul_reciprocal) hold at most 24 bits of precision
+// (holds() says; the constructor refuses others).
+template <class Word>
+class BasicFixedArith {
  public:
   using Bits = std::uint64_t;
-  FixedArith(DType storage, ArithEnv env);
+  using Value = fixed::Value;
+  BasicFixedArith(DType storage, ArithEnv env);
+  static bool holds(DType t) { return sizeof(Word) > 8 || format_of(t).precision <= 24; }
 
   Bits add(Bits a, Bits b) const;          // a ⊕ b; an exact zero sum is +0 unless both operands are -0
   Bits mul(Bits a, Bits b) const;          // a ⊗ b
@@ -68,19 +89,12 @@ class FixedArith {
   Bits nan() const { return nan_; }  // the default NaN (sign set, quiet)
   DType storage() const { return storage_; }
 
-  // An IEEE value taken apart: value = sig·2^exp (sig < 2^53) for finite ones.
-  struct Value {
-    enum Kind : std::uint8_t { Zero, Finite, Inf, NaN };
-    Kind kind;
-    bool neg;
-    std::int32_t exp;
-    std::uint64_t sig;
-  };
-
- private:
+  // `read` and `write` are public for BasicFixedArith of the other word (mul_reciprocal).
   Value read(Bits a) const;  // with DAZ (of the compute format) when the env says so
   // The exact value (-1)^neg · m · 2^e, m > 0 (sticky bit included), rounded as the env writes.
-  Bits write(bool neg, unsigned __int128 m, int e) const;
+  Bits write(bool neg, Word m, int e) const;
+
+ private:
   Bits write_value(const Value& v) const;
   Bits product(const Value& x, const Value& y) const;  // x × y rounded, IEEE's rules for NaN, ±inf, ±0
   Bits integer(bool neg, std::uint64_t n) const;       // rint's and floor's result, exact in T
@@ -100,32 +114,40 @@ class FixedArith {
   bool canonical_by_class_;  // the compute format holds every value of T (canonical()'s shortcut)
 };
 
+using FixedArith = BasicFixedArith<unsigned __int128>;  // every dtype and env
+using FixedArith64 = BasicFixedArith<std::uint64_t>;    // formats of at most 24 bits of precision
+
 // The index of the highest set bit of m > 0.
 inline int top_bit(unsigned __int128 m) {
   const auto hi = static_cast<std::uint64_t>(m >> 64);
   return hi ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll(static_cast<std::uint64_t>(m));
 }
+inline int top_bit(std::uint64_t m) { return 63 - __builtin_clzll(m); }
 
 // The pieces fixed_exact_op.cc needs too: a bit pattern of `t` taken apart (no DAZ), and an exact
 // value m·2^e (m > 0, sticky bit included as above) rounded to `t` (ftz: x86's FTZ, tininess after
 // rounding), sign bit added.
-FixedArith::Value unpack(std::uint64_t bits, const Format& f);
-std::uint64_t round_to(bool neg, unsigned __int128 m, int e, const Format& f, bool ftz);
+QDQ_HOT Value unpack(std::uint64_t bits, const Format& f);
+template <class Word>
+QDQ_HOT std::uint64_t round_to(bool neg, Word m, int e, const Format& f, bool ftz);
 
 // ---- Definitions (inline: TF's algorithm calls them per element) ----
 
 namespace detail {
 
-using u128 = unsigned __int128;
 using Bits = std::uint64_t;
-using Value = FixedArith::Value;
+
+template <class Word>
+constexpr int kWordBits = static_cast<int>(sizeof(Word) * 8);
 
 // m / 2^k rounded to the nearest integer, ties to even (k >= 0).
-QDQ_HOT inline u128 shift_round(u128 m, int k) {
+template <class Word>
+QDQ_HOT inline Word shift_round(Word m, int k) {
+  constexpr int w = kWordBits<Word>;
   if (k == 0) return m;
-  if (k > 128) return 0;
-  if (k == 128) return m > (u128{1} << 127) ? 1 : 0;
-  const u128 q = m >> k, rem = m & ((u128{1} << k) - 1), half = u128{1} << (k - 1);
+  if (k > w) return 0;
+  if (k == w) return m > (Word{1} << (w - 1)) ? 1 : 0;
+  const Word q = m >> k, rem = m & ((Word{1} << k) - 1), half = Word{1} << (k - 1);
   return rem > half || (rem == half && (q & 1)) ? q + 1 : q;
 }
 
@@ -147,8 +169,8 @@ QDQ_HOT inline Bits convert(const Value& v, const Format& f) {
 
 }  // namespace detail
 
-QDQ_HOT inline FixedArith::Value unpack(std::uint64_t bits, const Format& f) {
-  using V = FixedArith::Value;
+QDQ_HOT inline Value unpack(std::uint64_t bits, const Format& f) {
+  using V = Value;
   const int frac_bits = f.p - 1;
   const bool neg = (bits & f.sign) != 0;
   const std::uint64_t frac = bits & (f.min_normal - 1);
@@ -168,7 +190,8 @@ struct Rounded {
   bool overflow;
 };
 
-QDQ_HOT inline Rounded round_parts(unsigned __int128 m, int e, const Format& f, bool ftz) {
+template <class Word>
+QDQ_HOT inline Rounded round_parts(Word m, int e, const Format& f, bool ftz) {
   const int p = f.p;
   const int m_top = top_bit(m);
   const int top = m_top + e;  // floor(log2(value)): the sticky bit never is m's top bit
@@ -184,7 +207,7 @@ QDQ_HOT inline Rounded round_parts(unsigned __int128 m, int e, const Format& f, 
   std::uint64_t sig;
   if (k <= 0) {
     sig = static_cast<std::uint64_t>(m << -k);  // exact, and below 2^p
-  } else if (k < 64 && !(m >> 64)) {  // the usual case, in 64 bits
+  } else if (k < 64 && (sizeof(Word) == 8 || !(m >> 32 >> 32))) {  // the usual case, in 64 bits
     const auto m64 = static_cast<std::uint64_t>(m);
     const std::uint64_t q = m64 >> k, rem = m64 & ((std::uint64_t{1} << k) - 1), half = std::uint64_t{1} << (k - 1);
     sig = rem > half || (rem == half && (q & 1)) ? q + 1 : q;
@@ -206,19 +229,27 @@ QDQ_HOT inline std::uint64_t encode(bool neg, const Rounded& r, const Format& f)
   return sign | (biased << (f.p - 1)) | (r.sig & (f.min_normal - 1));
 }
 
-QDQ_HOT inline std::uint64_t round_to(bool neg, unsigned __int128 m, int e, const Format& f, bool ftz) {
+template <class Word>
+QDQ_HOT inline std::uint64_t round_to(bool neg, Word m, int e, const Format& f, bool ftz) {
   return encode(neg, round_parts(m, e, f, ftz), f);
 }
 
-QDQ_HOT inline FixedArith::FixedArith(DType storage, ArithEnv env)
+template <class Word>
+inline BasicFixedArith<Word>::BasicFixedArith(DType storage, ArithEnv env)
     : storage_(storage), compute_(env.compute), s_(storage), c_(env.compute), ftz_(env.ftz), daz_(env.daz),
       sign_(sign_mask(storage)), nan_(detail::default_nan(s_)), compute_emin_(format_of(env.compute).emin),
       daz_flushes_subnormals_only_(env.daz && format_of(env.compute).emin == format_of(storage).emin),
       daz_flushes_none_(!env.daz || format_of(env.compute).emin < format_of(storage).emin),
       daz_other_(!daz_flushes_subnormals_only_ && !daz_flushes_none_),
-      canonical_by_class_(c_.p >= s_.p && c_.emax >= s_.emax && c_.emin <= s_.emin) {}
+      canonical_by_class_(c_.p >= s_.p && c_.emax >= s_.emax && c_.emin <= s_.emin) {
+  if (!holds(storage) || !holds(env.compute)) {
+    throw std::invalid_argument("fixed::BasicFixedArith: a 64-bit word cannot hold " + std::string(dtype_name(storage)) +
+                                " computed in " + std::string(dtype_name(env.compute)) + " exactly");
+  }
+}
 
-QDQ_HOT inline FixedArith::Value FixedArith::read(Bits a) const {
+template <class Word>
+QDQ_HOT inline Value BasicFixedArith<Word>::read(Bits a) const {
   if (daz_flushes_subnormals_only_ && (a & s_.exp_mask) == 0) return {Value::Zero, (a & sign_) != 0, 0, 0};
   Value v = unpack(a, s_);
   if (daz_other_ && v.kind == Value::Finite && 63 - std::countl_zero(v.sig) + v.exp < compute_emin_) {
@@ -227,7 +258,8 @@ QDQ_HOT inline FixedArith::Value FixedArith::read(Bits a) const {
   return v;
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::write(bool neg, unsigned __int128 m, int e) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::write(bool neg, Word m, int e) const {
   if (compute_ == storage_) return round_to(neg, m, e, s_, ftz_);
   // Rounded to the compute format, then from there to T (no FTZ on the way down).
   const Rounded wide = round_parts(m, e, c_, ftz_);
@@ -236,7 +268,8 @@ QDQ_HOT inline FixedArith::Bits FixedArith::write(bool neg, unsigned __int128 m,
   return round_to(neg, wide.sig, wide.qe, s_, false);
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::write_value(const Value& v) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::write_value(const Value& v) const {
   switch (v.kind) {
     case Value::NaN: return nan_;
     case Value::Inf: return detail::infinity(s_, v.neg);
@@ -249,44 +282,49 @@ QDQ_HOT inline FixedArith::Bits FixedArith::write_value(const Value& v) const {
 
 namespace detail {
 
-// (-1)^neg_a·ma·2^ea + (-1)^neg_b·mb·2^eb for ma, mb in (0, 2^107), exact but for a sticky bit:
-// the operand reaching higher is placed with its top bit at 125, the other aligned to it (the
-// bits it loses below the window, only when it lies wholly below the first's top 20 bits, become
-// the sticky bit); both doubled so the sticky bit sits below them. Returns the sign, the
-// magnitude (0 for an exact cancellation) and the exponent.
+// (-1)^neg_a·ma·2^ea + (-1)^neg_b·mb·2^eb for ma, mb in (0, 2^107) (128-bit words) or (0, 2^48)
+// (64-bit words), exact but for a sticky bit: the operand reaching higher is placed with its top
+// bit at w - 3 (125 or 61), the other aligned to it (the bits it loses below the window, only when
+// it lies wholly below the first's top 20 or 13 bits, become the sticky bit); both doubled so the
+// sticky bit sits below them. Returns the sign, the magnitude (0 for an exact cancellation) and
+// the exponent.
+template <class Word>
 struct Sum {
   bool neg;
-  u128 m;
+  Word m;
   int e;
 };
-QDQ_HOT inline Sum add_magnitudes(bool neg_a, u128 ma, int ea, bool neg_b, u128 mb, int eb) {
+template <class Word>
+QDQ_HOT inline Sum<Word> add_magnitudes(bool neg_a, Word ma, int ea, bool neg_b, Word mb, int eb) {
+  constexpr int w = kWordBits<Word>;
   if (top_bit(mb) + eb > top_bit(ma) + ea) {
     std::swap(neg_a, neg_b);
     std::swap(ma, mb);
     std::swap(ea, eb);
   }
-  const int sa = 125 - top_bit(ma);
+  const int sa = w - 3 - top_bit(ma);
   const int e = ea - sa;
-  u128 a = ma << sa, b;
+  Word a = ma << sa, b;
   bool sticky = false;
   if (const int d = eb - e; d >= 0) {
     b = mb << d;  // its top is at most a's: no overflow
-  } else if (-d >= 128) {
+  } else if (-d >= w) {
     b = 0;
     sticky = true;
   } else {
     b = mb >> -d;
-    sticky = (mb & ((u128{1} << -d) - 1)) != 0;
+    sticky = (mb & ((Word{1} << -d) - 1)) != 0;
   }
   a <<= 1;
   b = (b << 1) | (sticky ? 1 : 0);
   if (neg_a == neg_b) return {neg_a, a + b, e - 1};
-  return a >= b ? Sum{neg_a, a - b, e - 1} : Sum{neg_b, b - a, e - 1};
+  return a >= b ? Sum<Word>{neg_a, a - b, e - 1} : Sum<Word>{neg_b, b - a, e - 1};
 }
 
 }  // namespace detail
 
-QDQ_HOT inline FixedArith::Bits FixedArith::add(Bits a, Bits b) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::add(Bits a, Bits b) const {
   const Value x = read(a), y = read(b);
   if (x.kind == Value::NaN || y.kind == Value::NaN || (x.kind == Value::Inf && y.kind == Value::Inf && x.neg != y.neg)) {
     return nan_;
@@ -296,11 +334,12 @@ QDQ_HOT inline FixedArith::Bits FixedArith::add(Bits a, Bits b) const {
   if (x.kind == Value::Zero && y.kind == Value::Zero) return detail::signed_zero(s_, x.neg && y.neg);
   if (x.kind == Value::Zero) return write_value(y);
   if (y.kind == Value::Zero) return write_value(x);
-  const detail::Sum s = detail::add_magnitudes(x.neg, x.sig, x.exp, y.neg, y.sig, y.exp);
+  const detail::Sum<Word> s = detail::add_magnitudes<Word>(x.neg, x.sig, x.exp, y.neg, y.sig, y.exp);
   return s.m == 0 ? detail::signed_zero(s_, false) : write(s.neg, s.m, s.e);
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::product(const Value& x, const Value& y) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::product(const Value& x, const Value& y) const {
   const bool neg = x.neg != y.neg;
   if (x.kind == Value::NaN || y.kind == Value::NaN || (x.kind == Value::Inf && y.kind == Value::Zero) ||
       (x.kind == Value::Zero && y.kind == Value::Inf)) {
@@ -308,12 +347,14 @@ QDQ_HOT inline FixedArith::Bits FixedArith::product(const Value& x, const Value&
   }
   if (x.kind == Value::Inf || y.kind == Value::Inf) return detail::infinity(s_, neg);
   if (x.kind == Value::Zero || y.kind == Value::Zero) return detail::signed_zero(s_, neg);
-  return write(neg, static_cast<detail::u128>(x.sig) * y.sig, x.exp + y.exp);
+  return write(neg, static_cast<Word>(x.sig) * y.sig, x.exp + y.exp);
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::mul(Bits a, Bits b) const { return product(read(a), read(b)); }
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::mul(Bits a, Bits b) const { return product(read(a), read(b)); }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::div(Bits a, Bits b) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::div(Bits a, Bits b) const {
   const Value x = read(a), y = read(b);
   const bool neg = x.neg != y.neg;
   if (x.kind == Value::NaN || y.kind == Value::NaN || (x.kind == Value::Inf && y.kind == Value::Inf) ||
@@ -322,15 +363,17 @@ QDQ_HOT inline FixedArith::Bits FixedArith::div(Bits a, Bits b) const {
   }
   if (x.kind == Value::Inf || y.kind == Value::Zero) return detail::infinity(s_, neg);
   if (y.kind == Value::Inf || x.kind == Value::Zero) return detail::signed_zero(s_, neg);
-  // x.sig placed with its top at bit 127: the quotient has at least 127 - 52 = 75 bits.
-  const int shift = 127 - (63 - std::countl_zero(x.sig));
-  const detail::u128 num = static_cast<detail::u128>(x.sig) << shift;
-  const detail::u128 q = num / y.sig;
+  // x.sig placed with its top at bit w - 1: the quotient has at least 127 - 52 = 75 bits (128-bit
+  // words) or 63 - 23 = 40 (64-bit words).
+  const int shift = detail::kWordBits<Word> - 1 - (63 - std::countl_zero(x.sig));
+  const Word num = static_cast<Word>(x.sig) << shift;
+  const Word q = num / y.sig;
   const bool sticky = num - q * y.sig != 0;
   return write(neg, q | (sticky ? 1 : 0), x.exp - shift - y.exp);
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::fma(Bits a, Bits b, Bits c) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::fma(Bits a, Bits b, Bits c) const {
   const Value x = read(a), y = read(b), z = read(c);
   if (x.kind == Value::NaN || y.kind == Value::NaN || z.kind == Value::NaN ||
       (x.kind == Value::Inf && y.kind == Value::Zero) || (x.kind == Value::Zero && y.kind == Value::Inf)) {
@@ -345,26 +388,29 @@ QDQ_HOT inline FixedArith::Bits FixedArith::fma(Bits a, Bits b, Bits c) const {
     return z.kind == Value::Zero ? detail::signed_zero(s_, neg && z.neg) : write_value(z);
   }
   if (z.kind == Value::Zero) return product(x, y);  // x, y finite nonzero here
-  const detail::Sum s = detail::add_magnitudes(neg, static_cast<detail::u128>(x.sig) * y.sig, x.exp + y.exp, z.neg, z.sig, z.exp);
+  const detail::Sum<Word> s = detail::add_magnitudes<Word>(neg, static_cast<Word>(x.sig) * y.sig, x.exp + y.exp, z.neg, z.sig, z.exp);
   return s.m == 0 ? detail::signed_zero(s_, false) : write(s.neg, s.m, s.e);
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const {
-  const FixedArith wide(reciprocal_type, ArithEnv{compute_, ftz_, daz_});
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const {
+  const BasicFixedArith wide(reciprocal_type, ArithEnv{compute_, ftz_, daz_});
   const Format rf(reciprocal_type);
-  const Bits r = wide.div(round_to(false, 1, 0, rf, false), detail::convert(read(q), rf));
+  const Bits r = wide.div(round_to(false, std::uint64_t{1}, 0, rf, false), detail::convert(read(q), rf));
   return product(read(a), wide.read(r));
 }
 
 // n != 0 (< 2^63), an integer that T holds exactly (the rounding of one of T's values to an
 // integer), encoded: no rounding, and never tiny.
-QDQ_HOT inline FixedArith::Bits FixedArith::integer(bool neg, std::uint64_t n) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::integer(bool neg, std::uint64_t n) const {
   const int top = 63 - std::countl_zero(n);
   const Bits sig = top <= s_.p - 1 ? n << (s_.p - 1 - top) : n >> (top - (s_.p - 1));
   return detail::signed_zero(s_, neg) | (static_cast<Bits>(top + s_.emax) << (s_.p - 1)) | (sig & (s_.min_normal - 1));
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::rint(Bits a) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::rint(Bits a) const {
   const Value x = read(a);
   if (x.kind != Value::Finite) return write_value(x);
   if (x.exp >= 0) return write(x.neg, x.sig, x.exp);  // an integer already
@@ -375,7 +421,8 @@ QDQ_HOT inline FixedArith::Bits FixedArith::rint(Bits a) const {
   return n == 0 ? detail::signed_zero(s_, x.neg) : integer(x.neg, n);
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::floor(Bits a) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::floor(Bits a) const {
   const Value x = read(a);
   if (x.kind != Value::Finite) return write_value(x);
   if (x.exp >= 0) return write(x.neg, x.sig, x.exp);
@@ -386,7 +433,8 @@ QDQ_HOT inline FixedArith::Bits FixedArith::floor(Bits a) const {
   return n == 0 ? detail::signed_zero(s_, x.neg) : integer(x.neg, n);
 }
 
-QDQ_HOT inline std::optional<std::int64_t> FixedArith::order_key(Bits a) const {
+template <class Word>
+QDQ_HOT inline std::optional<std::int64_t> BasicFixedArith<Word>::order_key(Bits a) const {
   const Bits mag = a & ~sign_;
   const Bits inf = s_.exp_mask;
   if (mag > inf) return std::nullopt;  // NaN
@@ -396,25 +444,30 @@ QDQ_HOT inline std::optional<std::int64_t> FixedArith::order_key(Bits a) const {
   return a & sign_ ? -static_cast<std::int64_t>(mag) : static_cast<std::int64_t>(mag);
 }
 
-QDQ_HOT inline bool FixedArith::lt(Bits a, Bits b) const {
+template <class Word>
+QDQ_HOT inline bool BasicFixedArith<Word>::lt(Bits a, Bits b) const {
   const auto x = order_key(a), y = order_key(b);
   return x && y && *x < *y;
 }
 
-QDQ_HOT inline bool FixedArith::le(Bits a, Bits b) const {
+template <class Word>
+QDQ_HOT inline bool BasicFixedArith<Word>::le(Bits a, Bits b) const {
   const auto x = order_key(a), y = order_key(b);
   return x && y && *x <= *y;
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::from_int(std::int64_t v) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::from_int(std::int64_t v) const {
   if (v == 0) return 0;
   const bool neg = v < 0;
-  const detail::u128 m = neg ? static_cast<detail::u128>(-(v + 1)) + 1 : static_cast<detail::u128>(v);
+  const Word m = neg ? static_cast<Word>(-(v + 1)) + 1 : static_cast<Word>(v);
   return write(neg, m, 0);
 }
 
-QDQ_HOT inline FixedArith::Bits FixedArith::half() const { return write(false, 1, -1); }
-QDQ_HOT inline FixedArith::Bits FixedArith::canonical(Bits a) const {
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::half() const { return write(false, Word{1}, -1); }
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::canonical(Bits a) const {
   const Bits mag = a & ~sign_;
   if (mag > s_.exp_mask) return nan_;
   // Zeros, normals and infinities are written back as they are, where the compute format holds T.
@@ -424,8 +477,11 @@ QDQ_HOT inline FixedArith::Bits FixedArith::canonical(Bits a) const {
   // smallest normal is T's; where it is smaller, it stays.
   return (daz_ || ftz_) && c_.emin == s_.emin ? a & sign_ : a;
 }
-QDQ_HOT inline FixedArith::Bits FixedArith::widen(Bits a, DType wider) const { return detail::convert(unpack(a, s_), Format(wider)); }
-QDQ_HOT inline FixedArith::Bits FixedArith::narrow(Bits wide, DType wide_type) const { return write_value(unpack(wide, Format(wide_type))); }
-QDQ_HOT inline FixedArith::Bits FixedArith::max_finite() const { return s_.exp_mask - 1; }
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::widen(Bits a, DType wider) const { return detail::convert(unpack(a, s_), Format(wider)); }
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::narrow(Bits wide, DType wide_type) const { return write_value(unpack(wide, Format(wide_type))); }
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::max_finite() const { return s_.exp_mask - 1; }
 
 }  // namespace qdq::fixed
