@@ -50,6 +50,11 @@ mutants=(
   "ref-fixed-ftz-before-rounding|fixed/fixed_arith.h|if (!(k > 0 \&\& (detail::shift_round(m, k) >> p))) return {0, 0, false};|return {0, 0, false};"
   "ref-fixed-daz-dropped|fixed/fixed_arith.h|if (daz_flushes_subnormals_only_ \&\& (a \& s_.exp_mask) == 0) return|if (false) return"
   "ref-fixed-remainder-dropped|fixed/fixed_arith.h|const bool sticky = num - q * y.sig != 0;|const bool sticky = false;"
+  # The fast lanes (fixed_arith.h): the sum's sticky bit lost, a tiny product encoded as a normal,
+  # rint's values in [1/2, 1) taken for zeros.
+  "ref-fixed-add-lane-sticky-dropped|fixed/fixed_arith.h|((mb \& ((Bits{1} << d) - 1)) != 0 ? 1 : 0);|0;"
+  "ref-fixed-mul-lane-tiny-kept|fixed/fixed_arith.h|if (top < s_.emin) return false;|if (false) return false;"
+  "ref-fixed-rint-lane-halves-lost|fixed/fixed_arith.h|if (e < -1) return detail::signed_zero(s_, neg);|if (e < 0) return detail::signed_zero(s_, neg);"
   "ref-fixed-half-up-negative-ties|fixed/fixed_exact_op.cc|half_up ? (x.neg ? half > 0 : half >= 0)|half_up ? (half >= 0)"
 )
 

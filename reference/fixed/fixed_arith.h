@@ -103,6 +103,22 @@ class BasicFixedArith {
   // flushes), or none for a NaN.
   std::optional<std::int64_t> order_key(Bits a) const;
 
+  // Fast lanes: the same results as the general code for the commonest operands, in fewer steps
+  // (the general code takes about 100 instructions an operation, these a quarter of that). Each
+  // returns false, leaving `out` alone, where its case does not hold; fixed_arith_test checks both.
+  // Whether a is a normal number of T (neither zero, subnormal, infinite nor NaN).
+  bool is_normal(Bits a) const { return ((a & s_.exp_mask) >> frac_bits_) - 1 < max_biased_ - 1; }
+  // a ⊗ b for normal a, b whose exact product is normal before rounding and finite after, where
+  // the env rounds once (compute format = T) and DAZ reads T's normals as they are.
+  bool mul_normal(Bits a, Bits b, Bits& out) const;
+  // a ⊕ b for normal a, b whose sum is nonzero and normal before rounding and finite after, where
+  // the env rounds once. In 64 bits for every format: three guard bits below the significands, the
+  // lowest a sticky bit ORed in (the value it stands for and the exact one lie strictly between
+  // the same two even numbers, and rounding drops at least two bits: they round alike).
+  bool add_normal(Bits a, Bits b, Bits& out) const;
+  // T's normal keys with DAZ of subnormals only or none (one test instead of order_key's classes).
+  std::int64_t simple_key(Bits a) const;
+
   DType storage_, compute_;
   Format s_, c_;  // the storage and compute formats
   bool ftz_, daz_;
@@ -112,6 +128,9 @@ class BasicFixedArith {
   // is smaller), or what read() finds below compute's smallest normal (daz_other_).
   bool daz_flushes_subnormals_only_, daz_flushes_none_, daz_other_;
   bool canonical_by_class_;  // the compute format holds every value of T (canonical()'s shortcut)
+  int frac_bits_;            // T's p - 1
+  Bits max_biased_;          // T's biased exponent of infinities and NaNs
+  bool one_rounding_;        // compute format = T, and DAZ never flushes a normal of T (mul_normal)
 };
 
 using FixedArith = BasicFixedArith<unsigned __int128>;  // every dtype and env
@@ -241,7 +260,8 @@ inline BasicFixedArith<Word>::BasicFixedArith(DType storage, ArithEnv env)
       daz_flushes_subnormals_only_(env.daz && format_of(env.compute).emin == format_of(storage).emin),
       daz_flushes_none_(!env.daz || format_of(env.compute).emin < format_of(storage).emin),
       daz_other_(!daz_flushes_subnormals_only_ && !daz_flushes_none_),
-      canonical_by_class_(c_.p >= s_.p && c_.emax >= s_.emax && c_.emin <= s_.emin) {
+      canonical_by_class_(c_.p >= s_.p && c_.emax >= s_.emax && c_.emin <= s_.emin), frac_bits_(s_.p - 1),
+      max_biased_(s_.exp_mask >> (s_.p - 1)), one_rounding_(storage == env.compute && !daz_other_) {
   if (!holds(storage) || !holds(env.compute)) {
     throw std::invalid_argument("fixed::BasicFixedArith: a 64-bit word cannot hold " + std::string(dtype_name(storage)) +
                                 " computed in " + std::string(dtype_name(env.compute)) + " exactly");
@@ -324,7 +344,45 @@ QDQ_HOT inline Sum<Word> add_magnitudes(bool neg_a, Word ma, int ea, bool neg_b,
 }  // namespace detail
 
 template <class Word>
+QDQ_HOT inline bool BasicFixedArith<Word>::add_normal(Bits a, Bits b, Bits& out) const {
+  if (!one_rounding_ || !is_normal(a) || !is_normal(b)) return false;
+  if ((a & ~sign_) < (b & ~sign_)) std::swap(a, b);  // |a| >= |b|: the result has a's sign
+  const int fb = frac_bits_;
+  const Bits frac = s_.min_normal - 1;
+  const int ea = static_cast<int>((a & s_.exp_mask) >> fb), d = ea - static_cast<int>((b & s_.exp_mask) >> fb);
+  const Bits ma = ((a & frac) | s_.min_normal) << 3;  // top at bit fb + 3 (at most 55)
+  Bits mb = ((b & frac) | s_.min_normal) << 3;
+  if (d > fb + 3) {
+    mb = 1;  // wholly below the guard bits: the sticky bit alone
+  } else if (d > 0) {
+    mb = (mb >> d) | ((mb & ((Bits{1} << d) - 1)) != 0 ? 1 : 0);
+  }
+  // Subtracting with d >= 2 loses at most one bit (m > 2^(fb+2)); with d <= 1 nothing was dropped.
+  const Bits m = ((a ^ b) & sign_) ? ma - mb : ma + mb;
+  if (m == 0) return false;  // exact cancellation: +0, the general code's
+  const int top = top_bit(m);
+  int exp_top = ea - s_.emax + top - fb - 3;  // the exponent of m's top bit
+  if (exp_top < s_.emin) return false;        // tiny: FTZ or gradual underflow decide
+  const int k = top - fb;                     // bits to drop (2 or more where a sticky bit is set)
+  Bits sig;
+  if (k <= 0) {
+    sig = m << -k;
+  } else {
+    const Bits q = m >> k, rem = m & ((Bits{1} << k) - 1), half = Bits{1} << (k - 1);
+    sig = rem > half || (rem == half && (q & 1)) ? q + 1 : q;
+  }
+  if (sig >> s_.p) {
+    sig >>= 1;
+    ++exp_top;
+  }
+  if (exp_top > s_.emax) return false;  // overflow
+  out = (a & sign_) | (static_cast<Bits>(exp_top + s_.emax) << fb) | (sig & frac);
+  return true;
+}
+
+template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::add(Bits a, Bits b) const {
+  if (Bits r; add_normal(a, b, r)) return r;
   const Value x = read(a), y = read(b);
   if (x.kind == Value::NaN || y.kind == Value::NaN || (x.kind == Value::Inf && y.kind == Value::Inf && x.neg != y.neg)) {
     return nan_;
@@ -351,7 +409,33 @@ QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::product(const Value& x, cons
 }
 
 template <class Word>
-QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::mul(Bits a, Bits b) const { return product(read(a), read(b)); }
+QDQ_HOT inline bool BasicFixedArith<Word>::mul_normal(Bits a, Bits b, Bits& out) const {
+  if (!one_rounding_ || !is_normal(a) || !is_normal(b)) return false;
+  const int fb = frac_bits_;
+  const Bits frac = s_.min_normal - 1;
+  const Bits ea = (a & s_.exp_mask) >> fb, eb = (b & s_.exp_mask) >> fb;
+  const Word prod = static_cast<Word>((a & frac) | s_.min_normal) * ((b & frac) | s_.min_normal);  // in [2^2fb, 2^(2fb+2))
+  const int carry = (prod >> (2 * fb + 1)) != 0 ? 1 : 0;
+  int top = static_cast<int>(ea + eb) - 2 * s_.emax + carry;  // the exact product's exponent
+  if (top < s_.emin) return false;                              // tiny: FTZ or gradual underflow decide
+  const int k = fb + carry;
+  Word q = prod >> k;
+  const Word rem = prod & ((Word{1} << k) - 1), half = Word{1} << (k - 1);
+  if (rem > half || (rem == half && (q & 1))) ++q;
+  if (q >> s_.p) {  // carried into the next binade
+    q >>= 1;
+    ++top;
+  }
+  if (top > s_.emax) return false;  // overflow
+  out = ((a ^ b) & sign_) | (static_cast<Bits>(top + s_.emax) << fb) | (static_cast<Bits>(q) & frac);
+  return true;
+}
+
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::mul(Bits a, Bits b) const {
+  if (Bits r; mul_normal(a, b, r)) return r;
+  return product(read(a), read(b));
+}
 
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::div(Bits a, Bits b) const {
@@ -411,6 +495,17 @@ QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::integer(bool neg, std::uint6
 
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::rint(Bits a) const {
+  if (!daz_other_ && is_normal(a)) {  // fast lane: the integer is T's, written exactly
+    const int fb = frac_bits_, e = static_cast<int>((a & s_.exp_mask) >> fb) - s_.emax;
+    const bool neg = (a & sign_) != 0;
+    if (e >= fb) return a;                               // an integer already
+    if (e < -1) return detail::signed_zero(s_, neg);     // below 1/2
+    const Bits sig = (a & (s_.min_normal - 1)) | s_.min_normal;
+    const int k = fb - e;                                // 1 to p
+    const Bits q = sig >> k, rem = sig & ((Bits{1} << k) - 1), half = Bits{1} << (k - 1);
+    const Bits n = rem > half || (rem == half && (q & 1)) ? q + 1 : q;
+    return n == 0 ? detail::signed_zero(s_, neg) : integer(neg, n);
+  }
   const Value x = read(a);
   if (x.kind != Value::Finite) return write_value(x);
   if (x.exp >= 0) return write(x.neg, x.sig, x.exp);  // an integer already
@@ -423,6 +518,17 @@ QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::rint(Bits a) const {
 
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::floor(Bits a) const {
+  if (!daz_other_ && is_normal(a)) {  // fast lane, as rint's
+    const int fb = frac_bits_, e = static_cast<int>((a & s_.exp_mask) >> fb) - s_.emax;
+    const bool neg = (a & sign_) != 0;
+    if (e >= fb) return a;
+    if (e < 0) return neg ? integer(true, 1) : 0;  // -1 below zero, +0 above
+    const Bits sig = (a & (s_.min_normal - 1)) | s_.min_normal;
+    const int k = fb - e;  // 1 to p - 1
+    Bits n = sig >> k;
+    if (neg && (sig & ((Bits{1} << k) - 1)) != 0) ++n;
+    return integer(neg, n);
+  }
   const Value x = read(a);
   if (x.kind != Value::Finite) return write_value(x);
   if (x.exp >= 0) return write(x.neg, x.sig, x.exp);
@@ -445,13 +551,22 @@ QDQ_HOT inline std::optional<std::int64_t> BasicFixedArith<Word>::order_key(Bits
 }
 
 template <class Word>
+QDQ_HOT inline std::int64_t BasicFixedArith<Word>::simple_key(Bits a) const {
+  Bits mag = a & ~sign_;
+  if (daz_flushes_subnormals_only_ && mag < s_.min_normal) mag = 0;
+  return a & sign_ ? -static_cast<std::int64_t>(mag) : static_cast<std::int64_t>(mag);
+}
+
+template <class Word>
 QDQ_HOT inline bool BasicFixedArith<Word>::lt(Bits a, Bits b) const {
+  if (!daz_other_) return !is_nan(a) && !is_nan(b) && simple_key(a) < simple_key(b);
   const auto x = order_key(a), y = order_key(b);
   return x && y && *x < *y;
 }
 
 template <class Word>
 QDQ_HOT inline bool BasicFixedArith<Word>::le(Bits a, Bits b) const {
+  if (!daz_other_) return !is_nan(a) && !is_nan(b) && simple_key(a) <= simple_key(b);
   const auto x = order_key(a), y = order_key(b);
   return x && y && *x <= *y;
 }
