@@ -116,6 +116,13 @@ class BasicFixedArith {
   // lowest a sticky bit ORed in (the value it stands for and the exact one lie strictly between
   // the same two even numbers, and rounding drops at least two bits: they round alike).
   bool add_normal(Bits a, Bits b, Bits& out) const;
+  // Whether read() takes every normal of T as it is (DAZ flushes only subnormals or nothing): then
+  // the general code's arithmetic may start from the bits of normal operands, skipping read() and
+  // the checks of the other kinds (mul, add and fma do so where the lanes above do not apply).
+  bool reads_normals_as_they_are() const { return !daz_other_; }
+  // A normal a's value as sig·2^exp (the general code's Value, without the kind).
+  Bits normal_sig(Bits a) const { return (a & (s_.min_normal - 1)) | s_.min_normal; }
+  int normal_exp(Bits a) const { return static_cast<int>((a & s_.exp_mask) >> frac_bits_) - s_.emax - frac_bits_; }
   // T's normal keys with DAZ of subnormals only or none (one test instead of order_key's classes).
   std::int64_t simple_key(Bits a) const;
 
@@ -383,6 +390,11 @@ QDQ_HOT inline bool BasicFixedArith<Word>::add_normal(Bits a, Bits b, Bits& out)
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::add(Bits a, Bits b) const {
   if (Bits r; add_normal(a, b, r)) return r;
+  if (reads_normals_as_they_are() && is_normal(a) && is_normal(b)) {
+    const detail::Sum<Word> s = detail::add_magnitudes<Word>((a & sign_) != 0, normal_sig(a), normal_exp(a), (b & sign_) != 0,
+                                                             normal_sig(b), normal_exp(b));
+    return s.m == 0 ? detail::signed_zero(s_, false) : write(s.neg, s.m, s.e);
+  }
   const Value x = read(a), y = read(b);
   if (x.kind == Value::NaN || y.kind == Value::NaN || (x.kind == Value::Inf && y.kind == Value::Inf && x.neg != y.neg)) {
     return nan_;
@@ -434,6 +446,9 @@ QDQ_HOT inline bool BasicFixedArith<Word>::mul_normal(Bits a, Bits b, Bits& out)
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::mul(Bits a, Bits b) const {
   if (Bits r; mul_normal(a, b, r)) return r;
+  if (reads_normals_as_they_are() && is_normal(a) && is_normal(b)) {
+    return write(((a ^ b) & sign_) != 0, static_cast<Word>(normal_sig(a)) * normal_sig(b), normal_exp(a) + normal_exp(b));
+  }
   return product(read(a), read(b));
 }
 
@@ -458,6 +473,12 @@ QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::div(Bits a, Bits b) const {
 
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::fma(Bits a, Bits b, Bits c) const {
+  if (reads_normals_as_they_are() && is_normal(a) && is_normal(b) && is_normal(c)) {
+    const detail::Sum<Word> s =
+        detail::add_magnitudes<Word>(((a ^ b) & sign_) != 0, static_cast<Word>(normal_sig(a)) * normal_sig(b),
+                                     normal_exp(a) + normal_exp(b), (c & sign_) != 0, normal_sig(c), normal_exp(c));
+    return s.m == 0 ? detail::signed_zero(s_, false) : write(s.neg, s.m, s.e);
+  }
   const Value x = read(a), y = read(b), z = read(c);
   if (x.kind == Value::NaN || y.kind == Value::NaN || z.kind == Value::NaN ||
       (x.kind == Value::Inf && y.kind == Value::Zero) || (x.kind == Value::Zero && y.kind == Value::Inf)) {
