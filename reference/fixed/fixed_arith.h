@@ -108,13 +108,17 @@ class BasicFixedArith {
   // returns false, leaving `out` alone, where its case does not hold; fixed_arith_test checks both.
   // Whether a is a normal number of T (neither zero, subnormal, infinite nor NaN).
   bool is_normal(Bits a) const { return ((a & s_.exp_mask) >> frac_bits_) - 1 < max_biased_ - 1; }
-  // a ⊗ b for normal a, b whose exact product is normal before rounding and finite after, where
-  // the env rounds once (compute format = T) and DAZ reads T's normals as they are.
+  // The lanes round once, to T. Where the compute format is wider, its rounding comes first; the
+  // lanes apply only where that one is exact: every normal of T is one of the compute format's,
+  // T's normal range lies inside its own (so a result normal in T is normal there, never flushed),
+  // and the exact result fits its precision (always for a product when 2p(T) <= p(compute); for a
+  // sum when the exponents differ by at most sum_lane_reach_). DAZ reads T's normals as they are.
+  // a ⊗ b for normal a, b whose exact product is normal in T before rounding and finite after.
   bool mul_normal(Bits a, Bits b, Bits& out) const;
-  // a ⊕ b for normal a, b whose sum is nonzero and normal before rounding and finite after, where
-  // the env rounds once. In 64 bits for every format: three guard bits below the significands, the
-  // lowest a sticky bit ORed in (the value it stands for and the exact one lie strictly between
-  // the same two even numbers, and rounding drops at least two bits: they round alike).
+  // a ⊕ b for normal a, b whose sum is nonzero and normal in T before rounding and finite after.
+  // In 64 bits for every format: three guard bits below the significands, the lowest a sticky bit
+  // ORed in (the value it stands for and the exact one lie strictly between the same two even
+  // numbers, and rounding drops at least two bits: they round alike).
   bool add_normal(Bits a, Bits b, Bits& out) const;
   // Whether read() takes every normal of T as it is (DAZ flushes only subnormals or nothing): then
   // the general code's arithmetic may start from the bits of normal operands, skipping read() and
@@ -137,7 +141,8 @@ class BasicFixedArith {
   bool canonical_by_class_;  // the compute format holds every value of T (canonical()'s shortcut)
   int frac_bits_;            // T's p - 1
   Bits max_biased_;          // T's biased exponent of infinities and NaNs
-  bool one_rounding_;        // compute format = T, and DAZ never flushes a normal of T (mul_normal)
+  bool product_lane_;        // mul_normal applies (see above)
+  int sum_lane_reach_;       // add_normal applies to exponents this far apart (-1: never)
 };
 
 using FixedArith = BasicFixedArith<unsigned __int128>;  // every dtype and env
@@ -268,7 +273,12 @@ inline BasicFixedArith<Word>::BasicFixedArith(DType storage, ArithEnv env)
       daz_flushes_none_(!env.daz || format_of(env.compute).emin < format_of(storage).emin),
       daz_other_(!daz_flushes_subnormals_only_ && !daz_flushes_none_),
       canonical_by_class_(c_.p >= s_.p && c_.emax >= s_.emax && c_.emin <= s_.emin), frac_bits_(s_.p - 1),
-      max_biased_(s_.exp_mask >> (s_.p - 1)), one_rounding_(storage == env.compute && !daz_other_) {
+      max_biased_(s_.exp_mask >> (s_.p - 1)) {
+  const bool nested = !daz_other_ && c_.p >= s_.p && c_.emin <= s_.emin && c_.emax >= s_.emax;
+  product_lane_ = nested && (storage == env.compute || 2 * s_.p <= c_.p);
+  // a + b with exponents d apart has at most p(T) + d + 1 bits: exact in the compute format when
+  // that is at most p(compute).
+  sum_lane_reach_ = !nested ? -1 : storage == env.compute ? 1 << 20 : c_.p - s_.p - 1;
   if (!holds(storage) || !holds(env.compute)) {
     throw std::invalid_argument("fixed::BasicFixedArith: a 64-bit word cannot hold " + std::string(dtype_name(storage)) +
                                 " computed in " + std::string(dtype_name(env.compute)) + " exactly");
@@ -352,11 +362,12 @@ QDQ_HOT inline Sum<Word> add_magnitudes(bool neg_a, Word ma, int ea, bool neg_b,
 
 template <class Word>
 QDQ_HOT inline bool BasicFixedArith<Word>::add_normal(Bits a, Bits b, Bits& out) const {
-  if (!one_rounding_ || !is_normal(a) || !is_normal(b)) return false;
+  if (sum_lane_reach_ < 0 || !is_normal(a) || !is_normal(b)) return false;
   if ((a & ~sign_) < (b & ~sign_)) std::swap(a, b);  // |a| >= |b|: the result has a's sign
   const int fb = frac_bits_;
   const Bits frac = s_.min_normal - 1;
   const int ea = static_cast<int>((a & s_.exp_mask) >> fb), d = ea - static_cast<int>((b & s_.exp_mask) >> fb);
+  if (d > sum_lane_reach_) return false;  // the compute format's rounding would not be exact
   const Bits ma = ((a & frac) | s_.min_normal) << 3;  // top at bit fb + 3 (at most 55)
   Bits mb = ((b & frac) | s_.min_normal) << 3;
   if (d > fb + 3) {
@@ -422,7 +433,7 @@ QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::product(const Value& x, cons
 
 template <class Word>
 QDQ_HOT inline bool BasicFixedArith<Word>::mul_normal(Bits a, Bits b, Bits& out) const {
-  if (!one_rounding_ || !is_normal(a) || !is_normal(b)) return false;
+  if (!product_lane_ || !is_normal(a) || !is_normal(b)) return false;
   const int fb = frac_bits_;
   const Bits frac = s_.min_normal - 1;
   const Bits ea = (a & s_.exp_mask) >> fb, eb = (b & s_.exp_mask) >> fb;
