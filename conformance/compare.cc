@@ -153,7 +153,12 @@ std::string format_mismatch(const Mismatch& m) {
     const bool among = std::find(m.allowed.begin(), m.allowed.end(), m.expected) != m.allowed.end();
     expected = among ? "one of " + set : fmt::format("{}, none of the allowed {},", m.expected, set);
   }
-  return fmt::format("{} {}{} expected {} observed {}{}", m.case_id, m.output, element, expected, m.observed, distance);
+  std::string who;
+  if (!m.expected_by.empty()) {
+    who = m.reference_expected.empty() ? fmt::format(" ({})", m.expected_by)
+                                       : fmt::format(" ({}; the reference: {})", m.expected_by, m.reference_expected);
+  }
+  return fmt::format("{} {}{} expected {}{} observed {}{}", m.case_id, m.output, element, expected, who, m.observed, distance);
 }
 
 }  // namespace qdq::conformance

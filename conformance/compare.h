@@ -26,6 +26,12 @@ struct Mismatch {
   // origin), or, where the expected outcome's own value is none of them, that value. Empty for
   // every other mismatch.
   std::vector<std::string> allowed = {};
+  // Whose answer `expected` is, where the engine judges a case (judge_outcome): "TensorFlow" (the
+  // answer the case carries), "the reference", or "TensorFlow and the reference" when both expect
+  // it; one Mismatch per element either way. Empty where another check made the mismatch.
+  std::string expected_by = {};
+  // The reference's expected value where it differs from TF's (expected_by "TensorFlow"), else empty.
+  std::string reference_expected = {};
 };
 
 struct Comparison {

@@ -47,6 +47,35 @@ TEST(Compare, UndefinedElementsAreSkippedAndCounted) {
   EXPECT_EQ(r.elements, 1);
 }
 
+// Judged against TF's answer and the reference's, a wrong element is one mismatch naming whose
+// answer it contradicts: both where they agree, TF alone (with the reference's value) where not.
+TEST(Compare, OneMismatchPerElementNamesWhoseAnswer) {
+  const OpCase c = forward_case({0x3f800000, 0x3f800000, 0x3f800000});
+  const Outcome reference = outputs({0x3f800000, 0x40000000, 0x40400000});
+  SuiteCase sc{"who", c, outputs({0x3f800000, 0x40000000, 0x40400001}), {}, "test"};
+  const Verdict v = judge_outcome(sc, reference, outputs({0x3f800000, 0x12345678, 0x12345678}));
+  ASSERT_EQ(v.mismatches.size(), 2u);
+  EXPECT_EQ(v.mismatches[0].element, 1);
+  EXPECT_EQ(v.mismatches[0].expected_by, "TensorFlow and the reference");
+  EXPECT_EQ(v.mismatches[0].reference_expected, "");
+  EXPECT_NE(format_mismatch(v.mismatches[0]).find("who output[1] input 0x3f800000 expected 0x40000000 (TensorFlow and the reference) observed 0x12345678"),
+            std::string::npos) << format_mismatch(v.mismatches[0]);
+  EXPECT_EQ(v.mismatches[1].element, 2);
+  EXPECT_EQ(v.mismatches[1].expected_by, "TensorFlow");
+  EXPECT_EQ(v.mismatches[1].reference_expected, "0x40400000");
+  EXPECT_NE(format_mismatch(v.mismatches[1]).find("expected 0x40400001 (TensorFlow; the reference: 0x40400000) observed"),
+            std::string::npos) << format_mismatch(v.mismatches[1]);
+  // Where the observed value is TF's but not the reference's, the reference alone expects another.
+  const Verdict r = judge_outcome(sc, reference, outputs({0x3f800000, 0x40000000, 0x40400001}));
+  ASSERT_EQ(r.mismatches.size(), 1u);
+  EXPECT_EQ(r.mismatches[0].expected_by, "the reference");
+  // With no answer of TF's, the reference alone judges.
+  sc.known.reset();
+  const Verdict alone = judge_outcome(sc, reference, outputs({0x3f800000, 0x12345678, 0x40400000}));
+  ASSERT_EQ(alone.mismatches.size(), 1u);
+  EXPECT_NE(format_mismatch(alone.mismatches[0]).find("expected 0x40000000 (the reference) observed 0x12345678"), std::string::npos);
+}
+
 // A case of a committed golden file (TF's answer) with the reference's outcome, the first for which
 // pick(reference outcome) holds.
 struct Found {

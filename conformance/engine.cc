@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "conformance/backends.h"
 
@@ -68,6 +73,35 @@ Verdict not_run(const SuiteCase& sc, const std::string& why) {
   return v;
 }
 
+namespace {
+
+constexpr const char* kByTensorFlow = "TensorFlow";
+constexpr const char* kByReference = "the reference";
+constexpr const char* kByBoth = "TensorFlow and the reference";
+
+// The reference's mismatches merged into TF's: one per element (output, element), naming whose
+// answer it contradicts.
+void merge_reference_mismatches(std::vector<Mismatch>& tf, std::vector<Mismatch>&& reference) {
+  std::map<std::pair<std::string, std::int64_t>, std::size_t> at;
+  for (std::size_t i = 0; i < tf.size(); ++i) at.emplace(std::pair{tf[i].output, tf[i].element}, i);
+  for (Mismatch& r : reference) {
+    const auto found = at.find({r.output, r.element});
+    if (found == at.end()) {
+      r.expected_by = kByReference;
+      tf.push_back(std::move(r));
+      continue;
+    }
+    Mismatch& k = tf[found->second];
+    if (k.expected == r.expected && k.allowed == r.allowed) {
+      k.expected_by = kByBoth;
+    } else {
+      k.reference_expected = r.allowed.empty() ? r.expected : fmt::format("one of {{{}}}", fmt::join(r.allowed, ", "));
+    }
+  }
+}
+
+}  // namespace
+
 Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outcome& observed, bool observed_is_reference) {
   Verdict v;
   const OpCase& c = sc.op_case;
@@ -77,7 +111,7 @@ Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outco
     const bool reference_classes = reference.status.ok() && sc.known->status.ok() && !reference.outputs.empty() &&
                                    !sc.known->outputs.empty() && reference.outputs[0].shape == sc.known->outputs[0].shape;
     Comparison k = compare_outcomes(sc.id, c, *sc.known, observed, sc.match, false, reference_classes ? &reference : nullptr);
-    for (Mismatch& m : k.mismatches) m.output = "known-answer " + m.output;
+    for (Mismatch& m : k.mismatches) m.expected_by = kByTensorFlow;
     v.mismatches = std::move(k.mismatches);
     v.tally.undefined = k.undefined;
     v.tally.bounded = k.bounded;
@@ -89,8 +123,11 @@ Verdict judge_outcome(const SuiteCase& sc, const Outcome& reference, const Outco
       v.tally.undefined = r.undefined;
       v.tally.bounded = r.bounded;
       compared = r.elements;
+      for (Mismatch& m : r.mismatches) m.expected_by = kByReference;
+      v.mismatches = std::move(r.mismatches);
+    } else {
+      merge_reference_mismatches(v.mismatches, std::move(r.mismatches));
     }
-    v.mismatches.insert(v.mismatches.end(), r.mismatches.begin(), r.mismatches.end());
   }
   if (!v.mismatches.empty()) v.tally.failed = 1;
   else if (compared == 0 && v.tally.undefined > 0) v.tally.undefined_cases = 1;

@@ -35,6 +35,8 @@ Json mismatch_json(const Mismatch& m) {
             {"element", m.element}, {"input", m.input}, {"expected", m.expected}, {"observed", m.observed},
             {"ulps", number_or_null(m.ulps)}, {"steps", number_or_null(m.steps)}, {"line", format_mismatch(m)}};
   if (!m.allowed.empty()) j["allowed"] = m.allowed;
+  if (!m.expected_by.empty()) j["expected_by"] = m.expected_by;
+  if (!m.reference_expected.empty()) j["reference_expected"] = m.reference_expected;
   return j;
 }
 
@@ -127,6 +129,8 @@ Mismatch mismatch_from(const Reader& m) {
   x.ulps = number_from(m.at("ulps"));
   x.steps = number_from(m.at("steps"));
   if (m.optional_present("allowed")) x.allowed = m.get<std::vector<std::string>>("allowed");
+  if (m.optional_present("expected_by")) x.expected_by = m.get<std::string>("expected_by");
+  if (m.optional_present("reference_expected")) x.reference_expected = m.get<std::string>("reference_expected");
   const std::string line = m.get<std::string>("line");
   // The distance text is the line's last parenthesis, as format_mismatch wrote it.
   const std::size_t open = line.rfind(" (");

@@ -111,6 +111,7 @@ Outcome outcome_in(const OpCase& c, const py::tuple& answer) {
 
 py::dict mismatch_out(const conformance::Mismatch& m) {
   py::dict d;
+  d["case"] = m.case_id;
   d["output"] = m.output;
   d["element"] = m.element;
   d["input"] = m.input;
@@ -118,6 +119,8 @@ py::dict mismatch_out(const conformance::Mismatch& m) {
   d["got"] = m.observed;
   d["distance"] = m.distance;
   d["allowed"] = m.allowed;  // a Bounded element's allowed values (hex), else empty
+  d["expected_by"] = m.expected_by;  // "TensorFlow", "the reference", both, or "" (compare.h)
+  d["reference_expected"] = m.reference_expected;
   d["line"] = conformance::format_mismatch(m);
   return d;
 }
@@ -127,11 +130,10 @@ py::dict mismatch_out(const conformance::Mismatch& m) {
 // [elements] (reference/contract/backend.h).
 py::dict verdict_out(const conformance::Verdict& v, const Outcome& reference) {
   py::dict d;
-  d["verdict"] = v.tally.failed ? "failed" : v.tally.undefined_cases ? "implementation-defined" : "passed";
+  d["verdict"] = v.tally.failed ? "failed" : v.tally.undefined_cases ? "unchecked" : "passed";
   py::list mismatches;
   for (const auto& m : v.mismatches) mismatches.append(mismatch_out(m));
   d["mismatches"] = mismatches;
-  d["undefined_elements"] = v.tally.undefined;
   d["unconstrained_elements"] = v.tally.undefined;
   d["bounded_elements"] = v.tally.bounded;
   py::dict bounded;

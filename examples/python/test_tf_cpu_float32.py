@@ -33,7 +33,10 @@ def test_case(case):
     except qdq.OpError as e:
         case.check(error=e)
         return
-    case.check(y)
+    try:
+        case.check(y)
+    except qdq.Unchecked as e:  # every element unconstrained: neither a pass nor a failure
+        pytest.skip(str(e))
 
 
 def test_whole_suites():
@@ -54,7 +57,8 @@ def test_broken_ties_away_is_reported():
     with pytest.raises(AssertionError) as report:
         case.check(run(broken_ties_away, case))
     print(report.value)
-    assert "output[3]: input 0x3ea00000 expected 0x3e800000 got 0x3ec00000 (+4194304 ulp, ~+1 step)" in str(report.value)
+    assert ("output[3]: input 0x3ea00000 expected 0x3e800000 (TensorFlow and the reference) got 0x3ec00000 (+4194304 ulp, ~+1 step)"
+            in str(report.value))
     assert "qdq explain --suite known" in str(report.value)
     result = qdq.check(lambda c: run(broken_ties_away, c), suite="known", profile="tf-cpu", dtype="float32")
     print(result)

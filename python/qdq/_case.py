@@ -1,6 +1,11 @@
 """One case of the op: its inputs and attributes, what it answers, and the check of an answer."""
 
-from . import _qdq
+import hashlib
+import os
+import shlex
+import tempfile
+
+from . import _graph_mode, _qdq, _tf_errors
 from ._arrays import bits_to_values, numpy_dtype, to_array, to_shape_and_bytes
 
 _GRADIENT_OUTPUTS = ("input_backprop", "input_min_backprop", "input_max_backprop")
@@ -15,6 +20,33 @@ class OpError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+    @classmethod
+    def from_tf(cls, exc):
+        """The OpError for an exception TensorFlow raised: tf.errors.* by its error code (its class:
+        InvalidArgumentError is "InvalidArgument"), or the ValueError of a shape function that
+        refuses the op while a graph is traced ("InvalidArgument"); TF's wrappers
+        ({{function_node ...}}, [Op:...], node names, "in user code:" traces) are stripped from the
+        message. TensorFlow need not be imported here. Raises TypeError for any other exception."""
+        if isinstance(exc, OpError):
+            return exc
+        if not isinstance(exc, BaseException):
+            raise TypeError(f"OpError.from_tf: expected an exception, got {type(exc).__name__}")
+        code, message = _tf_errors.from_tf(exc)
+        return cls(code, message)
+
+
+class Unchecked(Exception):
+    """Raised by Case.check where nothing could be compared: every element of the answer is
+    unconstrained (TF's own answer is not known there, e.g. a NaN inside a range that TF's CPU kernel
+    measures), so the answer was neither passed nor failed. `verdict` is the dict check() would
+    have returned. Pass allow_unchecked=True to have that dict returned instead."""
+
+    def __init__(self, case_id, verdict):
+        n = verdict["unconstrained_elements"]
+        super().__init__(f"case {case_id}: nothing checked: all {n} element(s) are unconstrained "
+                         "(TensorFlow's answer there is not known); not a pass")
+        self.verdict = verdict
 
 
 def _outcome(result, dtype):
@@ -90,6 +122,14 @@ class Case:
         return e if isinstance(e, OpError) else None
 
     @property
+    def graph_error(self):
+        """Where TensorFlow answers this case eagerly but refuses it when the op is traced into a graph
+        (tf.function, and so every converter: TF's shape functions run at trace time): the OpError
+        it raises there, measured with TF 2.21 (conformance/graph_mode/); else None."""
+        found = _graph_mode.refusal(self._origin, self.id)
+        return OpError(*found) if found else None
+
+    @property
     def expected_from(self):
         return self.source or "TF's answer" if self._core.known() is not None else f"the reference under {self.profile}"
 
@@ -118,21 +158,32 @@ class Case:
             raise TypeError(f"case {self.id}: the gradient's answer is three arrays ({', '.join(_GRADIENT_OUTPUTS)})")
         return ("ok", [to_shape_and_bytes(a, self.dtype, f"case {self.id}: {n}") for a, n in zip(y, _GRADIENT_OUTPUTS)])
 
-    def check(self, y=None, *, error=None, max_shown=10):
+    def check(self, y=None, *, error=None, max_shown=10, allow_unchecked=False):
         """Judges an answer bit for bit: y (forward: the output array; gradient: its three arrays),
-        or error=OpError(code, message) where the kernel rejects the case. Raises AssertionError
-        that shows the first mismatches (element, input, expected and got bits and values,
-        distance in ULPs and in quantization steps). Returns the verdict (a dict) otherwise:
-        "verdict" ("passed", or "implementation-defined" when every element is unconstrained),
-        "bounded" ({element: [allowed values, hex]}: implementation-defined elements where TF's
-        answer is one of a known set, each checked against it; the first value is the reference's),
-        "unconstrained" ([elements] left out: nothing is known of TF's answer there),
-        "bounded_elements" and "unconstrained_elements" (counts of the comparison that decides: TF's
-        answer's where the case carries one, else the reference's; "undefined_elements" is the
-        latter's older name), "mismatches"."""
+        or error=OpError(code, message) (or a TensorFlow exception, mapped by OpError.from_tf)
+        where the kernel rejects the case.
+
+        A wrong answer raises AssertionError, one line per differing element (whose answer it
+        contradicts, the input, expected and got bits and values, the distance in ULPs and in
+        quantization steps) and the `qdq explain` command for the first. Where every element is
+        unconstrained, nothing can be compared: raises qdq.Unchecked (allow_unchecked=True returns
+        the dict instead). Otherwise returns the verdict, a dict:
+        "verdict": "passed" (or "unchecked", only with allow_unchecked=True);
+        "bounded": {element: [allowed values, hex]}: implementation-defined elements where TF's
+        answer is one of a known set, each checked against it (the first value is the reference's);
+        "unconstrained": [elements] left out (nothing is known of TF's answer there);
+        "bounded_elements", "unconstrained_elements": how many of each the deciding comparison
+        counted (against TF's answer where the case carries one, else the reference's);
+        "mismatches": [] (a failed check raises instead)."""
+        if error is not None and not isinstance(error, OpError) and isinstance(error, BaseException):
+            error = OpError.from_tf(error)
+        if isinstance(y, BaseException) and not isinstance(y, OpError):
+            y = OpError.from_tf(y)
         verdict = self._core.judge(self._answer(y, error))
         if verdict["verdict"] == "failed":
             raise AssertionError(self._report(verdict["mismatches"], max_shown))
+        if verdict["verdict"] == "unchecked" and not allow_unchecked:
+            raise Unchecked(self.id, verdict)
         return verdict
 
     def _report(self, mismatches, max_shown):
@@ -142,7 +193,7 @@ class Case:
                  f"{len(mismatches)} mismatch(es) against {self.expected_from}"]
         for m in mismatches[:max_shown]:
             if m["element"] < 0:
-                lines.append(f"  {m['output']}: expected {m['expected']}, got {m['got']}")
+                lines.append(f"  {m['output']}: expected {m['expected']}{_whose(m)}, got {m['got']}")
                 continue
             values = ""
             try:
@@ -156,33 +207,55 @@ class Case:
                 expected = (f"one of {{{allowed}}}" if m["expected"] in m["allowed"]
                             else f"{m['expected']}, none of the allowed {{{allowed}}},")
             distance = f" ({m['distance']})" if m["distance"] else ""
-            lines.append(f"  {m['output']}[{m['element']}]: input {m['input']} expected {expected} got {m['got']}"
+            lines.append(f"  {m['output']}[{m['element']}]: input {m['input']} expected {expected}{_whose(m)} got {m['got']}"
                          f"{distance}{values}")
         if len(mismatches) > max_shown:
             lines.append(f"  ... {len(mismatches) - max_shown} more")
-        hint = self._explain_hint(mismatches[0])
-        if hint:
-            lines.append(f"explain: {hint}")
+        lines.append(f"explain: {self.explain_command(mismatches[0]['element'])}")
         return "\n".join(lines)
 
-    def _explain_hint(self, m):
+    def explain_command(self, element=-1):
+        """The `qdq explain` command that shows this case's element step by step (the whole case
+        where element < 0), naming where the case comes from: its suite, golden file or case file.
+        A case made in memory is written to a case file in the temporary folder first."""
         kind = self._origin[0]
         if kind == "suite":
             where = f"--suite {self._origin[1]} --profile {self.profile} --dtype {self.dtype} --seed {self._origin[2]}"
         elif kind == "golden":
-            where = f"--golden {self._origin[1]}"
+            where = f"--golden {shlex.quote(self._origin[1])}"
         elif kind == "case":
-            where = f"--case {self._origin[1]}"
+            where = f"--case {shlex.quote(self._origin[1])}"
         else:
-            return ""
-        element = f" --element {m['element']}" if m["element"] >= 0 else ""
-        return f"qdq explain {where} --id '{self.id}'{element}"
+            where = f"--case {shlex.quote(self._written_out())}"
+        at = f" --element {element}" if element >= 0 else ""
+        return f"qdq explain {where} --id {shlex.quote(self.id)}{at}"
+
+    def _written_out(self):
+        """A case file holding this case alone, named by its contents (written once)."""
+        line = self.json()
+        digest = hashlib.sha256(line.encode()).hexdigest()[:16]
+        path = os.path.join(tempfile.gettempdir(), f"qdq-case-{digest}.jsonl")
+        if not os.path.exists(path):
+            with open(path + ".part", "w", encoding="utf-8") as f:
+                f.write(line + "\n")
+            os.replace(path + ".part", path)
+        return path
 
     def __repr__(self):
         return f"<qdq.Case {self.id} {self.profile}/{self.dtype} {self.op}>"
 
     def __str__(self):
         return self.id
+
+
+def _whose(m):
+    """" (TensorFlow)", " (the reference)", " (TensorFlow and the reference)": whose answer a mismatch
+    contradicts, where two judge the case; with the reference's own value where the two differ."""
+    by = m.get("expected_by")
+    if not by:
+        return ""
+    other = m.get("reference_expected")
+    return f" ({by}; the reference: {other})" if other else f" ({by})"
 
 
 def _dtype_name(dt):

@@ -110,7 +110,7 @@ for x in answers:
 with open("third.jsonl", "w") as f:
     f.write("".join(json.dumps(x) + "\n" for x in answers))
 k = b["element"]
-print(f"{a['id']} known-answer output[{k}] input {inputs[a['id']][k]} expected one of {{{', '.join(b['values'])}}} observed {third}")
+print(f"{a['id']} output[{k}] input {inputs[a['id']][k]} expected one of {{{', '.join(b['values'])}}} (TensorFlow and the reference) observed {third}")
 with open("bounded_element.txt", "w") as f:
     f.write(f"{a['id']}\n{k}\n")
 PY

@@ -3,6 +3,11 @@
 
   oracle.py --mode kernel CASES.jsonl ANSWERS.jsonl   eager tf.raw_ops on TF's CPU kernel (profile tf-cpu)
   oracle.py --mode xla    CASES.jsonl ANSWERS.jsonl   inside tf.function(jit_compile=True): XLA on CPU (tf-xla)
+  oracle.py --mode graph  CASES.jsonl ANSWERS.jsonl   inside a plain tf.function (no jit_compile) traced with the
+                                                      case's shapes as static shapes, then run on TF's CPU kernel:
+                                                      what a converter (tf2onnx, TFLite) sees. Shape functions run
+                                                      while tracing and refuse some cases eager mode answers
+                                                      (tools/tf_oracle/graph_mode.sh, conformance/graph_mode/)
 
 The first answer line is {"provenance": {"tf_version", "tf_mode", "device", "numpy_version", "python",
 "tf_release", "tf_git_version"}}; then one answer per case, in order, as `qdq eval` writes them: outputs as raw
@@ -14,10 +19,10 @@ or under another TensorFlow release (setup.sh --list names them; tf_release in t
   $(tools/tf_oracle/setup.sh 2.15) tools/tf_oracle/oracle.py ...
 """
 import argparse
+import importlib.util
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 
@@ -28,8 +33,16 @@ import tensorflow as tf  # noqa: E402
 # TF's numpy bfloat16: ml_dtypes.bfloat16 from 2.14 on, a type of its own in 2.12 and 2.13.
 DTYPES = {"bfloat16": (tf.bfloat16.as_numpy_dtype, np.uint16), "float16": (np.float16, np.uint16),
           "float32": (np.float32, np.uint32), "float64": (np.float64, np.uint64)}
-CODES = {3: "InvalidArgument", 5: "NotFound", 12: "Unimplemented"}
-MODES = {"kernel": "eager, TF's CPU kernel (tf.raw_ops)", "xla": "tf.function(jit_compile=True), XLA on CPU"}
+# TF's error codes and the cleaning of its messages are the Python package's (python/qdq/_tf_errors.py,
+# standard library only), loaded by path: this venv has TensorFlow, not the package.
+_spec = importlib.util.spec_from_file_location(
+    "qdq_tf_errors", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python", "qdq", "_tf_errors.py"))
+_tf_errors = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_tf_errors)
+CODES = _tf_errors.CODES
+core_message = _tf_errors.core_message
+MODES = {"kernel": "eager, TF's CPU kernel (tf.raw_ops)", "xla": "tf.function(jit_compile=True), XLA on CPU",
+         "graph": "tf.function traced with the case's static shapes, TF's CPU kernel"}
 
 
 def tensor(t, dtype):
@@ -44,23 +57,6 @@ def bits_json(t, dtype):
     return {"shape": list(t.shape), "data": ["0x%0*x" % (width, v) for v in t.numpy().view(bits_type).ravel()]}
 
 
-def core_message(message):
-    """TF's message without what depends on the caller: Python's decorations, the traced function's
-    generated name, stack frames and hints."""
-    message = re.sub(r"^\{\{function_node [^}]*\}\} ", "", message)
-    message = re.sub(r" \[Op:[A-Za-z0-9_<>]+\]( name: )?$", "", message)
-    # Graph construction (tf.function tracing): "in user code: ... ValueError: CORE for '{{node ...' with input shapes"
-    m = re.search(r"ValueError: (.*?)( for '\{\{node .*)?$", message, re.S)
-    if message.startswith("in user code:") and m:
-        return m.group(1).strip()
-    # tf2xla: "CORE\n\t [[{{node ...}}]]\n\ttf2xla conversion failed ..." (TF 2.12 and 2.13: no tf2xla line)
-    message = re.sub(r"\n\t \[\[\{\{node [^]]*\]\](\n\ttf2xla conversion failed.*)?$", "", message, flags=re.S)
-    # XLA compilation of an op without an XLA kernel
-    message = re.sub(r"compile graph __inference_[^ ]* on", "compile graph on", message)
-    message = re.sub(r"\)\{\{node [A-Za-z0-9]+\}\}\nThe op is created at: .*$", ")", message, flags=re.S)
-    return message
-
-
 class Runner:
     def __init__(self, mode):
         self.mode = mode
@@ -69,32 +65,48 @@ class Runner:
     def call(self, op, attrs, tensors):
         if self.mode == "kernel":
             return op(**tensors, **attrs)
-        # One compiled function per op, attributes and input signature (XLA compiles per shape).
+        # One compiled (xla) or traced (graph) function per op, attributes and input signature.
+        names = sorted(tensors)
         key = (op.__name__, json.dumps(attrs, sort_keys=True),
-               tuple((n, tuple(t.shape), t.dtype.name) for n, t in sorted(tensors.items())))
+               tuple((n, tuple(tensors[n].shape), tensors[n].dtype.name) for n in names))
         if key not in self.compiled:
-            names = sorted(tensors)
-            self.compiled[key] = tf.function(lambda *args: op(**dict(zip(names, args)), **attrs), jit_compile=True)
-        return self.compiled[key](*[tensors[n] for n in sorted(tensors)])
+            if self.mode == "xla":  # XLA compiles per shape, at the first call
+                self.compiled[key] = tf.function(lambda *args: op(**dict(zip(names, args)), **attrs),
+                                                 jit_compile=True)
+            else:  # graph: traced here, with every input's exact shape and dtype static (TensorSpec), so the op's
+                # shape function refuses here what it refuses in a converter's graph; a refusal is not cached
+                spec = [tf.TensorSpec(tensors[n].shape, tensors[n].dtype, name=n) for n in names]
+                self.compiled[key] = tf.function(lambda *args: op(**dict(zip(names, args)), **attrs),
+                                                 input_signature=spec).get_concrete_function()
+        return self.compiled[key](*[tensors[n] for n in names])
 
-    def answer(self, case):
+    def run(self, case):
+        """The answer line for `case` (outputs), or raises what TF raised."""
         dtype, attrs = case["dtype"], case.get("attrs", {})
         ins = {k: tensor(case[k], dtype) for k in ("input", "input_min", "input_max")}
+        if case.get("op", "forward") == "forward":
+            out = self.call(tf.raw_ops.QuantizeAndDequantizeV4, attrs, ins)
+            return {"id": case["id"], "output": bits_json(out, dtype)}
+        ins["gradients"] = tensor(case["gradients"], dtype)
+        outs = self.call(tf.raw_ops.QuantizeAndDequantizeV4Grad, {"axis": attrs.get("axis", -1)}, ins)
+        names = ("input_backprop", "input_min_backprop", "input_max_backprop")
+        return dict({"id": case["id"]}, **{n: bits_json(t, dtype) for n, t in zip(names, outs)})
+
+    def answer(self, case):
         try:
-            if case.get("op", "forward") == "forward":
-                out = self.call(tf.raw_ops.QuantizeAndDequantizeV4, attrs, ins)
-                return {"id": case["id"], "output": bits_json(out, dtype)}
-            ins["gradients"] = tensor(case["gradients"], dtype)
-            outs = self.call(tf.raw_ops.QuantizeAndDequantizeV4Grad, {"axis": attrs.get("axis", -1)}, ins)
-            names = ("input_backprop", "input_min_backprop", "input_max_backprop")
-            return dict({"id": case["id"]}, **{n: bits_json(t, dtype) for n, t in zip(names, outs)})
+            return self.run(case)
         except (tf.errors.OpError, ValueError, TypeError) as e:
-            if isinstance(e, tf.errors.OpError):
-                code, message = CODES.get(e.error_code, "Code%d" % e.error_code), e.message
-            else:  # raised by Python while tracing (shape functions): TF's InvalidArgument text
-                code, message = "InvalidArgument", str(e)
-            return {"id": case["id"], "error": {"code": code, "message": core_message(message),
+            code, message = error_of(e)
+            return {"id": case["id"], "error": {"code": code, "message": message,
                                                "python_exception": type(e).__name__}}
+
+
+def error_of(e):
+    """(code, message) as the oracle writes them for what TF raised."""
+    if isinstance(e, tf.errors.OpError):
+        return CODES.get(e.error_code, "Code%d" % e.error_code), core_message(e.message)
+    # raised by Python while tracing (shape functions, the op's attribute checks): TF's InvalidArgument text
+    return "InvalidArgument", core_message(str(e))
 
 
 def provenance(mode):
