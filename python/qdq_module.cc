@@ -16,6 +16,7 @@
 #include "conformance/suites.h"
 #include "conformance/verify.h"
 #include "golden/golden_file.h"
+#include "python/dlpack_io.h"
 #include "reference/exact/reference_backend.h"
 
 namespace py = pybind11;
@@ -361,5 +362,7 @@ PYBIND11_MODULE(_qdq, m) {
   m.def("make_case", &make_case, py::arg("id"), py::arg("op"), py::arg("profile"), py::arg("dtype"), py::arg("attrs"),
         py::arg("tensors"));
   m.def("report", &report, py::arg("cases"), py::arg("answers"), py::arg("suite"), py::arg("answerer"), py::arg("max_mismatches"));
+  m.def("read_dlpack", &read_dlpack, py::arg("capsule"), py::arg("what"));
+  m.def("export_dlpack", &export_dlpack, py::arg("dtype"), py::arg("shape"), py::arg("data"));
   m.attr("default_seed") = conformance::kDefaultSeed;
 }

@@ -12,6 +12,7 @@ packages=(
   libhwy-dev libtbb-dev                           # the optimized CPU backend: SIMD, threads
   clang libclang-rt-dev                           # libFuzzer, ASan, UBSan (tools/fuzz.sh)
   pybind11-dev python3-dev python3-venv           # the Python package (python/), its venv
+  libdlpack-dev                                   # its arrays from any framework (DLPack)
 )
 
 missing=()

@@ -6,7 +6,7 @@ import shlex
 import tempfile
 
 from . import _graph_mode, _qdq, _tf_errors
-from ._arrays import bits_to_values, numpy_dtype, to_array, to_shape_and_bytes
+from ._arrays import DLPackTensor, bits_to_values, dtype_name_of, numpy_dtype, to_array, to_shape_and_bytes
 
 _GRADIENT_OUTPUTS = ("input_backprop", "input_min_backprop", "input_max_backprop")
 
@@ -77,7 +77,7 @@ class Case:
 
         if input is None:
             raise TypeError("from_arrays: input= is required")
-        dtype = _dtype_name(np.asarray(input).dtype)
+        dtype = dtype_name_of(input, "input")
         zero = np.zeros((), numpy_dtype(dtype))
         tensors = {"input": to_shape_and_bytes(input, dtype, "input"),
                    "input_min": to_shape_and_bytes(zero if input_min is None else input_min, dtype, "input_min"),
@@ -100,6 +100,14 @@ class Case:
     input = property(lambda self: to_array(self._core.tensor("input"), self.dtype))
     input_min = property(lambda self: to_array(self._core.tensor("input_min"), self.dtype))
     input_max = property(lambda self: to_array(self._core.tensor("input_max"), self.dtype))
+
+    def dlpack(self, name="input"):
+        """The tensor `name` (input, input_min, input_max, gradients) for any framework's
+        from_dlpack: torch.from_dlpack(case.dlpack("input")), bfloat16 included."""
+        if name not in ("input", "input_min", "input_max", "gradients") or (name == "gradients" and self.op != "gradient"):
+            raise ValueError(f"dlpack: no tensor {name!r} in a {self.op} case (input, input_min, input_max"
+                             f"{', gradients' if self.op == 'gradient' else ''})")
+        return DLPackTensor(self._core.tensor(name), self.dtype)
 
     @property
     def gradients(self):
@@ -150,7 +158,7 @@ class Case:
             y, error = None, y
         if error is not None:
             if not isinstance(error, OpError):
-                raise TypeError(f"case {self.id}: error= must be a qdq.OpError, got {type(error).__name__}")
+                raise TypeError(f"case {self.id}: error= must be a qdq.OpError or an exception TensorFlow raised, got {type(error).__name__}")
             return ("error", error.code, error.message)
         if self.op == "forward":
             return ("ok", [to_shape_and_bytes(y, self.dtype, f"case {self.id}: output")])
@@ -256,13 +264,3 @@ def _whose(m):
         return ""
     other = m.get("reference_expected")
     return f" ({by}; the reference: {other})" if other else f" ({by})"
-
-
-def _dtype_name(dt):
-    for name in _qdq.dtype_names():
-        try:
-            if numpy_dtype(name) == dt:
-                return name
-        except ImportError:
-            continue
-    raise TypeError(f"dtype {dt} is none of {', '.join(_qdq.dtype_names())}")
