@@ -18,10 +18,11 @@ profile. bfloat16 arrays use ml_dtypes.bfloat16.
 import os
 
 from . import _qdq
-from ._case import Case, OpError, Unchecked
+from ._case import Case, OpError, Unchecked, judge
+from ._fuzz import FuzzResult, fuzz
 
-__all__ = ["Case", "EmptySelection", "OpError", "Result", "Unchecked", "cases", "check", "dtypes", "profiles", "reference",
-           "suites"]
+__all__ = ["Case", "EmptySelection", "FuzzResult", "OpError", "Result", "Unchecked", "cases", "check", "dtypes", "fuzz", "judge",
+           "profiles", "reference", "suites"]
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -5,6 +5,8 @@ import os
 import shlex
 import tempfile
 
+import numpy as np
+
 from . import _graph_mode, _qdq, _tf_errors
 from ._arrays import DLPackTensor, bits_to_values, dtype_name_of, numpy_dtype, to_array, to_shape_and_bytes
 
@@ -73,8 +75,6 @@ class Case:
     def from_arrays(cls, op="forward", profile="tf-cpu", input=None, input_min=None, input_max=None, gradients=None,
                     id="python", **attrs):
         """A case made here: arrays of one dtype (input_min and input_max default to scalar zeros)."""
-        import numpy as np
-
         if input is None:
             raise TypeError("from_arrays: input= is required")
         dtype = dtype_name_of(input, "input")
@@ -250,7 +250,10 @@ class Case:
         return path
 
     def __repr__(self):
-        return f"<qdq.Case {self.id} {self.profile}/{self.dtype} {self.op}>"
+        # Small cases in full (Hypothesis prints a falsifying example so): attributes and input bits.
+        if self._core.tensor("input")[0] and int(np.prod(self._core.tensor("input")[0])) > 8:
+            return f"<qdq.Case {self.id} {self.profile}/{self.dtype} {self.op}>"
+        return f"<qdq.Case {self.id} {self.profile}/{self.dtype} {self.op}: {self.json()}>"
 
     def __str__(self):
         return self.id
@@ -264,3 +267,21 @@ def _whose(m):
         return ""
     other = m.get("reference_expected")
     return f" ({by}; the reference: {other})" if other else f" ({by})"
+
+
+def judge(fn, case):
+    """Runs fn(case) and judges what it does: its answer with case.check(y); its rejection (a
+    qdq.OpError, or an exception TensorFlow raised) with case.check(error=...). Any other exception
+    is fn's own failure and propagates. Returns the verdict dict; raises AssertionError on a wrong
+    answer and qdq.Unchecked where nothing can be compared."""
+    try:
+        y = fn(case)
+    except OpError as e:
+        return case.check(error=e)
+    except Exception as e:  # noqa: BLE001 -- TF's exception is a rejection; anything else is fn's failure
+        try:
+            error = OpError.from_tf(e)
+        except TypeError:
+            raise e from None
+        return case.check(error=error)
+    return case.check(y)
