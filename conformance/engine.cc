@@ -185,7 +185,13 @@ void judge_batch(Backend& backend, const std::vector<SuiteCase>& cases, std::siz
     }
   }
   if (batch.empty()) return;
-  std::vector<BatchAnswer> answers = backend.run_batch(batch);
+  std::vector<BatchAnswer> answers;
+  try {
+    answers = backend.run_batch(batch);
+  } catch (const BackendLost& e) {  // the run ends here, naming the case
+    const std::string id = e.case_index < at.size() ? cases[begin + at[e.case_index]].id : "(unknown)";
+    throw std::runtime_error(fmt::format("backend {} can run no further case after case {}: {}", backend.name(), id, e.what()));
+  }
   for (std::size_t j = 0; j < at.size(); ++j) {
     const SuiteCase& sc = cases[begin + at[j]];
     Verdict& v = verdicts[begin + at[j]];

@@ -39,6 +39,8 @@ std::vector<BatchAnswer> Backend::run_batch(std::span<const OpCase* const> cases
   for (std::size_t i = 0; i < cases.size(); ++i) {
     try {
       answers[i].outcome = run(*cases[i]);
+    } catch (const BackendLost& e) {
+      throw BackendLost(e.what(), i);
     } catch (const std::exception& e) {
       answers[i].failure = e.what();
     }

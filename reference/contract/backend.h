@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,15 @@ struct BatchAnswer {
   std::string failure;
 };
 
+// Thrown by a backend that can answer no further case: a CUDA context lost to a sticky device
+// error (an illegal address) fails every later call, which would bury the case that caused it
+// among thousands of "backend error" lines. The run ends instead, naming that case: run_batch
+// passes it on with the case's index in the batch (`case_index`).
+struct BackendLost : std::runtime_error {
+  explicit BackendLost(const std::string& what, std::size_t index = 0) : std::runtime_error(what), case_index(index) {}
+  std::size_t case_index;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -108,8 +118,8 @@ class Backend {
   // validation accepts or rejects.
   virtual Outcome run(const OpCase& c) = 0;
   // Runs several cases, answers[i] for cases[i]. The default runs them one by one and turns an
-  // exception into that case's failure; a backend with a cost per call (a plug-in's child process)
-  // sends them together.
+  // exception into that case's failure (but BackendLost, passed on with the case's index); a
+  // backend with a cost per call (a plug-in's child process) sends them together.
   virtual std::vector<BatchAnswer> run_batch(std::span<const OpCase* const> cases);
 };
 

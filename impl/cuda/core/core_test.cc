@@ -2,6 +2,8 @@
 // oracles: the CPU backends' 16-bit converters, the hardware with MXCSR's FTZ/DAZ set, a sort of
 // the values themselves, and a count of the visits of every element.
 #include <gtest/gtest.h>
+
+#include <type_traits>
 #include <immintrin.h>
 
 #include <algorithm>
@@ -138,42 +140,56 @@ TEST(OrderKeys, SortAsTheValuesAndReadBack) {
 }
 
 // Every element is visited exactly once, by the table entry of its own channel, whatever the
-// launch's size.
+// launch's size: with CUDA's cap on gridDim.y, and with a cap of 2 rows of blocks, so that the
+// blocks stride over rows as they do on the device beyond 65535 rows.
 TEST(Geometry, EveryElementOnceWithItsChannel) {
   const std::int64_t shapes[][3] = {{1, 1, 1},     {1, 1, 255},   {1, 1, 256},  {1, 1, 257},    {1, 1, 1023},
                                     {1, 1, 1024},  {1, 1, 4097},  {1, 1, 9000}, {3, 5, 1},      {1000, 3, 1},
                                     {7, 300, 1},   {2, 65, 3},    {5, 2, 1030}, {2, 3, 5000},   {40, 257, 1},
-                                    {1, 70000, 1}, {9, 1, 100},   {3, 100, 1},  {130, 2, 1023}, {1, 1, 70000}};
+                                    {1, 70000, 1}, {9, 1, 100},   {3, 100, 1},  {130, 2, 1023}, {1, 1, 70000},
+                                    {20000, 3, 1}};
+  // Every element of a launch l, visited with batches of B: how often each was seen.
+  auto visits = [](const Geometry& g, const Launch& l, auto batch) {
+    constexpr int B = decltype(batch)::value;
+    std::vector<int> seen(static_cast<std::size_t>(g.n), 0);
+    for (std::int64_t by = 0; by < l.y; ++by) {
+      for (std::int64_t bx = 0; bx < l.x; ++bx) {
+        for_each_segment(g, bx, by, l.x, l.y, [&](const Segment& seg) {
+          ASSERT_GE(seg.count, 1);
+          ASSERT_LE(seg.count, kThreads);
+          for (int tx = 0; tx < kThreads; ++tx) {
+            for_each_element<B>(g, seg, bx, l.x, tx, [&](std::int64_t k, int e) {
+              ASSERT_GE(k, 0);
+              ASSERT_LT(k, g.n);
+              ASSERT_LT(e, seg.count);
+              ++seen[static_cast<std::size_t>(k)];
+              ASSERT_EQ((seg.first + e) % g.depth, (k / g.inner) % g.depth) << "element " << k;
+            });
+          }
+        });
+      }
+    }
+    return seen;
+  };
+  int strided_runs = 0, strided_columns = 0;  // launches whose blocks stride over rows
   for (const auto& s : shapes) {
     const std::int64_t outer = s[0], depth = s[1], inner = s[2], n = outer * depth * inner;
     const Geometry g = make_geometry(n, depth, inner);
+    if (g.blocks_y > 2) ++(g.runs ? strided_runs : strided_columns);
     for (std::int64_t target : {1, 3, 1 << 20}) {
-     for (int batch : {4, 8}) {
-      const Launch l = launch_for(g, target);
-      std::vector<int> seen(static_cast<std::size_t>(n), 0);
-      for (std::int64_t by = 0; by < l.y; ++by) {
-        for (std::int64_t bx = 0; bx < l.x; ++bx) {
-          for_each_segment(g, bx, by, l.x, l.y, [&](const Segment& seg) {
-            ASSERT_GE(seg.count, 1);
-            ASSERT_LE(seg.count, kThreads);
-            for (int tx = 0; tx < kThreads; ++tx) {
-              auto visit = [&](std::int64_t k, int e) {
-                ASSERT_GE(k, 0);
-                ASSERT_LT(k, n);
-                ASSERT_LT(e, seg.count);
-                ++seen[static_cast<std::size_t>(k)];
-                ASSERT_EQ((seg.first + e) % depth, (k / inner) % depth) << "element " << k;
-              };
-              if (batch == 4) for_each_element<4>(g, seg, bx, l.x, tx, visit);
-              else for_each_element<8>(g, seg, bx, l.x, tx, visit);
-            }
-          });
+      for (const std::int64_t max_y : {kMaxGridY, std::int64_t{2}}) {
+        const Launch l = launch_for(g, target, max_y);
+        ASSERT_LE(l.y, max_y);
+        for (const std::vector<int>& seen : {visits(g, l, std::integral_constant<int, 4>{}), visits(g, l, std::integral_constant<int, 8>{})}) {
+          for (std::int64_t k = 0; k < n; ++k) {
+            ASSERT_EQ(seen[static_cast<std::size_t>(k)], 1) << outer << "x" << depth << "x" << inner << " element " << k << ", max_y " << max_y;
+          }
         }
       }
-      for (std::int64_t k = 0; k < n; ++k) ASSERT_EQ(seen[static_cast<std::size_t>(k)], 1) << outer << "x" << depth << "x" << inner << " element " << k;
-     }
     }
   }
+  EXPECT_GT(strided_runs, 0);
+  EXPECT_GT(strided_columns, 0);
 }
 
 }  // namespace

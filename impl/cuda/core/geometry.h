@@ -53,14 +53,16 @@ inline Geometry make_geometry(std::int64_t n, std::int64_t depth, std::int64_t i
   return g;
 }
 
-// A launch grid for g of about `target` blocks (never more than the whole grid, and within
-// CUDA's limit on gridDim.y); blocks stride over the rest.
+// A launch grid for g of about `target` blocks (never more than the whole grid, and at most
+// `max_y` rows of blocks: CUDA's limit on gridDim.y, or less where a test makes the blocks stride
+// over rows on the host); blocks stride over the rest.
+constexpr std::int64_t kMaxGridY = 65535;
 struct Launch {
   std::int64_t x = 1, y = 1;
 };
-inline Launch launch_for(const Geometry& g, std::int64_t target) {
+inline Launch launch_for(const Geometry& g, std::int64_t target, std::int64_t max_y = kMaxGridY) {
   Launch l;
-  l.y = g.blocks_y < 65535 ? g.blocks_y : 65535;
+  l.y = g.blocks_y < max_y ? g.blocks_y : max_y;
   const std::int64_t per_row = target / l.y;
   l.x = per_row < 1 ? 1 : per_row < g.blocks_x ? per_row : g.blocks_x;
   return l;

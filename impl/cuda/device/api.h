@@ -23,9 +23,11 @@
 namespace qdq::cuda {
 
 // Device memory the forward op needs besides its tensors: 16 bytes per channel and 16 more when
-// the range is measured, else 0. The workspace must be all zeros before its first use (e.g.
-// cudaMemset once after allocating it); each call that completes leaves it zeroed again, so it is
-// reused as is, by one call at a time.
+// the range is measured, else 0. The workspace must be 8-byte aligned (its keys are updated with
+// 64-bit atomics; cudaMalloc's 256-byte alignment will do) and all zeros before its first use
+// (e.g. cudaMemset once after allocating it). Each call that completes leaves it zeroed again, so
+// it is reused as is, by one call at a time. After a call that did not complete (an error returned
+// here, or a fault reported by the stream), its contents are unknown: zero it again before reuse.
 std::size_t forward_workspace_bytes(const Shape& shape, const Attrs& attrs);
 
 // output = QuantizeAndDequantizeV4(input, input_min, input_max) under `profile`. input_min and

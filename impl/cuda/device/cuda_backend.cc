@@ -59,6 +59,7 @@ DeviceBackend::DeviceBackend() { check(cudaStreamCreateWithFlags(&stream_, cudaS
 
 DeviceBackend::~DeviceBackend() {
   if (buffer_) cudaFree(buffer_);
+  if (workspace_) cudaFree(workspace_);
   if (stream_) cudaStreamDestroy(stream_);
 }
 
@@ -75,6 +76,24 @@ unsigned char* DeviceBackend::device_buffer(std::size_t bytes) {
   buffer_ = static_cast<unsigned char*>(p);
   capacity_ = bytes;
   return buffer_;
+}
+
+unsigned char* DeviceBackend::zeroed_workspace(std::size_t bytes) {
+  if (bytes > workspace_capacity_) {
+    if (workspace_) check(cudaFree(workspace_), "cudaFree");
+    workspace_ = nullptr;
+    workspace_capacity_ = 0;
+    void* p = nullptr;
+    check(cudaMalloc(&p, bytes), "allocating the workspace");
+    workspace_ = static_cast<unsigned char*>(p);
+    workspace_capacity_ = bytes;
+    workspace_dirty_ = true;
+  }
+  if (workspace_dirty_) {
+    check(cudaMemsetAsync(workspace_, 0, workspace_capacity_, stream_), "zeroing the workspace");
+    workspace_dirty_ = false;
+  }
+  return workspace_;
 }
 
 bool DeviceBackend::supports(ProfileId id, DType t) const { return implements(profile(id), t); }
@@ -97,20 +116,19 @@ Outcome DeviceBackend::run(const OpCase& c) {
   Layout layout;
   for (const Tensor* t : inputs) layout.add(t->bytes.size());
   const std::size_t result_at = layout.add(result.bytes.size());
-  const std::size_t workspace_at = layout.add(forward ? forward_workspace_bytes(c.input.shape, c.attrs) : 0);
   unsigned char* base = device_buffer(layout.total);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     check(cudaMemcpyAsync(base + layout.offsets[i], inputs[i]->bytes.data(), inputs[i]->bytes.size(), cudaMemcpyHostToDevice, stream_),
           "copying the case to the device");
   }
-  if (forward && !c.attrs.range_given) {  // the buffer held other cases' data: zero the workspace
-    check(cudaMemsetAsync(base + workspace_at, 0, forward_workspace_bytes(c.input.shape, c.attrs), stream_), "cudaMemset");
-  }
   if (forward) {
+    const std::size_t workspace_bytes = forward_workspace_bytes(c.input.shape, c.attrs);
+    unsigned char* workspace = workspace_bytes ? zeroed_workspace(workspace_bytes) : nullptr;
     const void* lo = c.attrs.range_given ? base + layout.offsets[1] : nullptr;
     const void* hi = c.attrs.range_given ? base + layout.offsets[2] : nullptr;
+    workspace_dirty_ = workspace != nullptr;  // until the call completes
     check(forward_on_device(c.profile, c.input.dtype, c.attrs, c.input.shape, base + layout.offsets[0], lo, hi,
-                            base + result_at, base + workspace_at, stream_),
+                            base + result_at, workspace, stream_),
           "the forward kernels");
   } else {
     check(gradient_on_device(c.profile, c.input.dtype, c.attrs.axis, c.input.shape, base + layout.offsets[1],
@@ -121,6 +139,7 @@ Outcome DeviceBackend::run(const OpCase& c) {
   check(cudaMemcpyAsync(result.bytes.data(), base + result_at, result.bytes.size(), cudaMemcpyDeviceToHost, stream_),
         "copying the result to the host");
   check(cudaStreamSynchronize(stream_), "the case's kernels");
+  workspace_dirty_ = false;  // the kernels completed and left the workspace zeroed
   return out;
 }
 

@@ -13,10 +13,15 @@ namespace {
 // Blocks per multiprocessor a launch aims at (2048 resident threads on sm_90); the rest stride.
 constexpr int kBlocksPerSm = 2048 / kThreads;
 
+// Keys only grow (atomicMax from zero), so a key read here without the atomic is at most the
+// current one: where it is already k or more, the atomic cannot win and is skipped, sparing the
+// contention of every block on the same channel's keys.
 __device__ void atomic_merge(RangeKeys* at, const RangeKeys& k) {
   static_assert(sizeof(unsigned long long) == sizeof(std::uint64_t));
-  if (k.lo_complement != 0) atomicMax(reinterpret_cast<unsigned long long*>(&at->lo_complement), k.lo_complement);
-  if (k.hi != 0) atomicMax(reinterpret_cast<unsigned long long*>(&at->hi), k.hi);
+  auto* lo = reinterpret_cast<unsigned long long*>(&at->lo_complement);
+  auto* hi = reinterpret_cast<unsigned long long*>(&at->hi);
+  if (k.lo_complement != 0 && *const_cast<volatile unsigned long long*>(lo) < k.lo_complement) atomicMax(lo, k.lo_complement);
+  if (k.hi != 0 && *const_cast<volatile unsigned long long*>(hi) < k.hi) atomicMax(hi, k.hi);
 }
 
 struct MergeKeys {
@@ -81,6 +86,7 @@ __device__ void reset_when_last(RangeKeys* keys, std::int64_t depth, unsigned* f
   }
   __syncthreads();
   if (!last) return;
+  __threadfence();  // acquire: the other blocks' reads (before their fence and atomic) come before these writes
   for (std::int64_t c = threadIdx.x; c < depth; c += kThreads) keys[c] = RangeKeys{};
   if (threadIdx.x == 0) *finished = 0;
 }
