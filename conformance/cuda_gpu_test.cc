@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -29,7 +30,25 @@
 namespace qdq::conformance {
 namespace {
 
+// The backend under test: `cuda`, or with QDQ_GPU_TEST_BACKEND=cuda-host the same code on the host,
+// which tools/gpu_check.sh --time-here uses to time the tests' host work on a machine without a
+// GPU (the tests through device pointers then report skipped).
+std::string backend_under_test() {
+  const char* name = std::getenv("QDQ_GPU_TEST_BACKEND");
+  return name && *name ? name : "cuda";
+}
+
+// Tests through the backend door: on the device, or on cuda-host to time them.
 class Gpu : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (backend_under_test() != "cuda") return;
+    if (const std::string& why = cuda::device_unavailable_reason(); !why.empty()) GTEST_SKIP() << "no CUDA device: " << why;
+  }
+};
+
+// Tests of the device entry points (api.h) with device pointers: a device is needed.
+class GpuPointers : public ::testing::Test {
  protected:
   void SetUp() override {
     if (const std::string& why = cuda::device_unavailable_reason(); !why.empty()) GTEST_SKIP() << "no CUDA device: " << why;
@@ -57,14 +76,14 @@ TEST_F(Gpu, EverySuiteEqualsTheReference) {
         for (SuiteCase& c : suite_cases(suite, p, t, kDefaultSeed, default_known_answers_dir())) cases.push_back(std::move(c));
       }
     }
-    expect_clean(run_suite(suite, cases, {"cuda", "cpu"}, RunOptions{20, 0, {}}));
+    expect_clean(run_suite(suite, cases, {backend_under_test(), "cpu"}, RunOptions{20, 0, {}}));
   }
 }
 
 TEST_F(Gpu, EveryGoldenFileEqualsTf) {
   const std::vector<std::string> files = golden_files_in(default_golden_dir());
   ASSERT_FALSE(files.empty());
-  for (const std::string& file : files) expect_clean(run_suite(file, golden_suite_cases(golden::read_golden(file)), {"cuda"}, RunOptions{20, 0, {}}));
+  for (const std::string& file : files) expect_clean(run_suite(file, golden_suite_cases(golden::read_golden(file)), {backend_under_test()}, RunOptions{20, 0, {}}));
 }
 
 // Every bfloat16 and float16 pattern under each sweep configuration: equal to cuda-host (the same
@@ -92,7 +111,7 @@ TEST_F(Gpu, EverySixteenBitPattern) {
   tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
     const Job& job = jobs[j];
     const OpCase c = fuzz::sweep_case(job.p, job.t, job.a, fuzz::kSweepRanges[job.range]);
-    const Outcome got = make_backend("cuda")->run(c);
+    const Outcome got = make_backend(backend_under_test())->run(c);
     std::vector<Comparison> checks = {compare_outcomes("sweep", c, make_backend("cuda-host")->run(c), got)};
     if (job.range == 0) checks.push_back(compare_outcomes("sweep", c, make_backend("reference")->run(c), got));
     elements += checks[0].elements;
@@ -155,7 +174,7 @@ void expect_same_as_host(const OpCase& c, const Outcome& got) {
 // Over 100 million elements, per tensor and per channel with the axis first and last: the same
 // bits as cuda-host and cpu.
 TEST_F(Gpu, HundredMillionElementsEqualTheHost) {
-  const auto device = make_backend("cuda");
+  const auto device = make_backend(backend_under_test());
   struct Bulk {
     ProfileId p;
     DType t;
@@ -234,7 +253,7 @@ std::vector<OpCase> layout_cases(DType t, std::int64_t n) {
 // The device entry points with every tensor starting 1 to 3 elements past an aligned address, on
 // lengths around the block and chunk sizes, in every layout, forward and gradient; each forward
 // case called twice on one workspace (the first call leaves it ready for the second).
-TEST_F(Gpu, MisalignedDevicePointers) {
+TEST_F(GpuPointers, MisalignedDevicePointers) {
   for (DType t : {DType::BFloat16, DType::Float16, DType::Float32, DType::Float64}) {
     for (std::int64_t n : {1, 255, 257, 4097, 100003}) {
       for (const OpCase& c : layout_cases(t, n)) {
@@ -267,7 +286,7 @@ Tensor quartered(const Tensor& x) {
 // A measured range's call leaves its workspace zeroed (reset_when_last): read back after the
 // call, zeros expected; and the next call, on an input of a narrower range (which keys left from
 // the first call would widen), equals the host.
-TEST_F(Gpu, TheWorkspaceIsLeftZeroedForTheNextCall) {
+TEST_F(GpuPointers, TheWorkspaceIsLeftZeroedForTheNextCall) {
   struct Config {
     Shape shape;
     std::int64_t axis;
@@ -292,7 +311,7 @@ TEST_F(Gpu, TheWorkspaceIsLeftZeroedForTheNextCall) {
 // range, per tensor and per channel, made and run on the device; sampled windows (the ends, around
 // 2^31, and spread between) equal cuda-host's answer on the same window, which a given range
 // makes independent of the rest.
-TEST_F(Gpu, BeyondTwoToThe31ElementsOnSampledWindows) {
+TEST_F(GpuPointers, BeyondTwoToThe31ElementsOnSampledWindows) {
   const std::int64_t big = (std::int64_t{1} << 31) + 6;
   struct Config {
     Shape shape;
@@ -304,9 +323,9 @@ TEST_F(Gpu, BeyondTwoToThe31ElementsOnSampledWindows) {
     // The input: the 4096-element pattern repeated, so that any window's values are known on the host.
     const std::size_t bytes = static_cast<std::size_t>(big) * 2;
     DeviceBytes in(bytes), out(bytes);
-    for (std::size_t at = 0; at < bytes; at += c.input.bytes.size()) {
-      ASSERT_EQ(cudaMemcpy(in.p + at, c.input.bytes.data(), std::min(c.input.bytes.size(), bytes - at), cudaMemcpyHostToDevice),
-                cudaSuccess);
+    ASSERT_EQ(cudaMemcpy(in.p, c.input.bytes.data(), c.input.bytes.size(), cudaMemcpyHostToDevice), cudaSuccess);
+    for (std::size_t done = c.input.bytes.size(); done < bytes; done *= 2) {  // the pattern doubled on the device
+      ASSERT_EQ(cudaMemcpy(in.p + done, in.p, std::min(done, bytes - done), cudaMemcpyDeviceToDevice), cudaSuccess);
     }
     Attrs attrs = c.attrs;
     attrs.axis = k.axis;
@@ -353,7 +372,7 @@ TEST_F(Gpu, BeyondTwoToThe31ElementsOnSampledWindows) {
 // Empty tensors compute nothing; a case validation rejects touches no device memory; the next
 // case runs as usual.
 TEST_F(Gpu, EmptyAndRejectedCasesLeaveTheDeviceUsable) {
-  const auto device = make_backend("cuda");
+  const auto device = make_backend(backend_under_test());
   OpCase empty = bulk_case(ProfileId::TfCpu, DType::Float32, {4, 0}, 0, false);
   const Outcome e = device->run(empty);
   ASSERT_TRUE(e.status.ok());

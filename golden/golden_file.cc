@@ -11,6 +11,7 @@
 #include <iterator>
 #include <functional>
 #include <limits>
+#include <optional>
 
 namespace qdq::golden {
 namespace {
@@ -174,25 +175,16 @@ void write_attr(hid_t obj, const char* name, std::uint64_t value) {
   check(attr.ok() ? H5Awrite(attr.get(), H5T_NATIVE_UINT64, &value) : -1, std::string("cannot write attribute ") + name);
 }
 
-void write_strings(hid_t group, const char* name, const std::vector<std::string>& v) {
-  Handle type = string_type();
-  const hsize_t n = v.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle set(H5Dcreate2(group, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  std::vector<const char*> ptrs;
-  for (const std::string& s : v) ptrs.push_back(s.c_str());
-  check(set.ok() && (n == 0 || H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) >= 0) ? 0 : -1,
-        std::string("cannot write dataset ") + name);
-}
-
-// Numbers are stored chunked, shuffled, deflated and with HDF5's Fletcher-32 checksum per chunk.
+// Numbers are stored chunked (chunk_entries at most), shuffled, deflated and with HDF5's Fletcher-32
+// checksum per chunk.
 template <typename T>
-void write_numbers(hid_t group, const char* name, const std::vector<T>& v, hid_t file_type, hid_t mem_type) {
+void write_numbers(hid_t group, const char* name, const std::vector<T>& v, hid_t file_type, hid_t mem_type,
+                   hsize_t chunk_entries = 1 << 16) {
   const hsize_t n = v.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   if (n > 0) {
-    const hsize_t chunk = std::min<hsize_t>(n, 1 << 16);
+    const hsize_t chunk = std::min<hsize_t>(n, chunk_entries);
     H5Pset_chunk(dcpl.get(), 1, &chunk);
     H5Pset_fletcher32(dcpl.get());
     H5Pset_shuffle(dcpl.get());
@@ -209,10 +201,62 @@ Handle make_group(hid_t parent, const char* name) {
   return g;
 }
 
+// ---- schema version 2: the text columns as enumerations and as deflated bytes ----
+
+// The members of the enumerations, spelled as version 1's strings; each member's value is its index
+// here. Readers go by the names a file's enumeration holds, never by these values.
+std::vector<std::string> op_members() { return {"forward", "gradient"}; }
+std::vector<std::string> dtype_members() {
+  std::vector<std::string> v;
+  for (DType t : kAllDTypes) v.emplace_back(dtype_name(t));
+  return v;
+}
+std::vector<std::string> status_members() {
+  std::vector<std::string> v = {"OK"};
+  for (Code c : kErrorCodes) v.emplace_back(code_name(c));
+  return v;
+}
+
+// Writes a uint8-based HDF5 enumeration of `members`; codes[i] is the index of case i's member.
+void write_enum(hid_t group, const char* name, const std::vector<std::string>& members, const std::vector<std::uint8_t>& codes) {
+  Handle type(H5Tenum_create(H5T_NATIVE_UINT8), H5Tclose);
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const auto value = static_cast<std::uint8_t>(i);
+    check(type.ok() ? H5Tenum_insert(type.get(), members[i].c_str(), &value) : -1, std::string("cannot make the enumeration of ") + name);
+  }
+  write_numbers(group, name, codes, type.get(), type.get());
+}
+
+std::uint8_t member_code(const std::vector<std::string>& members, std::string_view name) {
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (members[i] == name) return static_cast<std::uint8_t>(i);
+  }
+  throw GoldenError("'" + std::string(name) + "' is not a member of its enumeration");
+}
+
+// Writes a text column as the group `name` holding `bytes` (uint8: every case's text, concatenated,
+// no terminators) and `length` (uint32[N]: case i's text is the length[i] bytes after those of the
+// cases before it). Both are deflated like the numbers, which variable-length strings cannot be.
+constexpr hsize_t kTextChunk = 1 << 19;  // bytes: the size of the widest numbers' chunks
+void write_text(hid_t group, const char* name, const std::vector<std::string>& texts) {
+  std::vector<std::uint8_t> bytes;
+  std::vector<std::uint32_t> length;
+  length.reserve(texts.size());
+  for (const std::string& t : texts) {
+    if (t.size() > std::numeric_limits<std::uint32_t>::max()) throw GoldenError(std::string("a text of ") + name + " is over 4 GiB");
+    bytes.insert(bytes.end(), t.begin(), t.end());
+    length.push_back(static_cast<std::uint32_t>(t.size()));
+  }
+  Handle g = make_group(group, name);
+  write_numbers(g.get(), "bytes", bytes, H5T_STD_U8LE, H5T_NATIVE_UINT8, kTextChunk);
+  write_numbers(g.get(), "length", length, H5T_STD_U32LE, H5T_NATIVE_UINT32);
+}
+
 // ---- reading ----
 
 struct Reader {
   hid_t file;
+  std::uintmax_t file_bytes;  // no dataset holds more than deflate can expand this to
 
   bool exists(const std::string& path) const {
     // Walk the path so that a missing intermediate group is not an error.
@@ -234,6 +278,13 @@ struct Reader {
     if (check_length && n != expected) {
       throw GoldenError("dataset " + path + " has " + std::to_string(n) + " entries, expected " + std::to_string(expected));
     }
+    // A damaged extent must not make the reader allocate without bound: deflate expands at most
+    // 1032-fold, and a chunk never written reads as fill values that the file does not hold.
+    Handle type(H5Dget_type(set.get()), H5Tclose);
+    const std::size_t width = type.ok() ? std::max<std::size_t>(H5Tget_size(type.get()), 1) : 1;
+    if (n > (file_bytes * 1100 + (1u << 20)) / width) {
+      throw GoldenError("dataset " + path + " has " + std::to_string(n) + " entries, more than the file can hold (damaged?)");
+    }
     return set;
   }
 
@@ -245,6 +296,7 @@ struct Reader {
     return n;
   }
 
+  // Version 1: a text column as variable-length strings.
   std::vector<std::string> strings(const std::string& path, std::size_t n) const {
     Handle set = open(path, n, true);
     Handle ftype(H5Dget_type(set.get()), H5Tclose);
@@ -276,6 +328,61 @@ struct Reader {
     std::vector<T> out(n);
     if (n > 0 && H5Dread(set.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) {
       throw GoldenError("cannot read dataset " + path + ": its checksum failed or the file is damaged");
+    }
+    return out;
+  }
+
+  // Version 2: a uint8-based enumeration, decoded to its members' names (which the caller checks).
+  std::vector<std::string> enum_names(const std::string& path, std::size_t n) const {
+    Handle set = open(path, n, true);
+    Handle ftype(H5Dget_type(set.get()), H5Tclose);
+    if (H5Tget_class(ftype.get()) != H5T_ENUM || H5Tget_size(ftype.get()) != 1) {
+      throw GoldenError("dataset " + path + " is not a one-byte enumeration");
+    }
+    std::array<std::optional<std::string>, 256> names;
+    const int members = H5Tget_nmembers(ftype.get());
+    if (members < 0) throw GoldenError("dataset " + path + ": cannot read its enumeration's members");
+    for (int m = 0; m < members; ++m) {
+      std::uint8_t value = 0;
+      char* name = H5Tget_member_name(ftype.get(), static_cast<unsigned>(m));
+      const bool ok = name && H5Tget_member_value(ftype.get(), static_cast<unsigned>(m), &value) >= 0;
+      if (ok) names[value] = name;
+      H5free_memory(name);
+      if (!ok) throw GoldenError("dataset " + path + ": cannot read its enumeration's members");
+    }
+    // Read in the file's own type (one byte: no conversion, so no value is remapped on the way).
+    std::vector<std::uint8_t> codes(n);
+    if (n > 0 && H5Dread(set.get(), ftype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, codes.data()) < 0) {
+      throw GoldenError("cannot read dataset " + path + ": its checksum failed or the file is damaged");
+    }
+    std::vector<std::string> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!names[codes[i]]) {
+        throw GoldenError("dataset " + path + ": case " + std::to_string(i) + " holds " + std::to_string(codes[i]) +
+                          ", which is not a member of its enumeration");
+      }
+      out.push_back(*names[codes[i]]);
+    }
+    return out;
+  }
+
+  // Version 2: a text column, the group `path` with `bytes` and `length` (write_text).
+  std::vector<std::string> text(const std::string& path, std::size_t n) const {
+    const auto length = numbers<std::uint32_t>(path + "/length", n, true, H5T_NATIVE_UINT32, H5T_INTEGER);
+    const auto bytes = numbers<std::uint8_t>(path + "/bytes", 0, false, H5T_NATIVE_UINT8, H5T_INTEGER);
+    std::uint64_t total = 0;
+    for (std::uint32_t l : length) total += l;
+    if (total != bytes.size()) {
+      throw GoldenError("dataset " + path + "/length: the lengths add up to " + std::to_string(total) + " bytes, " + path +
+                        "/bytes holds " + std::to_string(bytes.size()));
+    }
+    std::vector<std::string> out;
+    out.reserve(n);
+    std::size_t at = 0;
+    for (std::uint32_t l : length) {
+      out.emplace_back(reinterpret_cast<const char*>(bytes.data()) + at, l);
+      at += l;
     }
     return out;
   }
@@ -364,14 +471,15 @@ void write_golden(const std::string& path, GoldenFile file) {
       if (!f.ok()) throw GoldenError("cannot create");
       const Provenance& p = file.provenance;
       write_attr(f.get(), "schema", std::string("qdq-golden"));
-      write_attr(f.get(), "schema_version", static_cast<std::uint64_t>(p.schema_version));
+      write_attr(f.get(), "schema_version", static_cast<std::uint64_t>(kSchemaVersion));
       for (const auto& [name, member] : kStringAttributes) write_attr(f.get(), name, p.*member);
       write_attr(f.get(), "seed", p.seed);
       write_attr(f.get(), "case_count", static_cast<std::uint64_t>(file.cases.size()));
       write_attr(f.get(), "content_crc32", static_cast<std::uint64_t>(p.content_crc32));
 
-      std::vector<std::string> ids, ops, dtypes, round_modes, status, messages, reasons;
-      std::vector<std::uint8_t> signed_input, range_given, narrow_range;
+      const std::vector<std::string> op_names = op_members(), dtype_names = dtype_members(), status_names = status_members();
+      std::vector<std::string> ids, round_modes, messages, reasons;
+      std::vector<std::uint8_t> ops, dtypes, status, signed_input, range_given, narrow_range;
       std::vector<std::int64_t> num_bits, axis, shapes, undefined_start, undefined_count, undefined_index;
       std::array<std::vector<std::int32_t>, kRoles.size()> rank;
       std::array<std::vector<std::int64_t>, kRoles.size()> shape_start, data_start;
@@ -381,15 +489,15 @@ void write_golden(const std::string& path, GoldenFile file) {
       for (const GoldenCase& c : file.cases) {
         const OpCase& o = c.op_case;
         ids.push_back(c.id);
-        ops.emplace_back(op_text(o.op));
-        dtypes.emplace_back(dtype_name(o.input.dtype));
+        ops.push_back(member_code(op_names, op_text(o.op)));
+        dtypes.push_back(member_code(dtype_names, dtype_name(o.input.dtype)));
         signed_input.push_back(o.attrs.signed_input);
         num_bits.push_back(o.attrs.num_bits);
         range_given.push_back(o.attrs.range_given);
         round_modes.push_back(o.attrs.round_mode);
         narrow_range.push_back(o.attrs.narrow_range);
         axis.push_back(o.attrs.axis);
-        status.push_back(c.answer.status.ok() ? "OK" : std::string(code_name(c.answer.status.code)));
+        status.push_back(member_code(status_names, c.answer.status.ok() ? "OK" : code_name(c.answer.status.code)));
         messages.push_back(c.answer.status.message);
         reasons.push_back(c.answer.undefined_reason);
         const auto tensors = roles_of(c);
@@ -414,18 +522,18 @@ void write_golden(const std::string& path, GoldenFile file) {
         undefined_count.push_back(static_cast<std::int64_t>(undefined_index.size()) - undefined_start.back());
       }
       Handle cases = make_group(f.get(), "cases");
-      write_strings(cases.get(), "id", ids);
-      write_strings(cases.get(), "op", ops);
-      write_strings(cases.get(), "dtype", dtypes);
+      write_text(cases.get(), "id", ids);
+      write_enum(cases.get(), "op", op_names, ops);
+      write_enum(cases.get(), "dtype", dtype_names, dtypes);
       write_numbers(cases.get(), "signed_input", signed_input, H5T_STD_U8LE, H5T_NATIVE_UINT8);
       write_numbers(cases.get(), "num_bits", num_bits, H5T_STD_I64LE, H5T_NATIVE_INT64);
       write_numbers(cases.get(), "range_given", range_given, H5T_STD_U8LE, H5T_NATIVE_UINT8);
-      write_strings(cases.get(), "round_mode", round_modes);
+      write_text(cases.get(), "round_mode", round_modes);
       write_numbers(cases.get(), "narrow_range", narrow_range, H5T_STD_U8LE, H5T_NATIVE_UINT8);
       write_numbers(cases.get(), "axis", axis, H5T_STD_I64LE, H5T_NATIVE_INT64);
-      write_strings(cases.get(), "status", status);
-      write_strings(cases.get(), "message", messages);
-      write_strings(cases.get(), "undefined_reason", reasons);
+      write_enum(cases.get(), "status", status_names, status);
+      write_text(cases.get(), "message", messages);
+      write_text(cases.get(), "undefined_reason", reasons);
       write_numbers(cases.get(), "undefined_start", undefined_start, H5T_STD_I64LE, H5T_NATIVE_INT64);
       write_numbers(cases.get(), "undefined_count", undefined_count, H5T_STD_I64LE, H5T_NATIVE_INT64);
       Handle tensors = make_group(f.get(), "tensors");
@@ -461,7 +569,9 @@ GoldenFile read_golden(const std::string& path) {
     if (H5Fis_hdf5(path.c_str()) <= 0) throw GoldenError("not an HDF5 file, or its superblock is damaged");
     Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!f.ok()) throw GoldenError("HDF5 cannot open it (damaged or truncated)");
-    const Reader rd{f.get()};
+    std::error_code size_error;
+    const std::uintmax_t file_bytes = std::filesystem::file_size(path, size_error);
+    const Reader rd{f.get(), size_error ? 0 : file_bytes};
     GoldenFile out;
     Provenance& p = out.provenance;
     std::string schema;
@@ -471,11 +581,12 @@ GoldenFile read_golden(const std::string& path) {
       throw GoldenError("not a qdq golden file (no 'schema' attribute)");
     }
     if (schema != "qdq-golden") throw GoldenError("not a qdq golden file (schema is '" + schema + "')");
-    p.schema_version = static_cast<int>(rd.attr_u64("schema_version"));
-    if (p.schema_version != kSchemaVersion) {
-      throw GoldenError("schema version " + std::to_string(p.schema_version) + " is not supported (this build reads " +
-                        std::to_string(kSchemaVersion) + ")");
+    const std::uint64_t version = rd.attr_u64("schema_version");
+    if (version < kOldestSchemaVersion || version > kSchemaVersion) {
+      throw GoldenError("schema version " + std::to_string(version) + " is not supported (this build reads " +
+                        std::to_string(kOldestSchemaVersion) + " to " + std::to_string(kSchemaVersion) + ")");
     }
+    p.schema_version = static_cast<int>(version);
     for (const auto& [name, member] : kStringAttributes) p.*member = rd.attr_string(name);
     p.seed = rd.attr_u64("seed");
     p.content_crc32 = static_cast<std::uint32_t>(rd.attr_u64("content_crc32"));
@@ -485,9 +596,14 @@ GoldenFile read_golden(const std::string& path) {
     if (n64 > (1u << 24)) throw GoldenError("case_count " + std::to_string(n64) + " is implausible");
     const std::size_t n = n64;
 
-    const auto ids = rd.strings("/cases/id", n), ops = rd.strings("/cases/op", n), dts = rd.strings("/cases/dtype", n);
-    const auto modes = rd.strings("/cases/round_mode", n), status = rd.strings("/cases/status", n);
-    const auto messages = rd.strings("/cases/message", n), reasons = rd.strings("/cases/undefined_reason", n);
+    // The text columns: version 1's variable-length strings, or version 2's texts and enumerations,
+    // decoded to the same strings; everything after this is common to both.
+    const bool v1 = p.schema_version == 1;
+    auto text = [&](const char* set) { return v1 ? rd.strings(set, n) : rd.text(set, n); };
+    auto category = [&](const char* set) { return v1 ? rd.strings(set, n) : rd.enum_names(set, n); };
+    const auto ids = text("/cases/id"), ops = category("/cases/op"), dts = category("/cases/dtype");
+    const auto modes = text("/cases/round_mode"), status = category("/cases/status");
+    const auto messages = text("/cases/message"), reasons = text("/cases/undefined_reason");
     auto u8 = [&](const char* name) { return rd.numbers<std::uint8_t>(name, n, true, H5T_NATIVE_UINT8, H5T_INTEGER); };
     auto i64 = [&](const std::string& name, bool fixed = true) {
       return rd.numbers<std::int64_t>(name, n, fixed, H5T_NATIVE_INT64, H5T_INTEGER);

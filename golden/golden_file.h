@@ -12,7 +12,11 @@
 
 namespace qdq::golden {
 
-inline constexpr int kSchemaVersion = 1;
+// The version write_golden writes. read_golden reads it and every earlier one (kOldestSchemaVersion
+// on): version 1 kept the text columns as variable-length strings, which HDF5 cannot compress;
+// version 2 keeps them as enumerations and deflated bytes (golden/README.md).
+inline constexpr int kSchemaVersion = 2;
+inline constexpr int kOldestSchemaVersion = 1;
 
 struct GoldenError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -28,7 +32,7 @@ struct GoldenCase {
 
 // File-level provenance (HDF5 attributes of the root group).
 struct Provenance {
-  int schema_version = kSchemaVersion;
+  int schema_version = kSchemaVersion;  // the version read; write_golden always writes kSchemaVersion
   std::string generator;          // "qdq golden generate"
   std::string generator_version;  // the project's version
   std::string profile;            // every case of a file has this profile
@@ -49,15 +53,18 @@ struct GoldenFile {
   std::vector<GoldenCase> cases;
 };
 
-// Writes atomically; computes provenance.content_crc32. Throws GoldenError naming the file.
+// Writes atomically, in schema version kSchemaVersion whatever provenance.schema_version says;
+// computes provenance.content_crc32. Throws GoldenError naming the file.
 void write_golden(const std::string& path, GoldenFile file);
 
-// Reads and checks everything: schema name and version, every dataset's presence, type and
-// length, every offset, shape and dtype, and the content checksum. Throws GoldenError naming the
-// file and the first problem found.
+// Reads any schema version from kOldestSchemaVersion to kSchemaVersion and checks everything: schema
+// name and version, every dataset's presence, type and length, every offset, shape and dtype, every
+// enumeration value and text length, and the content checksum. Throws GoldenError naming the file
+// and the first problem found (and the dataset, where one is at fault).
 GoldenFile read_golden(const std::string& path);
 
-// The canonical content checksum of a file's cases (what content_crc32 holds).
+// The canonical content checksum of a file's cases (what content_crc32 holds). It is defined over the
+// content, not its encoding: the same cases check the same in every schema version.
 std::uint32_t content_crc32(const GoldenFile& file);
 
 }  // namespace qdq::golden

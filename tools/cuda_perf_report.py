@@ -30,7 +30,7 @@ def split(name):
     return "/".join(parts[:-1]), int(parts[-1])
 
 
-def main(bench_path, torch_path):
+def main(bench_path, torch_path=None):
     ops, bound, host, launches = {}, {}, {}, {}
     last, after_op = (None, 0.0), False
     for b in json.load(open(bench_path))["benchmarks"]:
@@ -49,7 +49,8 @@ def main(bench_path, torch_path):
             bound[key] = last[1] if last[0] == size else None
             launches[key] = (int(b.get("kernels", -1)), int(b.get("memsets", -1)))
             after_op = True
-    torch_doc = json.load(open(torch_path))
+    # The PyTorch comparison is optional: gpu_check.sh reports without it where it failed.
+    torch_doc = json.load(open(torch_path)) if torch_path else {"benchmarks": []}
     torch = {}
     for b in torch_doc["benchmarks"]:
         name, size = split(b["name"])
@@ -75,16 +76,19 @@ def main(bench_path, torch_path):
         print("| --- |" + " --- |" * len(hsizes))
         for c in configs:
             print("| %s | %s |" % (c, " | ".join("%.1f GB/s" % (host[(c, s)] / 1e9) if (c, s) in host else "-" for s in hsizes)))
-    print("\nPyTorch %s on %s, same shapes (ours with the range given, as torch's scale is):\n" % (torch_doc.get("torch"), torch_doc.get("device")))
-    tsizes = sorted({k[1] for k in torch})
-    print("| ours / torch | " + " | ".join(human(s) for s in tsizes) + " |")
-    print("| --- |" + " --- |" * len(tsizes))
-    for key in sorted({k[0] for k in torch}):
-        dtype, layout = key.split("/")
-        ours = "%s/%s/given" % (dtype, layout)
-        print("| %s | %s |" % (key, " | ".join("%.2fx" % (ops[(ours, s)] / torch[(key, s)]) if (ours, s) in ops and (key, s) in torch else "-" for s in tsizes)))
-    for s in torch_doc.get("left_out", []):
-        print("\nLeft out by PyTorch: " + s)
+    if torch:
+        print("\nPyTorch %s on %s, same shapes (ours with the range given, as torch's scale is):\n" % (torch_doc.get("torch"), torch_doc.get("device")))
+        tsizes = sorted({k[1] for k in torch})
+        print("| ours / torch | " + " | ".join(human(s) for s in tsizes) + " |")
+        print("| --- |" + " --- |" * len(tsizes))
+        for key in sorted({k[0] for k in torch}):
+            dtype, layout = key.split("/")
+            ours = "%s/%s/given" % (dtype, layout)
+            print("| %s | %s |" % (key, " | ".join("%.2fx" % (ops[(ours, s)] / torch[(key, s)]) if (ours, s) in ops and (key, s) in torch else "-" for s in tsizes)))
+        for s in torch_doc.get("left_out", []):
+            print("\nLeft out by PyTorch: " + s)
+    else:
+        print("\nNo PyTorch comparison in this run.")
 
     # The targets.
     print()
@@ -109,6 +113,8 @@ def main(bench_path, torch_path):
            if launches[(c, s)][0] + max(0, launches[(c, s)][1]) > (1 if c.endswith("given") else 2)]
     verdict(not bad, "launches per call (kernels and memsets, counted in captured graphs) at most 1 given, 2 measured%s" %
             ("" if not bad else ": " + ", ".join("%s %d+%d" % (c, l[0], l[1]) for c, l in bad[:5])))
+    if not torch:
+        return
     slower = [(key, s, ops[("%s/given" % key, s)] / torch[(key, s)]) for (key, s) in torch if s >= 1 << 20 and ("%s/given" % key, s) in ops]
     verdict(bool(slower) and all(r > 1 for _, _, r in slower), "faster than PyTorch's fake-quant on every shape >= 1 MiB: lowest %s" %
             ("%.2fx (%s %s)" % min((r, k, human(s)) for k, s, r in slower) if slower else "none"))

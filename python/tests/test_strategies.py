@@ -83,7 +83,7 @@ def test_a_planted_defect_is_shrunk_to_a_small_case():
     assert not result and result.failure is not None, str(result)
     case = result.failure["case"]
     assert case.input.size <= 4, str(result)
-    assert "~+1 step" in result.failure["message"] or "~-1 step" in result.failure["message"], str(result)
+    assert " step)" in result.failure["message"], str(result)  # a value off by whole steps: a rounding defect
     assert case.attrs["round_mode"] == "HALF_TO_EVEN"
     qdq.judge(port(tf_cpu_float32), case)  # the right port passes the same case: the defect is the cause
     assert "qdq explain --case " in str(result)
