@@ -251,7 +251,8 @@ class Case:
 
     def __repr__(self):
         # Small cases in full (Hypothesis prints a falsifying example so): attributes and input bits.
-        if self._core.tensor("input")[0] and int(np.prod(self._core.tensor("input")[0])) > 8:
+        shape = self._core.tensor("input")[0]
+        if int(np.prod(shape, dtype=np.int64)) > 8:
             return f"<qdq.Case {self.id} {self.profile}/{self.dtype} {self.op}>"
         return f"<qdq.Case {self.id} {self.profile}/{self.dtype} {self.op}: {self.json()}>"
 
