@@ -9,7 +9,10 @@ rm -rf "$dir" && mkdir -p "$dir"
 python3 -m venv "$dir/venv"
 mkdir -p "$dir/src"
 (cd "$root" && git ls-files -z | tar --null -T - -cf -) | tar -C "$dir/src" -xf -
-"$dir/venv/bin/pip" install -q --no-cache-dir "$dir/src" pytest==8.3.3
+# The tests' own requirements (pytest, Hypothesis, ...) so that none of the tests is skipped for
+# want of one; then the package, built from source.
+"$dir/venv/bin/pip" install -q -r "$root/python/requirements.txt"
+"$dir/venv/bin/pip" install -q --no-cache-dir "$dir/src"
 rm -rf "$dir/src"  # the installed package must stand alone (its data included)
 cd "$dir"          # away from the sources: `import qdq` must find the installed package
 "$dir/venv/bin/python" -c 'import qdq, os; print("installed:", os.path.dirname(qdq.__file__))'

@@ -37,7 +37,15 @@ def _host_capsule(value, what):
     own copy (torch's .cpu(), CuPy's .get(), numpy's conversion of a JAX array)."""
     device = value.__dlpack_device__() if hasattr(value, "__dlpack_device__") else (1, 0)
     if int(device[0]) in _HOST_DEVICES:
-        return value.__dlpack__()
+        try:
+            return value.__dlpack__()
+        except BufferError as e:
+            # torch refuses to export a tensor that requires grad; only its values are read here,
+            # so its detached view (the same memory) serves.
+            detach = getattr(value, "detach", None)
+            if not callable(detach):
+                raise TypeError(f"{what}: its __dlpack__() refused to export it: {e}") from e
+            return _host_capsule(detach(), what)
     try:
         return value.__dlpack__(dl_device=(1, 0), copy=True)
     except (TypeError, BufferError, NotImplementedError, ValueError, RuntimeError):

@@ -122,3 +122,35 @@ def test_jax_arrays_when_jax_is_installed(int4):
     np.testing.assert_array_equal(c.input.view(np.uint16), np.asarray(x).view(np.uint16))
     y = jnp.from_dlpack(c.dlpack("input"))
     assert y.dtype == jnp.bfloat16 and bool((y == x).all())
+
+
+def test_torch_tensors_when_torch_is_installed(int4):
+    """torch's CPU tensors are read in place through DLPack (strided and bfloat16 ones included); a
+    CUDA tensor is copied to the host first (run only where torch sees a GPU)."""
+    torch = pytest.importorskip("torch")
+    assert int4.check(torch.from_numpy(int4.expected))["verdict"] == "passed"
+    wrong = torch.from_numpy(int4.expected.copy())
+    wrong[3] = 0.375
+    with pytest.raises(AssertionError, match=r"output\[3\]: input 0x3ea00000 expected 0x3e800000"):
+        int4.check(wrong)
+
+    x = (torch.arange(24, dtype=torch.float32) / 7 - 1).to(torch.bfloat16).reshape(4, 6)
+    for view in (x, x.t(), x[:, ::2]):
+        c = qdq.Case.from_arrays(input=view, num_bits=4, profile="tf-xla")
+        assert c.dtype == "bfloat16"
+        expected_bits = view.contiguous().view(torch.int16).numpy().view(np.uint16)
+        np.testing.assert_array_equal(c.input.view(np.uint16), expected_bits)
+        answer = torch.from_numpy(c.reference().view(np.uint16).astype(np.int16)).view(torch.bfloat16)
+        assert c.check(answer)["verdict"] == "passed"
+    back = torch.from_dlpack(c.dlpack("input"))
+    assert back.dtype == torch.bfloat16 and torch.equal(back, x[:, ::2].contiguous())
+
+    with pytest.raises(TypeError, match="output: dtype int32 is none of bfloat16, float16, float32, float64"):
+        int4.check(torch.zeros(6, dtype=torch.int32))
+    needs_grad = torch.from_numpy(int4.expected.copy()).requires_grad_()
+    assert int4.check(needs_grad)["verdict"] == "passed"
+
+    if torch.cuda.is_available():
+        on_gpu = torch.from_numpy(int4.expected).cuda()
+        assert int4.check(on_gpu)["verdict"] == "passed"
+        assert qdq.Case.from_arrays(input=x.cuda(), num_bits=4, profile="tf-xla").dtype == "bfloat16"
