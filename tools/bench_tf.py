@@ -1,61 +1,50 @@
 #!/usr/bin/env python3
-"""Times TensorFlow 2.21's CPU kernel (eager tf.raw_ops.QuantizeAndDequantizeV4, the oracle's venv) on the
-shapes `qdq bench` uses, with the same number of threads, and prints our/TF speed ratios. For each case it runs
-`qdq bench` on that one case right before timing TF, so both are measured in the same minute of a shared machine.
+"""Times TensorFlow 2.21 on the CPU (the oracle's venv) on the shapes `qdq bench` uses, with the same number
+of threads, and prints our/TF speed ratios. float32/float64: its CPU kernel (eager
+tf.raw_ops.QuantizeAndDequantizeV4), against our tf-cpu profile. bfloat16/float16, which that kernel lacks: the
+op compiled by XLA (tf.function(jit_compile=True)), against our tf-xla profile, whose semantics are XLA's.
+For each case it runs `qdq bench` on that one case right before timing TF (tools/bench_pairs.py), so both are
+measured in the same minute of a shared machine.
 
   $(tools/tf_oracle/setup.sh) tools/bench_tf.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT]
 
-Shapes (as in tools/qdq/bench_command.cc): per-tensor [n]; per-channel [max(1, n / (256 * 64)), 256, 64], axis 1
-(so never below 256 x 64 elements), range [-5, 5]. TF 2.21 rejects per-channel given ranges and has no
-bfloat16/float16 kernel, so those cases have no TF time. Time per TF call is the median of five timed batches
-after a warm-up.
+Shapes (as in tools/qdq/bench_cases.h): per-tensor [n]; per-channel [max(1, n / (256 * 64)), 256, 64], axis 1
+(so never below 256 x 64 elements), range [-5, 5]. TF 2.21's kernel rejects per-channel given ranges, so those
+float32/float64 cases have no TF time (XLA takes them). Time per TF call is the median of five timed batches
+after a warm-up (the XLA compilation happens in the warm-up).
 """
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
+
+from bench_pairs import CHANNELS, cases, inputs, median_seconds, ours_seconds, shape_of
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-CHANNELS = 256
-SIZES = [4096 * 8 ** k for k in range(7)]  # 4 KiB .. 1 GiB, as qdq bench
+XLA_DTYPES = ("bfloat16", "float16")  # timed through XLA: TF's CPU kernel has none
 
 
-def tf_seconds(dtype, n, per_channel, given):
-    npt = np.float32 if dtype == "float32" else np.float64
-    shape = [max(1, n // (CHANNELS * 64)), CHANNELS, 64] if per_channel else [n]
-    i = np.arange(int(np.prod(shape)), dtype=np.int64)
-    x = ((i * 2654435761) % 20001 - 10000).astype(np.float64) / 1000.0
-    x = tf.constant(x.astype(npt).reshape(shape))
+def tf_seconds(dtype, size, per_channel, given):
+    shape = shape_of(dtype, size, per_channel)
+    tdt = getattr(tf, dtype)
+    x = tf.constant(inputs(shape), dtype=tf.float64)
+    x = tf.cast(x, tdt)
     rshape = [CHANNELS] if per_channel else []
-    lo, hi = tf.constant(np.full(rshape, -5, npt)), tf.constant(np.full(rshape, 5, npt))
-    call = lambda: tf.raw_ops.QuantizeAndDequantizeV4(input=x, input_min=lo, input_max=hi, range_given=given,
-                                                      axis=1 if per_channel else -1)
-    call()
-    reps = max(1, min(200, int(2e8 // max(n, 1))))
-    times = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            call()
-        times.append((time.perf_counter() - t0) / reps)
-    return statistics.median(times)
+    lo, hi = tf.cast(tf.fill(rshape, -5.0), tdt), tf.cast(tf.fill(rshape, 5.0), tdt)
 
+    def op(x, lo, hi):
+        return tf.raw_ops.QuantizeAndDequantizeV4(input=x, input_min=lo, input_max=hi, range_given=given,
+                                                  axis=1 if per_channel else -1)
 
-def ours_seconds(qdq, name, size):
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run([qdq, "bench", "--max-bytes", str(size), "--benchmark_min_time=0.3",
-                        "--benchmark_filter=^%s/%d/real_time$" % (name, size), "--benchmark_out=" + out.name,
-                        "--benchmark_out_format=json"], check=True, capture_output=True)
-        runs = json.load(open(out.name))["benchmarks"]
-    run = [b for b in runs if b.get("run_type", "iteration") == "iteration"][0]
-    return run["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[run["time_unit"]]
+    if dtype in XLA_DTYPES:
+        compiled = tf.function(op, jit_compile=True)
+        call = lambda: compiled(x, lo, hi)  # noqa: E731
+    else:
+        call = lambda: op(x, lo, hi)  # noqa: E731
+    return median_seconds(call, int(np.prod(shape)))
 
 
 def main():
@@ -70,21 +59,16 @@ def main():
     print("TensorFlow %s, %d threads" % (tf.__version__, args.threads))
     print("%-46s %12s %12s %10s" % ("case", "ours (s)", "TF (s)", "ours/TF speed"))
     results = []
-    for dtype in ("float32", "float64"):
-        for layout in ("per-tensor", "per-channel"):
-            for rng in ("given", "measured"):
-                if layout == "per-channel" and rng == "given":
-                    continue  # rejected by TF 2.21
-                for size in SIZES:
-                    if size > args.max_bytes:
-                        continue
-                    name = "qdq/%s/%s/%s" % (dtype, layout, rng)
-                    ours = ours_seconds(args.qdq, name, size)
-                    n = size // (4 if dtype == "float32" else 8)
-                    theirs = tf_seconds(dtype, n, layout == "per-channel", rng == "given")
-                    results.append({"case": "%s/%d" % (name, size), "ours_s": ours, "tf_s": theirs})
-                    print("%-46s %12.3e %12.3e %9.2fx" % ("%s/%d" % (name, size), ours, theirs, theirs / ours))
-                    sys.stdout.flush()
+    # TF 2.21's kernel rejects per-channel given ranges (XLA takes them)
+    skip = lambda dtype, layout, rng: dtype not in XLA_DTYPES and layout == "per-channel" and rng == "given"  # noqa: E731
+    for name, size in cases(("float32", "float64") + XLA_DTYPES, args.max_bytes, skip):
+        _, dtype, layout, rng = name.split("/")
+        ours = ours_seconds(args.qdq, name, size)
+        theirs = tf_seconds(dtype, size, layout == "per-channel", rng == "given")
+        kernel = "xla" if dtype in XLA_DTYPES else "cpu kernel"
+        results.append({"case": "%s/%d" % (name, size), "ours_s": ours, "tf_s": theirs, "tf": kernel})
+        print("%-46s %12.3e %12.3e %9.2fx  (%s)" % ("%s/%d" % (name, size), ours, theirs, theirs / ours, kernel))
+        sys.stdout.flush()
     if args.json:
         json.dump(results, open(args.json, "w"), indent=1)
 

@@ -3,6 +3,8 @@
 # the tree (the scalar backend, impl/cpu/scalar/scalar_backend.cc, and the CUDA core, impl/cuda/core/,
 # which the cuda-host backend runs) and runs the property tests as CTest's `quick` label runs them
 # (fixed seed, 5,000 cases a property), and for the CUDA core also the layout suite. Defects planted
+# in the SIMD backend (impl/cpu/simd/) are judged by its own tests (cpu_simd_test, against the
+# scalar code). Defects planted
 # in the reference, in either of its paths (reference/fixed/, reference/exact/), are judged as the
 # quick label judges the reference: the traps suite's tests, the fast path's properties against the
 # GMP path, and the GMP path as a backend against the fast one on the known, edge and traps suites. Prints,
@@ -56,6 +58,12 @@ mutants=(
   "ref-fixed-mul-lane-tiny-kept|fixed/fixed_arith.h|if (top < s_.emin) return false;|if (false) return false;"
   "ref-fixed-rint-lane-halves-lost|fixed/fixed_arith.h|if (e < -1) return detail::signed_zero(s_, neg);|if (e < 0) return detail::signed_zero(s_, neg);"
   "ref-fixed-half-up-negative-ties|fixed/fixed_exact_op.cc|half_up ? (x.neg ? half > 0 : half >= 0)|half_up ? (half >= 0)"
+  # The SIMD backend (impl/cpu/simd/), judged by its own tests against the scalar code: the flush
+  # of bfloat16 subnormals skipped always, or on a bound 16 times too loose; a clamp's operands
+  # swapped (maxps returns its second operand for NaN and for equal zeros).
+  "simd-narrow-flush-always-skipped|simd_backend.cc|q.flush = subnormals_matter(q, clamp);|q.flush = false;"
+  "simd-narrow-flush-bound-loose|simd_backend.cc|* m <= 0.25);|* m <= 4);"
+  "simd-clamp-operands-swapped|kernels.cc|return PickLess(hi, PickGreater(v, lo));|return PickLess(hi, PickGreater(lo, v));"
 )
 
 survivors=0
@@ -68,6 +76,9 @@ for m in "${mutants[@]}"; do
   elif [[ $m == ref-* ]]; then
     IFS='|' read -r name file from to <<<"$m"
     target=$scratch/src/reference/$file
+  elif [[ $m == simd-* ]]; then
+    IFS='|' read -r name file from to <<<"$m"
+    target=$scratch/src/impl/cpu/simd/$file
   else
     IFS='|' read -r name from to <<<"$m"
     target=$scratch/src/impl/cpu/scalar/scalar_backend.cc
@@ -106,6 +117,9 @@ print(", ".join(found))')
     status=$(printf '%s\n' "$run" | tail -1)
     if [ "${failed:-0}" -gt 0 ]; then caught="${caught:+$caught, }reference-gmp vs the fast path ($failed failed cases)"
     elif [ "$status" != "exit 0" ]; then caught="${caught:+$caught, }reference-gmp vs the fast path (qdq ended: $status)"; fi
+  elif [[ $name == simd-* ]]; then
+    cmake --build "$scratch/build" --target cpu_simd_test >/dev/null
+    caught=$({ "$scratch/build/bin/cpu_simd_test" 2>&1 || true; } | sed -n 's/^\[  FAILED  \] \([A-Za-z_.]*\) (.*/\1/p' | paste -sd, -)
   else
     cmake --build "$scratch/build" --target fuzz_properties_test >/dev/null
     out=$(RC_PARAMS="seed=20261127 max_success=5000" "$scratch/build/bin/fuzz_properties_test" \

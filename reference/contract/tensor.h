@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/align/aligned_allocator.hpp>
+
 #include "reference/contract/dtype.h"
 
 namespace qdq {
@@ -20,10 +22,14 @@ std::int64_t num_elements(const Shape& shape);
 // TF's TensorShape::DebugString spelling: "[2,3]" and "[]" for a scalar.
 std::string shape_string(const Shape& shape);
 
+// A tensor's element storage starts on a cache line (64 bytes), so that SIMD kernels reach a
+// vector boundary at the first element and can write whole lines with non-temporal stores.
+using TensorBytes = std::vector<std::uint8_t, boost::alignment::aligned_allocator<std::uint8_t, 64>>;
+
 struct Tensor {
   DType dtype = DType::Float32;
   Shape shape;
-  std::vector<std::uint8_t> bytes;  // num_elements(shape) * byte_width(dtype)
+  TensorBytes bytes;  // num_elements(shape) * byte_width(dtype)
 
   Tensor() = default;
   Tensor(DType t, Shape s) : dtype(t), shape(std::move(s)) {

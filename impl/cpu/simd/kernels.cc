@@ -45,22 +45,39 @@ HWY_INLINE V FusedMulAdd(D, V a, V b, V c) {
 }
 #endif
 
+// PickGreater(a, b) = a > b ? a : b and PickLess(a, b) = a < b ? a : b, b where they are unordered
+// or equal: on x86 these are exactly maxps/minps (one instruction instead of a compare and a
+// blend); elsewhere the compare and the blend.
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_EMU128 && HWY_TARGET != HWY_SCALAR
+template <class V>
+HWY_INLINE V PickGreater(V a, V b) {
+  return hn::Max(a, b);
+}
+template <class V>
+HWY_INLINE V PickLess(V a, V b) {
+  return hn::Min(a, b);
+}
+#else
+template <class V>
+HWY_INLINE V PickGreater(V a, V b) {
+  return hn::IfThenElse(hn::Gt(a, b), a, b);
+}
+template <class V>
+HWY_INLINE V PickLess(V a, V b) {
+  return hn::IfThenElse(hn::Lt(a, b), a, b);
+}
+#endif
+
 template <Clamp c, class D, class V>
 HWY_INLINE V ClampTo(D d, V v, V lo, V hi) {
   switch (c) {
     case Clamp::None: return v;
-    case Clamp::KeepInput: {  // std::max(std::min(v, hi), lo): an unordered compare keeps v
-      const V m = hn::IfThenElse(hn::Lt(hi, v), hi, v);
-      return hn::IfThenElse(hn::Lt(m, lo), lo, m);
-    }
-    case Clamp::MaxThenMin: {  // std::min(std::max(lo, v), hi)
-      const V m = hn::IfThenElse(hn::Lt(lo, v), v, lo);
-      return hn::IfThenElse(hn::Lt(hi, m), hi, m);
-    }
-    case Clamp::MaxThenMinPreferHi: {  // std::min(hi, std::max(lo, v))
-      const V m = hn::IfThenElse(hn::Lt(lo, v), v, lo);
-      return hn::IfThenElse(hn::Lt(m, hi), m, hi);
-    }
+    case Clamp::KeepInput:  // std::max(std::min(v, hi), lo): an unordered compare keeps v
+      return PickGreater(lo, PickLess(hi, v));
+    case Clamp::MaxThenMin:  // std::min(std::max(lo, v), hi)
+      return PickLess(hi, PickGreater(v, lo));
+    case Clamp::MaxThenMinPreferHi:  // std::min(hi, std::max(lo, v))
+      return PickLess(PickGreater(v, lo), hi);
     case Clamp::NonNaNWins: {  // fmax(fmin(v, hi), lo)
       const V m = hn::IfThenElse(hn::IsNaN(v), hi, hn::IfThenElse(hn::IsNaN(hi), v, hn::IfThenElse(hn::Lt(hi, v), hi, v)));
       return hn::IfThenElse(hn::IsNaN(m), lo, hn::IfThenElse(hn::IsNaN(lo), m, hn::IfThenElse(hn::Lt(m, lo), lo, m)));
@@ -136,6 +153,17 @@ size_t PeelToVector(const T* y, size_t vector_bytes, size_t n) {
   return offset % sizeof(T) != 0 ? n : ((vector_bytes - offset) % vector_bytes) / sizeof(T);
 }
 
+// Whether per-channel runs of `inner` elements from y_first all start on a vector boundary, so that
+// each streams whole vectors from its first element. Runs are streamed only then: a run that must
+// first store a few elements one by one to reach a boundary costs more in that scalar peel, and
+// in the cached and non-temporal stores it mixes in the same lines, than streaming saves (float32
+// and bfloat16 runs of 64 in 128 MiB on storage aligned to 16 bytes: 18-19 and 5-6 GB/s with the
+// peel, docs/performance.md).
+template <typename T>
+bool RunsStartOnVectors(const T* y_first, size_t inner, size_t vector_bytes) {
+  return reinterpret_cast<uintptr_t>(y_first) % vector_bytes == 0 && (inner * sizeof(T)) % vector_bytes == 0;
+}
+
 template <Rounding r, Clamp c, typename T>
 void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
   const size_t vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
@@ -145,14 +173,10 @@ void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
 template <Rounding r, Clamp c, typename T>
 void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& rp) {
   const size_t inner = rp.inner, vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
-  // When a run is a whole number of vectors, every run starts at the same offset from a vector
-  // boundary, so one peel serves them all.
-  const bool stream = rp.params[0].stream && (inner * sizeof(T)) % vector_bytes == 0 &&
-                      reinterpret_cast<uintptr_t>(y + first * inner) % sizeof(T) == 0;
-  const size_t peel = stream ? PeelToVector(y + first * inner, vector_bytes, inner) : 0;
+  const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
   size_t ch = first % rp.depth;  // one division, not one a run
   for (size_t run = first; run < first + count; ++run) {
-    QuantizeSpan<r, c>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, peel);
+    QuantizeSpan<r, c>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
     if (++ch == rp.depth) ch = 0;
   }
 }
@@ -282,25 +306,29 @@ HWY_INLINE hn::VFromD<D> LoadBF16(D df, const uint16_t* p) {
   return hn::BitCast(df, hn::ShiftLeft<16>(hn::PromoteTo(du, hn::LoadU(du16, p))));
 }
 
-// To the nearest bfloat16, ties to even: add 0x7FFF plus the lowest kept bit, drop the low half
-// (a carry reaches the exponent, and infinity, as it should). A NaN stays a NaN as long as its
-// payload reaches the kept half, which holds for every NaN here: a loaded bfloat16 NaN, or a NaN
-// that x86 arithmetic made quiet (bit 22 set).
+// To the nearest bfloat16, ties to even, still in the float32 lane's bits (the low half not yet
+// cleared): add 0x7FFF plus the lowest kept bit. A carry reaches the exponent, and infinity, as it
+// should. A NaN stays a NaN as long as its payload reaches the kept half, which holds for every
+// NaN here: a loaded bfloat16 NaN, or a NaN that x86 arithmetic made quiet (bit 22 set).
+template <class D, class V>
+HWY_INLINE hn::VFromD<hn::RebindToUnsigned<D>> RoundBF16Bits(D, V v) {
+  const hn::RebindToUnsigned<D> du;
+  const auto u = hn::BitCast(du, v);
+  return hn::Add(hn::Add(u, hn::Set(du, 0x7FFFu)), hn::And(hn::ShiftRight<16>(u), hn::Set(du, 1)));
+}
+
 template <class D, class V>
 HWY_INLINE V RoundBF16(D df, V v) {
   const hn::RebindToUnsigned<D> du;
-  const auto u = hn::BitCast(du, v);
-  const auto lsb = hn::And(hn::ShiftRight<16>(u), hn::Set(du, 1));
-  return hn::BitCast(df, hn::And(hn::Add(hn::Add(u, hn::Set(du, 0x7FFFu)), lsb), hn::Set(du, 0xFFFF0000u)));
+  return hn::BitCast(df, hn::And(RoundBF16Bits(df, v), hn::Set(du, 0xFFFF0000u)));
 }
 
-// v must already be a bfloat16 value.
+// The bfloat16 bits of v rounded to nearest, ties to even (the high halves of RoundBF16Bits).
 template <class D, class V>
-HWY_INLINE void StoreBF16(D, V v, uint16_t* p) {
-  const hn::RebindToUnsigned<D> du;
+HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> PackBF16(D df, V v) {
   const hn::RebindToSigned<D> di;
   const hn::Rebind<uint16_t, D> du16;
-  hn::StoreU(hn::DemoteTo(du16, hn::BitCast(di, hn::ShiftRight<16>(hn::BitCast(du, v)))), du16, p);
+  return hn::DemoteTo(du16, hn::BitCast(di, hn::ShiftRight<16>(RoundBF16Bits(df, v))));
 }
 
 #if HWY_TARGET >= HWY_SSE4  // no F16C: Highway's float16 emulation truncates, so per lane
@@ -318,10 +346,13 @@ HWY_INLINE V RoundF16(D df, V v) {
   return hn::Load(df, lanes);
 }
 template <class D, class V>
-HWY_INLINE void StoreF16(D df, V v, uint16_t* p) {
+HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> PackF16(D df, V v) {
+  const hn::Rebind<uint16_t, D> du16;
   HWY_ALIGN float lanes[hn::MaxLanes(df)];
+  HWY_ALIGN uint16_t bits[hn::MaxLanes(df)];
   hn::Store(v, df, lanes);
-  for (size_t i = 0; i < hn::Lanes(df); ++i) p[i] = cpu::float_to_float16(lanes[i]);
+  for (size_t i = 0; i < hn::Lanes(df); ++i) bits[i] = cpu::float_to_float16(lanes[i]);
+  return hn::Load(du16, bits);
 }
 #else  // F16C: vcvtph2ps / vcvtps2ph with round-to-nearest-even, subnormals and specials exact
 template <class D>
@@ -335,36 +366,62 @@ HWY_INLINE V RoundF16(D df, V v) {
   return hn::PromoteTo(df, hn::DemoteTo(dh, v));
 }
 template <class D, class V>
-HWY_INLINE void StoreF16(D df, V v, uint16_t* p) {
+HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> PackF16(D df, V v) {
   const hn::Rebind<hwy::float16_t, D> dh;
-  hn::StoreU(hn::DemoteTo(dh, v), dh, reinterpret_cast<hwy::float16_t*>(p));
+  const hn::Rebind<uint16_t, D> du16;
+  return hn::BitCast(du16, hn::DemoteTo(dh, v));
 }
 #endif
 
 template <Narrow t>
 struct NarrowOps {
+  // The float32 lanes of the dtype's values at p.
   template <class D>
   static HWY_INLINE hn::VFromD<D> Load(D d, const uint16_t* p) {
     if constexpr (t == Narrow::BFloat16) return LoadBF16(d, p);
     else return LoadF16(d, p);
   }
+  // v rounded to the dtype (to nearest, ties to even), held in float32 lanes.
   template <class D, class V>
   static HWY_INLINE V Round(D d, V v) {
     if constexpr (t == Narrow::BFloat16) return RoundBF16(d, v);
     else return RoundF16(d, v);
   }
+  // The dtype's bits of v rounded to it (to nearest, ties to even): Round and the narrowing in one.
   template <class D, class V>
-  static HWY_INLINE void Store(D d, V v, uint16_t* p) {
-    if constexpr (t == Narrow::BFloat16) StoreBF16(d, v, p);
-    else StoreF16(d, v, p);
+  static HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> Pack(D d, V v) {
+    if constexpr (t == Narrow::BFloat16) return PackBF16(d, v);
+    else return PackF16(d, v);
   }
+  // Pack of a then b in one vector of 16-bit lanes (twice a's lanes). bfloat16: the high halves of
+  // both rounded vectors in one shuffle (ConcatOdd), instead of a shift and a narrowing each. Not
+  // on Highway's one-lane target, which has neither shuffle (kPairs).
+#if HWY_TARGET == HWY_SCALAR
+  static constexpr bool kPairs = false;
+#else
+  static constexpr bool kPairs = true;
+  template <class D, class V>
+  static HWY_INLINE hn::VFromD<hn::Repartition<uint16_t, D>> Pack2(D d, V a, V b) {
+    const hn::Repartition<uint16_t, D> du16;
+    if constexpr (t == Narrow::BFloat16) {
+      return hn::ConcatOdd(du16, hn::BitCast(du16, RoundBF16Bits(d, b)), hn::BitCast(du16, RoundBF16Bits(d, a)));
+    } else {
+      return hn::Combine(du16, PackF16(d, b), PackF16(d, a));
+    }
+  }
+#endif
 };
 
-// As Quantize1, every operation rounded to the dtype (no fused form: XLA rounds between them).
-template <Narrow t, Rounding r, Clamp c, class D>
-HWY_INLINE void QuantizeNarrow1(D d, const uint16_t* x, uint16_t* y, const Params<float>& p) {
+// As Quantize1, every operation rounded to the dtype (no fused form: XLA rounds between them) but
+// the last, q * inv, which the caller rounds as it packs (NarrowOps::Pack, Pack2). With kFlush
+// false, a subnormal input is taken as it is, for parameters where it gives the same result as its
+// signed zero (Params::flush).
+template <Narrow t, Rounding r, Clamp c, bool kFlush, class D>
+HWY_INLINE hn::VFromD<D> QuantizeNarrow1(D d, const uint16_t* x, const Params<float>& p) {
   using Ops = NarrowOps<t>;
-  const auto v = ClampTo<c>(d, Flush(d, Ops::Load(d, x)), hn::Set(d, p.lo), hn::Set(d, p.hi));
+  auto v = Ops::Load(d, x);
+  if constexpr (kFlush) v = Flush(d, v);
+  v = ClampTo<c>(d, v, hn::Set(d, p.lo), hn::Set(d, p.hi));
   const auto s = Ops::Round(d, hn::Mul(v, hn::Set(d, p.scale)));
   hn::VFromD<D> q;
   if constexpr (r == Rounding::HalfToEven) {
@@ -373,17 +430,62 @@ HWY_INLINE void QuantizeNarrow1(D d, const uint16_t* x, uint16_t* y, const Param
     const auto h = Ops::Round(d, hn::Add(s, hn::Set(d, 0.5f)));
     q = KeepSign(hn::Floor(h), h);
   }
-  Ops::Store(d, Ops::Round(d, hn::Mul(q, hn::Set(d, p.inv))), y);
+  return hn::Mul(q, hn::Set(d, p.inv));
 }
 
-template <Narrow t, Rounding r, Clamp c>
-void QuantizeNarrowT(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p) {
+// Elements a vector loop of QuantizeNarrowSpan handles: two vectors of float32 lanes, packed into
+// one vector of 16-bit lanes (NarrowOps::kPairs), else one.
+inline size_t NarrowLanes() { return (NarrowOps<Narrow::BFloat16>::kPairs ? 2 : 1) * hn::Lanes(hn::ScalableTag<float>()); }
+
+// y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters, NarrowLanes() at a
+// time; with `stream`, the first `peel` elements one by one (up to a vector boundary of y), then
+// whole vectors with non-temporal stores, otherwise ordinary stores; the rest one by one.
+template <Narrow t, Rounding r, Clamp c, bool kFlush>
+HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, bool stream,
+                                   size_t peel) {
+  using Ops = NarrowOps<t>;
   const hn::ScalableTag<float> d;
   const hn::CappedTag<float, 1> d1;
-  const size_t N = hn::Lanes(d);
+  const hn::Rebind<uint16_t, decltype(d1)> du16_1;
+  const size_t N = hn::Lanes(d), step = NarrowLanes();
+  const auto one = [&](size_t i) {
+    hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush>(d1, x + i, p)), du16_1, y + i);
+  };
+  const auto store = [&](size_t i, bool streamed) {
+    if constexpr (Ops::kPairs) {
+      const hn::Repartition<uint16_t, decltype(d)> du16;
+      const auto v = Ops::Pack2(d, QuantizeNarrow1<t, r, c, kFlush>(d, x + i, p), QuantizeNarrow1<t, r, c, kFlush>(d, x + i + N, p));
+      streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
+    } else {
+      const hn::Rebind<uint16_t, decltype(d)> du16;
+      hn::StoreU(Ops::Pack(d, QuantizeNarrow1<t, r, c, kFlush>(d, x + i, p)), du16, y + i);
+      (void)N, (void)streamed;
+    }
+  };
   size_t i = 0;
-  for (; i + N <= n; i += N) QuantizeNarrow1<t, r, c>(d, x + i, y + i, p);
-  for (; i < n; ++i) QuantizeNarrow1<t, r, c>(d1, x + i, y + i, p);
+  if (stream) {
+    for (; i < peel && i < n; ++i) one(i);
+    for (; i + step <= n; i += step) store(i, true);
+  } else {
+    for (; i + step <= n; i += step) store(i, false);
+  }
+  for (; i < n; ++i) one(i);
+}
+
+template <Narrow t, Rounding r, Clamp c, bool kFlush>
+void QuantizeNarrowT(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p) {
+  QuantizeNarrowSpan<t, r, c, kFlush>(x, y, n, p, p.stream, p.stream ? PeelToVector(y, NarrowLanes() * sizeof(uint16_t), n) : 0);
+}
+
+template <Narrow t, Rounding r, Clamp c, bool kFlush>
+void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& rp) {
+  const size_t inner = rp.inner, vector_bytes = NarrowLanes() * sizeof(uint16_t);
+  const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
+  size_t ch = first % rp.depth;
+  for (size_t run = first; run < first + count; ++run) {
+    QuantizeNarrowSpan<t, r, c, kFlush>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
+    if (++ch == rp.depth) ch = 0;
+  }
 }
 
 template <Narrow t>
@@ -391,12 +493,29 @@ void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi) {
   MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return NarrowOps<t>::Load(d, x + i); });
 }
 
-void QuantizeNarrowAll(Narrow t, const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
+// Calls f.template operator()<t, R, C, kFlush>() for the runtime dtype, rounding, clamp and flush
+// (HalfUpFused is HalfUp here: no fused form in 16-bit types).
+template <class F>
+HWY_INLINE void WithNarrowModes(Narrow t, Rounding r, Clamp c, bool flush, F&& f) {
   WithModes(r == Rounding::HalfUpFused ? Rounding::HalfUp : r, c, [&]<Rounding R, Clamp C>() {
     if constexpr (R != Rounding::HalfUpFused) {
-      if (t == Narrow::BFloat16) QuantizeNarrowT<Narrow::BFloat16, R, C>(x, y, n, p);
-      else QuantizeNarrowT<Narrow::Float16, R, C>(x, y, n, p);
+      const auto with_flush = [&]<Narrow T>() {
+        if (flush) f.template operator()<T, R, C, true>();
+        else f.template operator()<T, R, C, false>();
+      };
+      if (t == Narrow::BFloat16) with_flush.template operator()<Narrow::BFloat16>();
+      else with_flush.template operator()<Narrow::Float16>();
     }
+  });
+}
+
+void QuantizeNarrowAll(Narrow t, const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
+  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F>() { QuantizeNarrowT<T, R, C, F>(x, y, n, p); });
+}
+void QuantizeNarrowRunsAll(Narrow t, const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& p,
+                           Rounding r, Clamp c) {
+  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F>() {
+    QuantizeNarrowRunsT<T, R, C, F>(x, y, first, count, p);
   });
 }
 void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi) {
@@ -454,11 +573,16 @@ HWY_EXPORT(GradientF32);
 HWY_EXPORT(GradientF64);
 HWY_EXPORT(TargetName);
 HWY_EXPORT(QuantizeNarrowAll);
+HWY_EXPORT(QuantizeNarrowRunsAll);
 HWY_EXPORT(MinMaxNarrowAll);
 
 void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t n, const Params<float>& p,
                      Rounding r, Clamp c) {
   HWY_DYNAMIC_DISPATCH(QuantizeNarrowAll)(t, x, y, n, p, r, c);
+}
+void quantize_narrow_runs(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t first, std::size_t count,
+                          const RunParams<float>& p, Rounding r, Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeNarrowRunsAll)(t, x, y, first, count, p, r, c);
 }
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi) {
   HWY_DYNAMIC_DISPATCH(MinMaxNarrowAll)(t, x, n, lo, hi);

@@ -1,5 +1,6 @@
 // The SIMD kernels of the optimized CPU backend (Google Highway, dispatched at run time to the best
-// target the CPU has: AVX-512, AVX2, SSE4, or scalar). float32 and float64 only.
+// target the CPU has: AVX-512, AVX2, SSE4, or scalar). float32 and float64, and bfloat16/float16
+// in float32 lanes.
 //
 // Every kernel models DAZ in software (a subnormal input reads as a zero of its sign) and never
 // reads or writes the MXCSR: it is meant for profiles whose arithmetic flushes (tf-cpu, tf-xla,
@@ -28,6 +29,10 @@ struct Params {
   // cache: the store then costs one write to memory instead of a read-for-ownership and a write.
   // The thread must call end_streams() before its results are handed to another thread.
   bool stream = false;
+  // bfloat16/float16 only: read a subnormal input as a zero of its sign (DAZ). false only where the
+  // caller has shown that with these parameters every subnormal input gives the result its signed
+  // zero gives (simd_backend.cc, subnormals_matter), which spares the kernel the test.
+  bool flush = true;
 };
 
 // Per-channel parameters for runs of `inner` elements: run k (elements [k·inner, (k+1)·inner))
@@ -36,6 +41,7 @@ template <typename T>
 struct RunParams {
   const Params<T>* params;  // one per channel
   std::size_t inner, depth;
+  bool flush = true;  // bfloat16/float16: whether any channel's Params::flush is set
 };
 
 // Parameters per position of a row of `length` elements (per-channel with short inner runs).
@@ -76,6 +82,9 @@ void min_max_rows(const double* x, std::size_t rows, std::size_t length, double*
 enum class Narrow : std::uint8_t { BFloat16, Float16 };
 void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t n, const Params<float>& p,
                      Rounding r, Clamp c);
+// The same for the runs first .. first+count-1 of p (quantize_runs), with the kernel of p.flush.
+void quantize_narrow_runs(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t first, std::size_t count,
+                          const RunParams<float>& p, Rounding r, Clamp c);
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi);
 
 // dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (docs/op-spec.md §5.1), subnormals read as ±0.

@@ -4,6 +4,7 @@
 #include <tbb/combinable.h>
 #include <tbb/parallel_for.h>
 
+#include <cmath>
 #include <limits>
 #include <vector>
 
@@ -222,6 +223,19 @@ Outcome gradient(const Profile& p, const OpCase& c) {
   return out;
 }
 
+// Whether, with these parameters, a subnormal float32 input (a bfloat16 subnormal: no float16 value
+// is one) can give a result other than its signed zero's, so that the kernel must flush it (DAZ).
+// It cannot where (a) the clamp leaves both where they are (no clamp, or lo <= -m and hi >= m, m
+// the smallest normal), and (b) |scale| * m <= 1/4: then |x * scale| rounds to at most 1/4, and
+// the integer step gives the same q as for the zero (rint: the zero of the product's sign, which
+// is the zero's; floor(s + 1/2) with s + 1/2 within [1/4, 3/4]: +0), so the output q * inv is the
+// same. NaN parameters fail the comparisons and keep the flush.
+bool subnormals_matter(const simd::Params<float>& q, simd::Clamp clamp) {
+  constexpr double m = std::numeric_limits<float>::min();
+  const bool clamp_keeps = clamp == simd::Clamp::None || (q.lo <= -m && q.hi >= m);
+  return !(clamp_keeps && std::fabs(static_cast<double>(q.scale)) * m <= 0.25);
+}
+
 // bfloat16/float16 forward, per-tensor or per-channel with long runs: the ranges and the scale
 // selection as for float32 (values of the dtype held in float), the element pass in float32 lanes
 // rounded back to the dtype after each operation.
@@ -257,15 +271,29 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     });
   }
   const auto [qmin, qmax] = integer_range(p, host, a);
-  std::vector<simd::Params<float>> params;
-  for (std::size_t ch = 0; ch < lo.size(); ++ch) {
-    const Scale<float> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
-    params.push_back({s.scale, s.inv, dev.read(s.lo), dev.read(s.hi)});
-  }
   const simd::Rounding rounding = round_mode_of(a) == RoundMode::HalfUp ? simd::Rounding::HalfUp : simd::Rounding::HalfToEven;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
-  for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t ch) {
-    simd::quantize_narrow(kind, x + at, y + at, count, params[ch], rounding, clamp);
+  std::vector<simd::Params<float>> params;
+  bool any_flush = false;
+  for (std::size_t ch = 0; ch < lo.size(); ++ch) {
+    const Scale<float> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
+    simd::Params<float> q{s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(std::uint16_t) >= kStreamBytes};
+    q.flush = subnormals_matter(q, clamp);
+    any_flush = any_flush || q.flush;
+    params.push_back(q);
+  }
+  if (a.axis == -1) {
+    for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
+      simd::quantize_narrow(kind, x + at, y + at, count, params[0], rounding, clamp);
+    });
+    return;
+  }
+  simd::RunParams<float> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth)};
+  rp.flush = any_flush;
+  tbb::parallel_for(runs(v), [&](auto r) {
+    simd::quantize_narrow_runs(kind, x, y, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rp,
+                               rounding, clamp);
+    simd::end_streams();
   });
 }
 

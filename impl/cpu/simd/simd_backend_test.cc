@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <random>
+#include <string>
 
 #include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
@@ -115,32 +116,83 @@ TEST(SimdBackend, GradientMatches) {
   }
 }
 
+// A bfloat16/float16 case (tf-xla) of random_case's values rounded to t, every 7th element any bit
+// pattern.
+OpCase narrow_case(std::mt19937_64& rng, DType t, Shape shape, std::int64_t axis) {
+  OpCase c = random_case(rng, DType::Float32, shape, axis, true);
+  c.profile = ProfileId::TfXla;
+  c.attrs.range_given = rng() % 2;
+  auto convert = [&](const Tensor& f) {
+    Tensor out(t, f.shape);
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const float v = std::bit_cast<float>(static_cast<std::uint32_t>(f.bits(i)));
+      out.set_bits(i, t == DType::BFloat16 ? float_to_bfloat16(v) : float_to_float16(v));
+    }
+    return out;
+  };
+  c.input = convert(c.input);
+  c.input_min = convert(c.input_min);
+  c.input_max = convert(c.input_max);
+  for (std::size_t i = 0; i < c.input.size(); i += 7) c.input.set_bits(i, rng() & 0xffff);  // any pattern
+  return c;
+}
+
 // bfloat16/float16 (tf-xla): random bit patterns of every class, tails, long channel runs.
 TEST(SimdBackend, NarrowTypesMatch) {
   std::mt19937_64 rng(31);
-  auto narrow_case = [&](DType t, Shape shape, std::int64_t axis) {
-    SCOPED_TRACE(shape_string(shape));
-    OpCase c = random_case(rng, DType::Float32, shape, axis, true);
-    c.profile = ProfileId::TfXla;
-    c.attrs.range_given = rng() % 2;
-    auto convert = [&](const Tensor& f) {
-      Tensor out(t, f.shape);
-      for (std::size_t i = 0; i < f.size(); ++i) {
-        const float v = std::bit_cast<float>(static_cast<std::uint32_t>(f.bits(i)));
-        out.set_bits(i, t == DType::BFloat16 ? float_to_bfloat16(v) : float_to_float16(v));
-      }
-      return out;
-    };
-    c.input = convert(c.input);
-    c.input_min = convert(c.input_min);
-    c.input_max = convert(c.input_max);
-    for (std::size_t i = 0; i < c.input.size(); i += 7) c.input.set_bits(i, rng() & 0xffff);  // any pattern
-    return c;
-  };
   for (DType t : {DType::BFloat16, DType::Float16}) {
-    for (std::int64_t n = 0; n <= 70; ++n) expect_same(narrow_case(t, {n}, -1));
-    for (std::int64_t inner = 16; inner <= 40; ++inner) expect_same(narrow_case(t, {3, 5, inner}, 1));
-    expect_same(narrow_case(t, {2'000'000}, -1));
+    for (std::int64_t n = 0; n <= 70; ++n) expect_same(narrow_case(rng, t, {n}, -1));
+    for (std::int64_t inner = 16; inner <= 40; ++inner) {
+      SCOPED_TRACE(inner);
+      expect_same(narrow_case(rng, t, {3, 5, inner}, 1));
+    }
+    expect_same(narrow_case(rng, t, {2'000'000}, -1));
+  }
+}
+
+// Every bfloat16/float16 bit pattern under given ranges from far below to far above the smallest
+// normal float32 (2^-126), per tensor and per channel (channels of different widths in one call):
+// the kernel skips the flush of subnormal inputs only where the parameters make it give the same
+// bits (simd_backend.cc, subnormals_matter), so both sides of that boundary must match the scalar
+// code, which always flushes.
+TEST(SimdBackend, NarrowSubnormalsOnBothSidesOfTheFlushBoundary) {
+  for (DType t : {DType::BFloat16, DType::Float16}) {
+    const auto bits_of = [&](double w) {
+      const float f = static_cast<float>(w);
+      return t == DType::BFloat16 ? float_to_bfloat16(f) : float_to_float16(f);
+    };
+    // bfloat16 widths around m / 4 .. m * 2^8 with m = 2^-126; float16 has no value that small, so
+    // its widths are its own smallest ones (every float16 input is a normal float32).
+    const int lowest = t == DType::BFloat16 ? -136 : -24, highest = t == DType::BFloat16 ? -110 : -10;
+    for (const char* round : {"HALF_TO_EVEN", "HALF_UP"}) {
+      for (std::int64_t num_bits : {2, 8}) {
+        for (int e = lowest; e <= highest; e += 2) {
+          SCOPED_TRACE(std::string(round) + ", " + std::to_string(num_bits) + " bits, range +-2^" + std::to_string(e));
+          OpCase c;
+          c.profile = ProfileId::TfXla;
+          c.attrs.num_bits = num_bits;
+          c.attrs.round_mode = round;
+          c.attrs.range_given = true;
+          c.input = Tensor(t, {65536});
+          for (std::size_t i = 0; i < 65536; ++i) c.input.set_bits(i, i);
+          c.input_min = Tensor(t, {});
+          c.input_max = Tensor(t, {});
+          c.input_min.set_bits(0, bits_of(-std::ldexp(1.0, e)));
+          c.input_max.set_bits(0, bits_of(std::ldexp(1.0, e)));
+          expect_same(c);
+          // four channels of 16384 patterns each, of widths 2^e .. 2^(e+12)
+          c.attrs.axis = 0;
+          c.input.shape = {4, 16384};
+          c.input_min = Tensor(t, {4});
+          c.input_max = Tensor(t, {4});
+          for (std::size_t ch = 0; ch < 4; ++ch) {
+            c.input_min.set_bits(ch, bits_of(-std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+            c.input_max.set_bits(ch, bits_of(std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+          }
+          expect_same(c);
+        }
+      }
+    }
   }
 }
 
@@ -160,6 +212,37 @@ TEST(SimdKernels, MisalignedStartsAndTails) {
         simd::quantize(x.data(), b.data(), n + offset, p, simd::Rounding::HalfUp, simd::Clamp::KeepInput);
         for (std::size_t i = offset; i < offset + n; ++i) ASSERT_EQ(a[i], b[i]) << offset << " " << n << " " << i;
         for (std::size_t i = offset + n; i < a.size(); ++i) ASSERT_EQ(a[i], 0.0f) << "written past the end: " << i;
+      }
+    }
+  }
+}
+
+// The same for bfloat16/float16: a vector of 16-bit results is two vectors of float32 lanes, and
+// the peel to its boundary runs up to 31 elements one by one.
+TEST(SimdKernels, NarrowMisalignedStartsAndTails) {
+  std::mt19937 rng(7);
+  std::vector<std::uint16_t> x(400), a(400), b(400);
+  for (simd::Narrow t : {simd::Narrow::BFloat16, simd::Narrow::Float16}) {
+    for (std::uint16_t& v : x) {
+      const float f = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
+      v = t == simd::Narrow::BFloat16 ? float_to_bfloat16(f) : float_to_float16(f);
+    }
+    simd::Params<float> p{12.75f, 1.0f / 12.75f, -1.0f, 1.0f};
+    p.flush = false;
+    simd::Params<float> streaming = p;
+    streaming.stream = true;
+    for (std::size_t offset = 0; offset < 40; ++offset) {
+      for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{17}, std::size_t{63}, std::size_t{301}}) {
+        for (const simd::Params<float>& q : {p, streaming}) {
+          std::fill(a.begin(), a.end(), std::uint16_t{0});
+          simd::quantize_narrow(t, x.data() + offset, a.data() + offset, n, q, simd::Rounding::HalfToEven,
+                                simd::Clamp::MaxThenMin);
+          simd::end_streams();
+          simd::quantize_narrow(t, x.data(), b.data(), n + offset, p, simd::Rounding::HalfToEven, simd::Clamp::MaxThenMin);
+          for (std::size_t i = offset; i < offset + n; ++i) ASSERT_EQ(a[i], b[i]) << offset << " " << n << " " << i;
+          for (std::size_t i = offset + n; i < a.size(); ++i) ASSERT_EQ(a[i], 0) << "written past the end: " << i;
+          for (std::size_t i = 0; i < offset; ++i) ASSERT_EQ(a[i], 0) << "written before the start: " << i;
+        }
       }
     }
   }
@@ -194,12 +277,19 @@ TEST(SimdBackend, PartsThatSawOnlyNaNLeaveTheRange) {
 TEST(SimdBackend, TensOfMillionsThroughTheThreadedPath) {
   std::mt19937_64 rng(29);
   const std::int64_t n = 20'000'000;
-  // 80 MB outputs: non-temporal stores per tensor and per channel in runs of 32 (each run peeled to
-  // a vector boundary); runs of 40 floats are not whole vectors and are stored normally.
+  // 80 MB outputs: non-temporal stores per tensor and per channel in runs of 32 (whole vectors from
+  // the first element: tensor storage is aligned to 64 bytes); runs of 40 floats are not whole
+  // vectors and are stored normally.
   for (const auto& [shape, axis] : {std::pair{Shape{n}, std::int64_t{-1}}, std::pair{Shape{n / 8, 8}, std::int64_t{1}},
                                     std::pair{Shape{n / 128, 4, 32}, std::int64_t{1}},
                                     std::pair{Shape{n / 120, 3, 40}, std::int64_t{1}}}) {
     expect_same(random_case(rng, DType::Float32, shape, axis, true));
+  }
+  // bfloat16: 40 MB outputs, streamed per tensor and in runs of 64 (two vectors of 16-bit lanes on
+  // AVX-512), not in runs of 40.
+  for (const auto& [shape, axis] : {std::pair{Shape{n}, std::int64_t{-1}}, std::pair{Shape{n / 256, 4, 64}, std::int64_t{1}},
+                                    std::pair{Shape{n / 120, 3, 40}, std::int64_t{1}}}) {
+    expect_same(narrow_case(rng, DType::BFloat16, shape, axis));
   }
   RecordProperty("target", simd::current_target());
 }

@@ -1,0 +1,65 @@
+"""What tools/bench_tf.py and tools/bench_torch_cpu.py share: the shapes and inputs `qdq bench` uses
+(tools/qdq/bench_cases.h), our time for one of its cases, and a timing loop for the other framework's
+call. Each case is timed for us right before it is timed for the other framework, so that both are
+measured in the same minute of a machine whose speed drifts.
+"""
+import json
+import statistics
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+
+CHANNELS = 256
+SIZES = [4096 * 8 ** k for k in range(7)]  # 4 KiB .. 1 GiB, as qdq bench
+WIDTH = {"bfloat16": 2, "float16": 2, "float32": 4, "float64": 8}
+
+
+def shape_of(dtype, size, per_channel):
+    """[n] per tensor; [max(1, n / (256 * 64)), 256, 64] per channel (axis 1), n = size / element size."""
+    n = size // WIDTH[dtype]
+    return [max(1, n // (CHANNELS * 64)), CHANNELS, 64] if per_channel else [n]
+
+
+def inputs(shape):
+    """The bench's values (bench_value in bench_cases.h) as float64: a spread of magnitudes in [-10, 10]."""
+    i = np.arange(int(np.prod(shape)), dtype=np.int64)
+    return (((i * 2654435761) % 20001 - 10000).astype(np.float64) / 1000.0).reshape(shape)
+
+
+def cases(dtypes, max_bytes, skip=lambda dtype, layout, rng: False):
+    """(name, size) of `qdq bench`'s cases: qdq/<dtype>/<per-tensor|per-channel>/<given|measured>."""
+    for dtype in dtypes:
+        for layout in ("per-tensor", "per-channel"):
+            for rng in ("given", "measured"):
+                if skip(dtype, layout, rng):
+                    continue
+                for size in SIZES:
+                    if size <= max_bytes:
+                        yield "qdq/%s/%s/%s" % (dtype, layout, rng), size
+
+
+def ours_seconds(qdq, name, size):
+    """Seconds per call of one `qdq bench` case (its Google Benchmark run, 0.3 s at least)."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([qdq, "bench", "--max-bytes", str(size), "--benchmark_min_time=0.3",
+                        "--benchmark_filter=^%s/%d/real_time$" % (name, size), "--benchmark_out=" + out.name,
+                        "--benchmark_out_format=json"], check=True, capture_output=True)
+        runs = json.load(open(out.name))["benchmarks"]
+    run = [b for b in runs if b.get("run_type", "iteration") == "iteration"][0]
+    return run["real_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[run["time_unit"]]
+
+
+def median_seconds(call, n):
+    """Seconds per call: one warm-up call, then the median of five batches (up to 200 calls, fewer
+    for large n)."""
+    call()
+    reps = max(1, min(200, int(2e8 // max(n, 1))))
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            call()
+        times.append((time.perf_counter() - t0) / reps)
+    return statistics.median(times)

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""PyTorch's fake quantization on the CPU against ours, case by case, on the shapes `qdq bench` uses.
+
+  tools/bench_torch_cpu.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT]
+  (in a venv with torch and numpy: python3 -m venv V && V/bin/pip install torch numpy)
+
+torch.fake_quantize_per_tensor_affine and torch.fake_quantize_per_channel_affine are what a PyTorch user
+takes for fake quantization, on every dtype here (bfloat16 and float16 included), 8 bits signed
+([-128, 127]) as ours. "given": a fixed scale (5/127, zero point 0) as our range [-5, 5]. "measured": the
+extremes first (torch.aminmax per tensor; amin and amax over dims 0 and 2 per channel), then the scale
+from them, as a user would write it. The semantics differ from QuantizeAndDequantizeV4: PyTorch
+multiplies by 1/scale in the tensor's dtype (or float32) where TF nudges the range and scales once,
+it has no HALF_UP and no narrow_range switch, and its measured variant is two ops; the times compare
+the work, not the answers. For each case `qdq bench` runs that one case right before PyTorch is
+timed (tools/bench_pairs.py). Bytes as in `qdq bench`: given, a read and a write per element;
+measured, one more read.
+"""
+import argparse
+import json
+import os
+import sys
+
+import torch
+
+from bench_pairs import CHANNELS, cases, inputs, median_seconds, ours_seconds, shape_of
+
+
+def torch_seconds(dtype, size, per_channel, given):
+    shape = shape_of(dtype, size, per_channel)
+    x = torch.from_numpy(inputs(shape)).to(getattr(torch, dtype))
+    if per_channel:
+        zero = torch.zeros(CHANNELS, dtype=torch.int32)
+        if given:
+            scale = torch.full((CHANNELS,), 5.0 / 127)
+            call = lambda: torch.fake_quantize_per_channel_affine(x, scale, zero, 1, -128, 127)  # noqa: E731
+        else:
+            def call():
+                lo, hi = x.amin(dim=(0, 2)), x.amax(dim=(0, 2))
+                s = torch.maximum(-lo / 128, hi / 127).float().clamp_min(1e-12)
+                return torch.fake_quantize_per_channel_affine(x, s, zero, 1, -128, 127)
+    elif given:
+        call = lambda: torch.fake_quantize_per_tensor_affine(x, 5.0 / 127, 0, -128, 127)  # noqa: E731
+    else:
+        def call():
+            lo, hi = torch.aminmax(x)
+            s = max(-float(lo) / 128, float(hi) / 127, 1e-12)
+            return torch.fake_quantize_per_tensor_affine(x, s, 0, -128, 127)
+    return median_seconds(call, x.numel())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("qdq", help="the qdq binary (build/bin/qdq)")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--max-bytes", type=int, default=1 << 27)
+    ap.add_argument("--json", help="also write the results here")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    print("PyTorch %s, %d threads" % (torch.__version__, args.threads))
+    print("%-46s %12s %12s %10s" % ("case", "ours (s)", "torch (s)", "ours/torch speed"))
+    results = []
+    for name, size in cases(("float32", "float64", "bfloat16", "float16"), args.max_bytes):
+        _, dtype, layout, rng = name.split("/")
+        ours = ours_seconds(args.qdq, name, size)
+        theirs = torch_seconds(dtype, size, layout == "per-channel", rng == "given")
+        results.append({"case": "%s/%d" % (name, size), "ours_s": ours, "torch_s": theirs})
+        print("%-46s %12.3e %12.3e %9.2fx" % ("%s/%d" % (name, size), ours, theirs, theirs / ours))
+        sys.stdout.flush()
+    if args.json:
+        json.dump(results, open(args.json, "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
