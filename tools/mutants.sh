@@ -59,10 +59,12 @@ mutants=(
   "ref-fixed-rint-lane-halves-lost|fixed/fixed_arith.h|if (e < -1) return detail::signed_zero(s_, neg);|if (e < 0) return detail::signed_zero(s_, neg);"
   "ref-fixed-half-up-negative-ties|fixed/fixed_exact_op.cc|half_up ? (x.neg ? half > 0 : half >= 0)|half_up ? (half >= 0)"
   # The SIMD backend (impl/cpu/simd/), judged by its own tests against the scalar code: the flush
-  # of bfloat16 subnormals skipped always, or on a bound 16 times too loose; a clamp's operands
-  # swapped (maxps returns its second operand for NaN and for equal zeros).
+  # of subnormal inputs skipped always (float32/float64, bfloat16/float16), or on a bound 16 times
+  # too loose; a clamp's operands swapped (maxps returns its second operand for NaN and for equal
+  # zeros).
+  "simd-flush-always-skipped|simd_backend.cc|params[ch].flush = subnormals_matter(params[ch], clamp);|params[ch].flush = false;"
   "simd-narrow-flush-always-skipped|simd_backend.cc|q.flush = subnormals_matter(q, clamp);|q.flush = false;"
-  "simd-narrow-flush-bound-loose|simd_backend.cc|* m <= 0.25);|* m <= 4);"
+  "simd-flush-bound-loose|simd_backend.cc|* m <= 0.25L);|* m <= 4);"
   "simd-clamp-operands-swapped|kernels.cc|return PickLess(hi, PickGreater(v, lo));|return PickLess(hi, PickGreater(lo, v));"
 )
 

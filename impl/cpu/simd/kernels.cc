@@ -101,9 +101,11 @@ HWY_INLINE V KeepSign(V q, V) {
 }
 #endif
 
-template <Rounding r, Clamp c, class D, class V>
+// One vector: clamp, scale, round to an integer, scale back. With kFlush false, a subnormal input is
+// taken as it is, for parameters where it gives the same result as its signed zero (Params::flush).
+template <Rounding r, Clamp c, bool kFlush, class D, class V>
 HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi) {
-  const V v = ClampTo<c>(d, Flush(d, x), lo, hi);
+  const V v = ClampTo<c>(d, kFlush ? Flush(d, x) : x, lo, hi);
   V s, q;
   switch (r) {
     case Rounding::HalfToEven:
@@ -125,13 +127,13 @@ HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi) {
 // y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters. With `stream`, the
 // first `peel` elements one by one (up to a vector boundary of y), then whole vectors with
 // non-temporal stores; otherwise whole vectors with ordinary stores; the rest one by one.
-template <Rounding r, Clamp c, typename T>
+template <Rounding r, Clamp c, bool kFlush, typename T>
 HWY_INLINE void QuantizeSpan(const T* x, T* y, size_t n, const Params<T>& p, bool stream, size_t peel) {
   const hn::ScalableTag<T> d;
   const hn::CappedTag<T, 1> d1;
   const size_t N = hn::Lanes(d);
   const auto one = [&](size_t i) {
-    hn::StoreU(Quantize1<r, c>(d1, hn::LoadU(d1, x + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
+    hn::StoreU(Quantize1<r, c, kFlush>(d1, hn::LoadU(d1, x + i), hn::Set(d1, p.scale), hn::Set(d1, p.inv), hn::Set(d1, p.lo),
                                hn::Set(d1, p.hi)),
                d1, y + i);
   };
@@ -139,9 +141,9 @@ HWY_INLINE void QuantizeSpan(const T* x, T* y, size_t n, const Params<T>& p, boo
   size_t i = 0;
   if (stream) {
     for (; i < peel && i < n; ++i) one(i);
-    for (; i + N <= n; i += N) hn::Stream(Quantize1<r, c>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+    for (; i + N <= n; i += N) hn::Stream(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
   } else {
-    for (; i + N <= n; i += N) hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+    for (; i + N <= n; i += N) hn::StoreU(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
   }
   for (; i < n; ++i) one(i);
 }
@@ -164,24 +166,24 @@ bool RunsStartOnVectors(const T* y_first, size_t inner, size_t vector_bytes) {
   return reinterpret_cast<uintptr_t>(y_first) % vector_bytes == 0 && (inner * sizeof(T)) % vector_bytes == 0;
 }
 
-template <Rounding r, Clamp c, typename T>
+template <Rounding r, Clamp c, bool kFlush, typename T>
 void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
   const size_t vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
-  QuantizeSpan<r, c>(x, y, n, p, p.stream, p.stream ? PeelToVector(y, vector_bytes, n) : 0);
+  QuantizeSpan<r, c, kFlush>(x, y, n, p, p.stream, p.stream ? PeelToVector(y, vector_bytes, n) : 0);
 }
 
-template <Rounding r, Clamp c, typename T>
+template <Rounding r, Clamp c, bool kFlush, typename T>
 void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& rp) {
   const size_t inner = rp.inner, vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
   size_t ch = first % rp.depth;  // one division, not one a run
   for (size_t run = first; run < first + count; ++run) {
-    QuantizeSpan<r, c>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
+    QuantizeSpan<r, c, kFlush>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
     if (++ch == rp.depth) ch = 0;
   }
 }
 
-template <Rounding r, Clamp c, typename T>
+template <Rounding r, Clamp c, bool kFlush, typename T>
 void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& p) {
   const hn::ScalableTag<T> d;
   const hn::CappedTag<T, 1> d1;
@@ -191,12 +193,12 @@ void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& p) {
     T* yr = y + row * L;
     size_t i = 0;
     for (; i + N <= L; i += N) {
-      hn::StoreU(Quantize1<r, c>(d, hn::LoadU(d, xr + i), hn::LoadU(d, p.scale + i), hn::LoadU(d, p.inv + i),
+      hn::StoreU(Quantize1<r, c, kFlush>(d, hn::LoadU(d, xr + i), hn::LoadU(d, p.scale + i), hn::LoadU(d, p.inv + i),
                                  hn::LoadU(d, p.lo + i), hn::LoadU(d, p.hi + i)),
                  d, yr + i);
     }
     for (; i < L; ++i) {
-      hn::StoreU(Quantize1<r, c>(d1, hn::LoadU(d1, xr + i), hn::LoadU(d1, p.scale + i), hn::LoadU(d1, p.inv + i),
+      hn::StoreU(Quantize1<r, c, kFlush>(d1, hn::LoadU(d1, xr + i), hn::LoadU(d1, p.scale + i), hn::LoadU(d1, p.inv + i),
                                  hn::LoadU(d1, p.lo + i), hn::LoadU(d1, p.hi + i)),
                  d1, yr + i);
     }
@@ -277,17 +279,21 @@ void GradientT(const T* g, const T* x, T* dx, size_t n, T lo, T hi) {
   }
 }
 
-// Calls f.template operator()<r, c>() for the runtime rounding and clamp: the loops are compiled
-// once per combination, with no branch inside them.
+// Calls f.template operator()<r, c, flush>() for the runtime rounding, clamp and flush: the loops
+// are compiled once per combination, with no branch inside them.
 template <class F>
-HWY_INLINE void WithModes(Rounding r, Clamp c, F&& f) {
+HWY_INLINE void WithModes(Rounding r, Clamp c, bool flush, F&& f) {
+  auto with_flush = [&]<Rounding R, Clamp C>() {
+    if (flush) return f.template operator()<R, C, true>();
+    return f.template operator()<R, C, false>();
+  };
   auto with_clamp = [&]<Rounding R>() {
     switch (c) {
-      case Clamp::None: return f.template operator()<R, Clamp::None>();
-      case Clamp::KeepInput: return f.template operator()<R, Clamp::KeepInput>();
-      case Clamp::NonNaNWins: return f.template operator()<R, Clamp::NonNaNWins>();
-      case Clamp::MaxThenMin: return f.template operator()<R, Clamp::MaxThenMin>();
-      case Clamp::MaxThenMinPreferHi: return f.template operator()<R, Clamp::MaxThenMinPreferHi>();
+      case Clamp::None: return with_flush.template operator()<R, Clamp::None>();
+      case Clamp::KeepInput: return with_flush.template operator()<R, Clamp::KeepInput>();
+      case Clamp::NonNaNWins: return with_flush.template operator()<R, Clamp::NonNaNWins>();
+      case Clamp::MaxThenMin: return with_flush.template operator()<R, Clamp::MaxThenMin>();
+      case Clamp::MaxThenMinPreferHi: return with_flush.template operator()<R, Clamp::MaxThenMinPreferHi>();
     }
   };
   switch (r) {
@@ -497,14 +503,10 @@ void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi) {
 // (HalfUpFused is HalfUp here: no fused form in 16-bit types).
 template <class F>
 HWY_INLINE void WithNarrowModes(Narrow t, Rounding r, Clamp c, bool flush, F&& f) {
-  WithModes(r == Rounding::HalfUpFused ? Rounding::HalfUp : r, c, [&]<Rounding R, Clamp C>() {
+  WithModes(r == Rounding::HalfUpFused ? Rounding::HalfUp : r, c, flush, [&]<Rounding R, Clamp C, bool kF>() {
     if constexpr (R != Rounding::HalfUpFused) {
-      const auto with_flush = [&]<Narrow T>() {
-        if (flush) f.template operator()<T, R, C, true>();
-        else f.template operator()<T, R, C, false>();
-      };
-      if (t == Narrow::BFloat16) with_flush.template operator()<Narrow::BFloat16>();
-      else with_flush.template operator()<Narrow::Float16>();
+      if (t == Narrow::BFloat16) f.template operator()<Narrow::BFloat16, R, C, kF>();
+      else f.template operator()<Narrow::Float16, R, C, kF>();
     }
   });
 }
@@ -524,23 +526,23 @@ void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi
 }
 
 void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
-  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeT<R, C>(x, y, n, p); });
+  WithModes(r, c, p.flush, [&]<Rounding R, Clamp C, bool F>() { QuantizeT<R, C, F>(x, y, n, p); });
 }
 void QuantizeF64(const double* x, double* y, size_t n, const Params<double>& p, Rounding r, Clamp c) {
-  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeT<R, C>(x, y, n, p); });
+  WithModes(r, c, p.flush, [&]<Rounding R, Clamp C, bool F>() { QuantizeT<R, C, F>(x, y, n, p); });
 }
 void QuantizeRowsF32(const float* x, float* y, size_t rows, const RowParams<float>& p, Rounding r, Clamp c) {
-  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRowsT<R, C>(x, y, rows, p); });
+  WithModes(r, c, p.flush, [&]<Rounding R, Clamp C, bool F>() { QuantizeRowsT<R, C, F>(x, y, rows, p); });
 }
 void QuantizeRowsF64(const double* x, double* y, size_t rows, const RowParams<double>& p, Rounding r, Clamp c) {
-  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRowsT<R, C>(x, y, rows, p); });
+  WithModes(r, c, p.flush, [&]<Rounding R, Clamp C, bool F>() { QuantizeRowsT<R, C, F>(x, y, rows, p); });
 }
 void QuantizeRunsF32(const float* x, float* y, size_t first, size_t count, const RunParams<float>& p, Rounding r, Clamp c) {
-  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRunsT<R, C>(x, y, first, count, p); });
+  WithModes(r, c, p.flush, [&]<Rounding R, Clamp C, bool F>() { QuantizeRunsT<R, C, F>(x, y, first, count, p); });
 }
 void QuantizeRunsF64(const double* x, double* y, size_t first, size_t count, const RunParams<double>& p, Rounding r,
                      Clamp c) {
-  WithModes(r, c, [&]<Rounding R, Clamp C>() { QuantizeRunsT<R, C>(x, y, first, count, p); });
+  WithModes(r, c, p.flush, [&]<Rounding R, Clamp C, bool F>() { QuantizeRunsT<R, C, F>(x, y, first, count, p); });
 }
 void MinMaxF32(const float* x, size_t n, float* lo, float* hi) { MinMaxT(x, n, lo, hi); }
 void MinMaxF64(const double* x, size_t n, double* lo, double* hi) { MinMaxT(x, n, lo, hi); }

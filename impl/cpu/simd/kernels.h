@@ -2,8 +2,8 @@
 // target the CPU has: AVX-512, AVX2, SSE4, or scalar). float32 and float64, and bfloat16/float16
 // in float32 lanes.
 //
-// Every kernel models DAZ in software (a subnormal input reads as a zero of its sign) and never
-// reads or writes the MXCSR: it is meant for profiles whose arithmetic flushes (tf-cpu, tf-xla,
+// Every kernel models DAZ in software (a subnormal input reads as a zero of its sign, unless the
+// parameters make that moot: Params::flush) and never reads or writes the MXCSR: it is meant for profiles whose arithmetic flushes (tf-cpu, tf-xla,
 // tf-gpu float32). Precondition: the parameters (scale, inv, clamp bounds, gradient bounds) are
 // never subnormal (the caller flushes them, as the host's FTZ/DAZ does). FTZ then needs no
 // modelling: no product or sum below can be tiny except where the result is rounded to an integer
@@ -29,9 +29,9 @@ struct Params {
   // cache: the store then costs one write to memory instead of a read-for-ownership and a write.
   // The thread must call end_streams() before its results are handed to another thread.
   bool stream = false;
-  // bfloat16/float16 only: read a subnormal input as a zero of its sign (DAZ). false only where the
-  // caller has shown that with these parameters every subnormal input gives the result its signed
-  // zero gives (simd_backend.cc, subnormals_matter), which spares the kernel the test.
+  // Read a subnormal input as a zero of its sign (DAZ). false only where the caller has shown that
+  // with these parameters every subnormal input gives the result its signed zero gives
+  // (simd_backend.cc, subnormals_matter), which spares the kernel the test.
   bool flush = true;
 };
 
@@ -41,7 +41,7 @@ template <typename T>
 struct RunParams {
   const Params<T>* params;  // one per channel
   std::size_t inner, depth;
-  bool flush = true;  // bfloat16/float16: whether any channel's Params::flush is set
+  bool flush = true;  // whether any channel's Params::flush is set
 };
 
 // Parameters per position of a row of `length` elements (per-channel with short inner runs).
@@ -49,6 +49,7 @@ template <typename T>
 struct RowParams {
   const T *scale, *inv, *lo, *hi;
   std::size_t length;
+  bool flush = true;  // whether any position's channel needs Params::flush
 };
 
 // Orders this thread's non-temporal stores before whatever it does next (a store fence).

@@ -4,6 +4,7 @@
 #include <tbb/combinable.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -15,31 +16,37 @@
 namespace qdq::cpu {
 namespace {
 
-constexpr std::size_t kGrain = std::size_t{1} << 15;  // elements per task
+// Bytes of a tensor per task: 128 KiB, as the bandwidth loop of `qdq bench` chunks its floats, so
+// that the op and its bound run on as many threads at every size (32K float32, 16K float64 or
+// 64K 16-bit elements).
+constexpr std::size_t kGrainBytes = std::size_t{128} << 10;
+template <typename T>
+constexpr std::size_t kGrain = kGrainBytes / sizeof(T);  // elements per task
 constexpr std::int64_t kLongRun = 16;                 // inner runs at least this long are processed run by run
 // Outputs of at least this many bytes are written with non-temporal stores: far past what the last
 // level cache of a server core holds, so the written lines would be evicted unread anyway.
 constexpr std::size_t kStreamBytes = std::size_t{32} << 20;
 
 
-// The runs (o, c) of a per-channel view, in memory order, about kGrain elements a task.
+// The runs (o, c) of a per-channel view, in memory order, about kGrain<T> elements a task.
+template <typename T>
 tbb::blocked_range<std::int64_t> runs(const ChannelView& v) {
-  return {0, v.outer * v.depth, static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(kGrain) / std::max<std::int64_t>(1, v.inner)))};
+  return {0, v.outer * v.depth, static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(kGrain<T>) / std::max<std::int64_t>(1, v.inner)))};
 }
 
 // Calls f(first element, count, channel) over the tensor in parallel: per tensor (axis -1),
-// chunks of kGrain elements, all of channel 0; per channel, the runs (o, c) of the view. Each task
+// chunks of kGrain<T> elements, all of channel 0; per channel, the runs (o, c) of the view. Each task
 // ends with end_streams(), so that the non-temporal stores f made are done before the task is.
-template <class F>
+template <typename T, class F>
 void for_spans(const ChannelView& v, std::int64_t axis, std::size_t n, F&& f) {
   if (axis == -1) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain<T>), [&](auto r) {
       f(r.begin(), r.size(), std::size_t{0});
       simd::end_streams();
     });
     return;
   }
-  tbb::parallel_for(runs(v), [&](auto r) {
+  tbb::parallel_for(runs<T>(v), [&](auto r) {
     for (std::int64_t run = r.begin(); run < r.end(); ++run) {
       f(static_cast<std::size_t>(run * v.inner), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(run % v.depth));
     }
@@ -59,6 +66,21 @@ simd::Clamp clamp_of(const Profile& p, bool range_given) {
   return simd::Clamp::None;
 }
 
+// Whether, with these parameters, a subnormal input of the float lanes (float32 or float64; a
+// bfloat16 subnormal is a float32 one, and no float16 value is one) can give a result other than
+// its signed zero's, so that the kernel must flush it (DAZ). It cannot where (a) the clamp leaves
+// both where they are (no clamp, or lo <= -m and hi >= m, m the smallest normal), and (b)
+// |scale| * m <= 1/4: then |x * scale| rounds to at most 1/4, and the integer step gives the same q
+// as for the zero (rint: the zero of the product's sign, which is the zero's; floor(s + 1/2) or
+// floor(fma(x, scale, 1/2)) with the sum within [1/4, 3/4]: +0), so the output q * inv is the same.
+// NaN parameters fail the comparisons and keep the flush.
+template <typename T>
+bool subnormals_matter(const simd::Params<T>& q, simd::Clamp clamp) {
+  constexpr T m = std::numeric_limits<T>::min();
+  const bool clamp_keeps = clamp == simd::Clamp::None || (q.lo <= -m && q.hi >= m);
+  return !(clamp_keeps && std::fabs(static_cast<long double>(q.scale)) * m <= 0.25L);
+}
+
 // Merges n partial minima and maxima (each ±inf where its part saw only NaN) into lo and hi: the
 // minima into lo only and the maxima into hi only, so that an identity never becomes an extreme.
 template <typename T>
@@ -76,8 +98,8 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
   lo.assign(static_cast<std::size_t>(v.depth), inf);
   hi.assign(static_cast<std::size_t>(v.depth), -inf);
   if (v.outer * v.depth * v.inner == 0) return;
-  if (v.outer == 1) {  // each channel one contiguous run: channels in parallel, about kGrain elements a task
-    const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(kGrain) / std::max<std::int64_t>(1, v.inner)));
+  if (v.outer == 1) {  // each channel one contiguous run: channels in parallel, about kGrain<T> elements a task
+    const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(kGrain<T>) / std::max<std::int64_t>(1, v.inner)));
     tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.depth, grain), [&](auto r) {
       for (std::int64_t c = r.begin(); c < r.end(); ++c) {
         simd::min_max(x + v.index(0, c, 0), static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
@@ -91,7 +113,7 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
       return std::make_pair(std::vector<T>(lo.size(), inf), std::vector<T>(hi.size(), -inf));
     });
     const std::int64_t row = v.depth * v.inner;
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain / row)), [&](auto r) {
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain<T> / row)), [&](auto r) {
       auto& [l, h] = acc.local();
       for (std::int64_t o = r.begin(); o < r.end(); ++o) {
         for (std::int64_t c = 0; c < v.depth; ++c) {
@@ -111,7 +133,7 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
   tbb::combinable<std::pair<std::vector<T>, std::vector<T>>> acc([&] {
     return std::make_pair(std::vector<T>(L, inf), std::vector<T>(L, -inf));
   });
-  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain / L)), [&](auto r) {
+  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain<T> / L)), [&](auto r) {
     auto& [l, h] = acc.local();
     simd::min_max_rows(x + r.begin() * L, static_cast<std::size_t>(r.size()), L, l.data(), h.data());
   });
@@ -145,7 +167,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     // One fused min/max pass over the whole tensor, in parallel chunks.
     constexpr T inf = std::numeric_limits<T>::infinity();
     tbb::combinable<std::pair<T, T>> part([=] { return std::make_pair(inf, -inf); });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](auto r) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain<T>), [&](auto r) {
       auto& [l, h] = part.local();
       simd::min_max(x + r.begin(), r.size(), &l, &h);
     });
@@ -165,29 +187,31 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
   const Env<T> dev(t, p.rules(t).device);
   // The scale selection in software FTZ/DAZ costs tens of nanoseconds a channel: in parallel
   // blocks of channels when there are many.
+  const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
+  const simd::Rounding rounding = !half_up ? simd::Rounding::HalfToEven
+                                  : p.half_up_fused(t) ? simd::Rounding::HalfUpFused
+                                                       : simd::Rounding::HalfUp;
+  const simd::Clamp clamp = clamp_of(p, a.range_given);
   std::vector<simd::Params<T>> params(static_cast<std::size_t>(channels));
   const auto select = [&](tbb::blocked_range<std::size_t> r) {
     for (std::size_t ch = r.begin(); ch < r.end(); ++ch) {
       const Scale<T> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
       params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(T) >= kStreamBytes};
+      params[ch].flush = subnormals_matter(params[ch], clamp);
     }
   };
   constexpr std::size_t kChannelBlock = 128;
   if (params.size() <= kChannelBlock) select({0, params.size()});
   else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, params.size(), kChannelBlock), select);
-  const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
-  const simd::Rounding rounding = !half_up ? simd::Rounding::HalfToEven
-                                  : p.half_up_fused(t) ? simd::Rounding::HalfUpFused
-                                                                                                    : simd::Rounding::HalfUp;
-  const simd::Clamp clamp = clamp_of(p, a.range_given);
+  const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
 
   if (a.axis == -1) {
-    for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
+    for_spans<T>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
       simd::quantize(x + at, y + at, count, params[0], rounding, clamp);
     });
   } else if (v.inner >= kLongRun) {
-    const simd::RunParams<T> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth)};
-    tbb::parallel_for(runs(v), [&](auto r) {
+    const simd::RunParams<T> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth), any_flush};
+    tbb::parallel_for(runs<T>(v), [&](auto r) {
       simd::quantize_runs(x, y, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rp, rounding, clamp);
       simd::end_streams();
     });
@@ -199,8 +223,8 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
       const simd::Params<T>& pq = params[i / static_cast<std::size_t>(v.inner)];
       scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
     }
-    const simd::RowParams<T> rows{scale.data(), inv.data(), plo.data(), phi.data(), L};
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain / L)), [&](auto r) {
+    const simd::RowParams<T> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush};
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain<T> / L)), [&](auto r) {
       const std::size_t at = static_cast<std::size_t>(r.begin()) * L;
       simd::quantize_rows(x + at, y + at, static_cast<std::size_t>(r.size()), rows, rounding, clamp);
     });
@@ -217,23 +241,10 @@ Outcome gradient(const Profile& p, const OpCase& c) {
   const T* x = elements<T>(c.input);
   T* dx = elements<T>(out.outputs[0]);
   auto bound = [&](const Tensor& b, std::int64_t ch) { return dev.read(dev.load(b.bits(static_cast<std::size_t>(ch)))); };
-  for_spans(v, c.attrs.axis, out.outputs[0].size(), [&](std::size_t at, std::size_t count, std::size_t ch) {
+  for_spans<T>(v, c.attrs.axis, out.outputs[0].size(), [&](std::size_t at, std::size_t count, std::size_t ch) {
     simd::gradient(g + at, x + at, dx + at, count, bound(c.input_min, ch), bound(c.input_max, ch));
   });
   return out;
-}
-
-// Whether, with these parameters, a subnormal float32 input (a bfloat16 subnormal: no float16 value
-// is one) can give a result other than its signed zero's, so that the kernel must flush it (DAZ).
-// It cannot where (a) the clamp leaves both where they are (no clamp, or lo <= -m and hi >= m, m
-// the smallest normal), and (b) |scale| * m <= 1/4: then |x * scale| rounds to at most 1/4, and
-// the integer step gives the same q as for the zero (rint: the zero of the product's sign, which
-// is the zero's; floor(s + 1/2) with s + 1/2 within [1/4, 3/4]: +0), so the output q * inv is the
-// same. NaN parameters fail the comparisons and keep the flush.
-bool subnormals_matter(const simd::Params<float>& q, simd::Clamp clamp) {
-  constexpr double m = std::numeric_limits<float>::min();
-  const bool clamp_keeps = clamp == simd::Clamp::None || (q.lo <= -m && q.hi >= m);
-  return !(clamp_keeps && std::fabs(static_cast<double>(q.scale)) * m <= 0.25);
 }
 
 // bfloat16/float16 forward, per-tensor or per-channel with long runs: the ranges and the scale
@@ -259,7 +270,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     }
   } else {
     tbb::combinable<std::pair<std::vector<float>, std::vector<float>>> acc([&] { return std::make_pair(lo, hi); });
-    for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t ch) {
+    for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t ch) {
       auto& [l, h] = acc.local();
       simd::min_max_narrow(kind, x + at, count, &l[ch], &h[ch]);
     });
@@ -283,14 +294,14 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     params.push_back(q);
   }
   if (a.axis == -1) {
-    for_spans(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
+    for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
       simd::quantize_narrow(kind, x + at, y + at, count, params[0], rounding, clamp);
     });
     return;
   }
   simd::RunParams<float> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth)};
   rp.flush = any_flush;
-  tbb::parallel_for(runs(v), [&](auto r) {
+  tbb::parallel_for(runs<std::uint16_t>(v), [&](auto r) {
     simd::quantize_narrow_runs(kind, x, y, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rp,
                                rounding, clamp);
     simd::end_streams();

@@ -150,46 +150,76 @@ TEST(SimdBackend, NarrowTypesMatch) {
   }
 }
 
-// Every bfloat16/float16 bit pattern under given ranges from far below to far above the smallest
-// normal float32 (2^-126), per tensor and per channel (channels of different widths in one call):
-// the kernel skips the flush of subnormal inputs only where the parameters make it give the same
-// bits (simd_backend.cc, subnormals_matter), so both sides of that boundary must match the scalar
-// code, which always flushes.
-TEST(SimdBackend, NarrowSubnormalsOnBothSidesOfTheFlushBoundary) {
-  for (DType t : {DType::BFloat16, DType::Float16}) {
-    const auto bits_of = [&](double w) {
+// Inputs for the flush boundary: every bfloat16/float16 bit pattern; for float32/float64, 65536
+// patterns of both signs, mostly subnormals of every magnitude, then normals just above the
+// smallest and ordinary values.
+Tensor boundary_inputs(DType t) {
+  Tensor x(t, {65536});
+  const int width = static_cast<int>(byte_width(t)) * 8;
+  const int mant = t == DType::Float64 ? 52 : 23, exp_bits = width - 1 - mant;
+  for (std::uint64_t i = 0; i < 65536; ++i) {
+    if (width == 16) {
+      x.set_bits(i, i);
+      continue;
+    }
+    const std::uint64_t sign = (i >> 15) << (width - 1), kind = (i >> 12) & 7;
+    std::uint64_t m = ((i & 0xfff) * 0x9E3779B97F4A7C15ull) >> (64 - mant);
+    std::uint64_t e = 0;                                      // kinds 0-5: subnormal, magnitudes spread
+    if (kind < 6) m >>= kind * (mant / 6);
+    else if (kind == 6) e = 1 + (i & 7);                      // just above the smallest normal
+    else e = (std::uint64_t{1} << (exp_bits - 1)) - 4 + (i & 7);  // around 1
+    x.set_bits(i, sign | (e << mant) | m);
+  }
+  return x;
+}
+
+// Given ranges from far below to far above the smallest normal m of the float lanes, per tensor
+// and per channel (channels of different widths in one call): the kernels skip the flush of
+// subnormal inputs only where the parameters make it give the same bits (simd_backend.cc,
+// subnormals_matter), so both sides of that boundary must match the scalar code, which always
+// flushes. float16 inputs are never subnormal in float32 lanes: its widths are its own smallest.
+TEST(SimdBackend, SubnormalsOnBothSidesOfTheFlushBoundary) {
+  for (DType t : kAllDTypes) {
+    const auto bits_of = [&](double w) -> std::uint64_t {
       const float f = static_cast<float>(w);
-      return t == DType::BFloat16 ? float_to_bfloat16(f) : float_to_float16(f);
+      switch (t) {
+        case DType::BFloat16: return float_to_bfloat16(f);
+        case DType::Float16: return float_to_float16(f);
+        case DType::Float32: return std::bit_cast<std::uint32_t>(f);
+        default: return std::bit_cast<std::uint64_t>(w);
+      }
     };
-    // bfloat16 widths around m / 4 .. m * 2^8 with m = 2^-126; float16 has no value that small, so
-    // its widths are its own smallest ones (every float16 input is a normal float32).
-    const int lowest = t == DType::BFloat16 ? -136 : -24, highest = t == DType::BFloat16 ? -110 : -10;
-    for (const char* round : {"HALF_TO_EVEN", "HALF_UP"}) {
-      for (std::int64_t num_bits : {2, 8}) {
-        for (int e = lowest; e <= highest; e += 2) {
-          SCOPED_TRACE(std::string(round) + ", " + std::to_string(num_bits) + " bits, range +-2^" + std::to_string(e));
-          OpCase c;
-          c.profile = ProfileId::TfXla;
-          c.attrs.num_bits = num_bits;
-          c.attrs.round_mode = round;
-          c.attrs.range_given = true;
-          c.input = Tensor(t, {65536});
-          for (std::size_t i = 0; i < 65536; ++i) c.input.set_bits(i, i);
-          c.input_min = Tensor(t, {});
-          c.input_max = Tensor(t, {});
-          c.input_min.set_bits(0, bits_of(-std::ldexp(1.0, e)));
-          c.input_max.set_bits(0, bits_of(std::ldexp(1.0, e)));
-          expect_same(c);
-          // four channels of 16384 patterns each, of widths 2^e .. 2^(e+12)
-          c.attrs.axis = 0;
-          c.input.shape = {4, 16384};
-          c.input_min = Tensor(t, {4});
-          c.input_max = Tensor(t, {4});
-          for (std::size_t ch = 0; ch < 4; ++ch) {
-            c.input_min.set_bits(ch, bits_of(-std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
-            c.input_max.set_bits(ch, bits_of(std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+    const int m_exp = t == DType::Float64 ? -1022 : t == DType::Float16 ? -14 : -126;
+    for (ProfileId profile : {ProfileId::TfXla, ProfileId::TfCpu}) {
+      if (profile == ProfileId::TfCpu && (t == DType::BFloat16 || t == DType::Float16)) continue;
+      for (const char* round : {"HALF_TO_EVEN", "HALF_UP"}) {
+        for (std::int64_t num_bits : {2, 8}) {
+          for (int e = m_exp - 10; e <= m_exp + 16; e += 2) {
+            SCOPED_TRACE(std::string(dtype_name(t)) + " " + std::string(profile_name(profile)) + " " + round + ", " +
+                         std::to_string(num_bits) + " bits, range +-2^" + std::to_string(e));
+            OpCase c;
+            c.profile = profile;
+            c.attrs.num_bits = num_bits;
+            c.attrs.round_mode = round;
+            c.attrs.range_given = true;
+            c.input = boundary_inputs(t);
+            c.input_min = Tensor(t, {});
+            c.input_max = Tensor(t, {});
+            c.input_min.set_bits(0, bits_of(-std::ldexp(1.0, e)));
+            c.input_max.set_bits(0, bits_of(std::ldexp(1.0, e)));
+            expect_same(c);
+            if (profile == ProfileId::TfCpu) continue;  // TF's kernel takes no per-channel given range
+            // four channels of 16384 inputs each, of widths 2^e .. 2^(e+12)
+            c.attrs.axis = 0;
+            c.input.shape = {4, 16384};
+            c.input_min = Tensor(t, {4});
+            c.input_max = Tensor(t, {4});
+            for (std::size_t ch = 0; ch < 4; ++ch) {
+              c.input_min.set_bits(ch, bits_of(-std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+              c.input_max.set_bits(ch, bits_of(std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+            }
+            expect_same(c);
           }
-          expect_same(c);
         }
       }
     }
