@@ -1,19 +1,18 @@
 #!/usr/bin/env python3
 """PyTorch's fake quantization on the CPU against ours, case by case, on the shapes `qdq bench` uses.
 
-  tools/bench_torch_cpu.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT]
-  (in a venv with torch and numpy: python3 -m venv V && V/bin/pip install torch numpy)
+  $(tools/bench_env.sh) tools/bench_torch_cpu.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT]
 
 torch.fake_quantize_per_tensor_affine and torch.fake_quantize_per_channel_affine are what a PyTorch user
 takes for fake quantization, on every dtype here (bfloat16 and float16 included), 8 bits signed
 ([-128, 127]) as ours. "given": a fixed scale (5/127, zero point 0) as our range [-5, 5]. "measured": the
 extremes first (torch.aminmax per tensor; amin and amax over dims 0 and 2 per channel), then the scale
-from them, as a user would write it. The semantics differ from QuantizeAndDequantizeV4: PyTorch
-multiplies by 1/scale in the tensor's dtype (or float32) where TF nudges the range and scales once,
-it has no HALF_UP and no narrow_range switch, and its measured variant is two ops; the times compare
-the work, not the answers. For each case `qdq bench` runs that one case right before PyTorch is
-timed (tools/bench_pairs.py). Bytes as in `qdq bench`: given, a read and a write per element;
-measured, one more read.
+from them, as a user would write it. The semantics differ from QuantizeAndDequantizeV4: PyTorch takes a
+scale and a zero point (TF derives its scale from a range and nudges the range), rounds x / scale to
+nearest with ties to even (no HALF_UP), has no narrow_range switch, and its measured variant is separate
+ops; the times compare the work, not the answers (docs/performance.md). For each case `qdq bench` runs
+that one case right before PyTorch is timed (tools/bench_pairs.py). Bytes as in `qdq bench`: given, a
+read and a write per element; measured, one more read.
 """
 import argparse
 import json

@@ -1,15 +1,29 @@
 #!/usr/bin/env python3
-"""Markdown tables for docs/performance.md from one `qdq bench` run and one `tools/bench_tf.py` run:
+"""Markdown tables, and pictures, for docs/performance.md from one `qdq bench` run and, optionally, one
+`tools/bench_tf.py` run and one `tools/bench_torch_cpu.py` run:
 
-  build/bin/qdq bench --benchmark_min_time=0.3 --benchmark_out=ours.json --benchmark_out_format=json
+  build/bin/qdq bench --max-bytes 134217728 --benchmark_min_time=0.3 --benchmark_out=ours.json --benchmark_out_format=json
   $(tools/tf_oracle/setup.sh) tools/bench_tf.py build/bin/qdq --threads 2 --max-bytes 134217728 --json tf.json
-  python3 tools/perf_report.py ours.json tf.json
+  $(tools/bench_env.sh) tools/bench_torch_cpu.py build/bin/qdq --threads 2 --max-bytes 134217728 --json torch.json
+  python3 tools/perf_report.py ours.json [--tf tf.json] [--torch torch.json] [--svg DIR]
 
 Each percentage is the op's bytes/s over the faster of the two bandwidth loops run right before it at the
-same size (the machine's bandwidth drifts over minutes).
+same size (the machine's bandwidth drifts over minutes). TF's and PyTorch's times were each taken right after
+ours for the same case (see those scripts), so their ratios to ours are same-minute ratios; their bytes/s in
+the pictures count the bytes our op moves (given: a read and a write per element; measured: one more read).
+
+With --svg DIR (needs matplotlib: tools/bench_env.sh), one picture per dtype, DIR/<dtype>.svg: GB/s against
+tensor size, per tensor and per channel side by side, one line per configuration (ours, TF, PyTorch; range
+given and measured), the bound as a band from the slowest to the fastest reading of the faster bandwidth loop
+at that size.
 """
+import argparse
 import json
-import sys
+import os
+
+DTYPES = ("float32", "float64", "bfloat16", "float16")
+LAYOUTS = ("per-tensor", "per-channel")
+RANGES = ("given", "measured")
 
 
 def human(b):
@@ -19,13 +33,12 @@ def human(b):
     return "%d B" % b
 
 
-def main(ours_path, tf_path):
-    # In run order: the two bandwidth loops, then the op they are the bound for (same size).
-    bound = {}      # (op name, size) -> the faster loop right before it
-    rate = {}       # (op name, size) -> op bytes/s
-    loops = {}      # size -> every faster-loop reading
+def read_ours(path):
+    """(rate, bound, loops): rate[(name, size)] op bytes/s; bound[(name, size)] the faster loop right before
+    it; loops[size] every faster-loop reading at that size."""
+    bound, rate, loops = {}, {}, {}
     last = (None, 0.0)
-    for b in json.load(open(ours_path))["benchmarks"]:
+    for b in json.load(open(path))["benchmarks"]:
         if b.get("run_type", "iteration") != "iteration" or "bytes_per_second" not in b:
             continue
         name, size = b["name"].replace("/real_time", "").rsplit("/", 1)
@@ -37,28 +50,117 @@ def main(ours_path, tf_path):
             bound[(name, size)] = last[1]
             loops.setdefault(size, []).append(last[1])
             last = (None, 0.0)
+    return rate, bound, loops
+
+
+def read_pairs(path, key):
+    """{(name, size): (ours seconds, theirs seconds, extra)} from bench_tf.py / bench_torch_cpu.py JSON."""
+    out = {}
+    for r in json.load(open(path)):
+        name, size = r["case"].rsplit("/", 1)
+        out[(name, int(size))] = (r["ours_s"], r[key], r.get("tf"))
+    return out
+
+
+def moved_bytes(name, size):
+    return size * (2 if name.endswith("/given") else 3)
+
+
+def ratio_table(title, pairs):
+    names = sorted({n for n, _ in pairs}, key=lambda n: (DTYPES.index(n.split("/")[1]), n))
+    sizes = sorted({s for _, s in pairs})
+    print()
+    print("| %s | %s |" % (title, " | ".join(human(s) for s in sizes)))
+    print("| --- |" + " --- |" * len(sizes))
+    for name in names:
+        cells = []
+        for s in sizes:
+            p = pairs.get((name, s))
+            cells.append("%.2fx" % (p[1] / p[0]) if p else "")
+        kind = {p[2] for (n, _), p in pairs.items() if n == name} - {None}
+        label = name[4:].replace("/", " ") + (" (%s)" % ", ".join(sorted(kind)) if kind else "")
+        print("| %s | %s |" % (label, " | ".join(cells)))
+
+
+def tables(rate, bound, loops, tf, torch):
     sizes = sorted(loops)
     print("| size | " + " | ".join(human(s) for s in sizes) + " |")
     print("| --- |" + " --- |" * len(sizes))
     print("| bandwidth loop (lowest-highest) | " +
           " | ".join("%.0f-%.0f GB/s" % (min(loops[s]) / 1e9, max(loops[s]) / 1e9) for s in sizes) + " |")
-    for dtype in ("float32", "float64", "bfloat16", "float16"):
-        for layout in ("per-tensor", "per-channel"):
-            for rng in ("given", "measured"):
+    for dtype in DTYPES:
+        for layout in LAYOUTS:
+            for rng in RANGES:
                 name = "qdq/%s/%s/%s" % (dtype, layout, rng)
-                cells = ["%.0f GB/s, %.0f %%" % (rate[(name, s)] / 1e9, 100 * rate[(name, s)] / bound[(name, s)]) for s in sizes]
+                cells = ["%.0f GB/s, %.0f %%" % (rate[(name, s)] / 1e9, 100 * rate[(name, s)] / bound[(name, s)])
+                         if (name, s) in rate else "" for s in sizes]
                 print("| %s %s %s | %s |" % (dtype, layout, rng, " | ".join(cells)))
-    ratios = {}
-    for r in json.load(open(tf_path)):
-        name, size = r["case"].rsplit("/", 1)
-        ratios.setdefault(name, {})[int(size)] = r["tf_s"] / r["ours_s"]
-    tsizes = sorted({s for v in ratios.values() for s in v})
-    print()
-    print("| ours/TF speed | " + " | ".join(human(s) for s in tsizes) + " |")
-    print("| --- |" + " --- |" * len(tsizes))
-    for name in sorted(ratios):
-        print("| %s | %s |" % (name[4:].replace("/", " "), " | ".join("%.2fx" % ratios[name][s] for s in tsizes)))
+    if tf:
+        ratio_table("ours/TF speed", tf)
+    if torch:
+        ratio_table("ours/PyTorch speed", torch)
+
+
+def pictures(rate, loops, tf, torch, out_dir):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller files, searchable
+    matplotlib.rcParams["svg.hashsalt"] = "qdq"   # the same run gives the same file
+    os.makedirs(out_dir, exist_ok=True)
+    sizes = sorted(loops)
+    colors = {"given": "tab:blue", "measured": "tab:orange"}
+    for dtype in DTYPES:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+        for ax, layout in zip(axes, LAYOUTS):
+            ax.fill_between(sizes, [min(loops[s]) / 1e9 for s in sizes], [max(loops[s]) / 1e9 for s in sizes],
+                            color="0.85", label="bound (bandwidth loop, slowest-fastest)")
+            for rng in RANGES:
+                name = "qdq/%s/%s/%s" % (dtype, layout, rng)
+                xs = [s for s in sizes if (name, s) in rate]
+                ax.plot(xs, [rate[(name, s)] / 1e9 for s in xs], "-o", ms=3, color=colors[rng], label="ours, range " + rng)
+                for other, style, label in ((tf, "--", "TF"), (torch, ":", "PyTorch")):
+                    if not other:
+                        continue
+                    xs = [s for s in sizes if (name, s) in other]
+                    if xs:
+                        kinds = {other[(name, s)][2] for s in xs} - {None}
+                        tag = label + (" (%s)" % ", ".join(sorted(kinds)) if kinds else "")
+                        ax.plot(xs, [moved_bytes(name, s) / other[(name, s)][1] / 1e9 for s in xs], style, marker=".",
+                                color=colors[rng], label="%s, range %s" % (tag, rng))
+            ax.set_xscale("log", base=2)
+            ax.set_xticks(sizes, [human(s) for s in sizes])
+            ax.set_title("%s %s" % (dtype, layout))
+            ax.set_xlabel("tensor size")
+            ax.grid(True, color="0.92")
+        axes[0].set_ylabel("GB/s (bytes the op moves)")
+        axes[1].legend(fontsize=7, loc="upper left")
+        fig.tight_layout()
+        path = os.path.join(out_dir, "%s.svg" % dtype)
+        fig.savefig(path, metadata={"Date": None})
+        plt.close(fig)
+        print("wrote", path, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("ours", help="qdq bench's JSON (--benchmark_out)")
+    ap.add_argument("--tf", help="tools/bench_tf.py's JSON")
+    ap.add_argument("--torch", help="tools/bench_torch_cpu.py's JSON")
+    ap.add_argument("--svg", metavar="DIR", help="also draw DIR/<dtype>.svg (matplotlib)")
+    args = ap.parse_args()
+    rate, bound, loops = read_ours(args.ours)
+    if not loops:
+        ap.error("%s holds no op timed right after a bandwidth loop of its size (a `qdq bench` JSON?)" % args.ours)
+    tf = read_pairs(args.tf, "tf_s") if args.tf else None
+    torch = read_pairs(args.torch, "torch_s") if args.torch else None
+    tables(rate, bound, loops, tf, torch)
+    if args.svg:
+        try:
+            pictures(rate, loops, tf, torch, args.svg)
+        except ImportError as e:
+            ap.error("--svg needs matplotlib (tools/bench_env.sh makes a venv with it): %s" % e)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main()

@@ -2,10 +2,11 @@
 # Makes the Python package's virtual environment .venv-py/ (ignored by git) with python/requirements.txt
 # and prints its python's path (the only thing written to stdout). Idempotent. The build configures
 # the module for this interpreter (tools/build.sh), and the pytest tests run with it.
+#   tools/python_env.sh [VENV REQUIREMENTS]   another venv from another pinned list (tools/bench_env.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv=.venv-py
-req=python/requirements.txt
+venv=${1:-.venv-py}
+req=${2:-python/requirements.txt}
 if [ ! -x "$venv/bin/python" ]; then
   echo "python_env.sh: making $venv" >&2
   python3 -m venv "$venv" >&2

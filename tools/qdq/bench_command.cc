@@ -16,6 +16,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <iostream>
 #include <utility>
@@ -23,6 +24,7 @@
 #include <memory>
 
 #include "conformance/backends.h"
+#include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
 #include "impl/cpu/simd/simd_backend.h"
 #include "tools/qdq/bandwidth_loop.h"
@@ -32,6 +34,8 @@
 
 namespace qdq::tools {
 namespace {
+
+namespace simd = cpu::simd;
 
 void bench_op(benchmark::State& state, BenchConfig cfg) {
   const OpCase c = bench_case(cfg, state.range(0));
@@ -87,6 +91,45 @@ void bench_bandwidth(benchmark::State& state, bool stream) {
     benchmark::ClobberMemory();
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(2 * n * sizeof(float)));
+}
+
+// One SIMD kernel on one thread over 64K elements that stay in the L2 cache: the arithmetic's own
+// throughput, which no memory traffic hides (`qdq bench --kernels`). Inputs are the bench's values;
+// parameters those of range [-5, 5] and 8 bits, flush as the backend would choose (not needed).
+void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clamp c) {
+  constexpr std::size_t n = std::size_t{1} << 16;
+  Tensor x(t, {static_cast<std::int64_t>(n)}), y(t, {static_cast<std::int64_t>(n)});
+  for (std::size_t i = 0; i < n; ++i) x.set_bits(i, bench_bits(t, bench_value(i)));
+  const double scale = 127.0 / 5, inv = 5.0 / 127;
+  for (auto _ : state) {
+    switch (t) {
+      case DType::Float64: {
+        simd::Params<double> p{scale, inv, -5.0, 5.0};
+        p.flush = false;
+        simd::quantize(elements<double>(x), elements<double>(y), n, p, r, c);
+        break;
+      }
+      case DType::Float32: {
+        simd::Params<float> p{static_cast<float>(scale), static_cast<float>(inv), -5.0f, 5.0f};
+        p.flush = false;
+        simd::quantize(elements<float>(x), elements<float>(y), n, p, r, c);
+        break;
+      }
+      default: {  // parameters of the dtype's precision, as the backend passes them
+        const auto narrow = [&](double v) {
+          const auto bits = static_cast<std::uint16_t>(bench_bits(t, v));
+          return t == DType::BFloat16 ? std::bit_cast<float>(std::uint32_t{bits} << 16) : cpu::float16_to_float(bits);
+        };
+        simd::Params<float> p{narrow(scale), narrow(inv), -5.0f, 5.0f};
+        p.flush = false;
+        simd::quantize_narrow(t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16,
+                              elements<std::uint16_t>(x), elements<std::uint16_t>(y), n, p, r, c);
+      }
+    }
+    benchmark::DoNotOptimize(y.bytes.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 
 // Prints the usual table, then each op's bytes/s as a percentage of the faster bandwidth loop
@@ -153,6 +196,10 @@ Command add_bench_command(CLI::App& app) {
       ->check(backend_check());
   bench->add_option("--max-bytes", *max_bytes, "largest tensor in bytes (default 1 GiB for cpu, 4 GiB for cuda, 64 MiB otherwise)");
   bench->add_option("--max-host-bytes", *max_host_bytes, "cuda: largest tensor timed host to host")->capture_default_str();
+  auto kernels = std::make_shared<bool>(false);
+  bench->add_flag("--kernels", *kernels,
+                  "cpu: time the SIMD kernels alone instead, one thread on 64K elements in the L2 cache, per dtype, "
+                  "rounding and clamp (elements/s: the arithmetic's own limit)");
   auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
   add_case_timeout_option(bench, *case_timeout);
   bench->allow_extras();
@@ -164,7 +211,16 @@ Command add_bench_command(CLI::App& app) {
             if (sizes.empty() || sizes.back() != largest) sizes.push_back(largest);
             std::shared_ptr<Backend> other;
             if (!cpu && !cuda) other = conformance::make_backend(*backend, {*case_timeout});
-            if (cuda) {
+            if (*kernels) {
+              if (!cpu) throw CLI::ValidationError("--kernels", "times the cpu backend's kernels only");
+              for (DType t : kAllDTypes) {
+                for (auto [r, rn] : {std::pair{simd::Rounding::HalfToEven, "half-to-even"}, std::pair{simd::Rounding::HalfUp, "half-up"}}) {
+                  for (auto [c, cn] : {std::pair{simd::Clamp::None, "measured"}, std::pair{simd::Clamp::MaxThenMin, "given"}}) {
+                    benchmark::RegisterBenchmark(fmt::format("kernel/{}/{}/{}", dtype_name(t), rn, cn).c_str(), bench_kernel, t, r, c);
+                  }
+                }
+              }
+            } else if (cuda) {
               register_cuda_benchmarks(sizes, *max_host_bytes);
             } else {
               // Each op right after the two bandwidth loops at its size: ratios of neighbours in time.

@@ -6,7 +6,7 @@
 #   golden/tf-2.21-xla.h5  profile tf-xla       answers of TF 2.21 (tf.function(jit_compile=True), XLA on CPU)
 #   golden/tf-2.20-xla.h5  profile tf-xla@2.20  answers of TF 2.20 (stands for 2.12-2.15, 2.18-2.20)
 #   golden/tf-2.17-xla.h5  profile tf-xla@2.17  answers of TF 2.17 (stands for 2.16-2.17)
-#   fuzz/regressions/tf-2.21-cpu.h5, tf-2.21-xla.h5  the named cases of fuzz/regressions/tf-cpu.jsonl, tf-xla.jsonl
+#   fuzz/regressions/tf-2.21-<cpu|xla>.h5  the named cases of fuzz/regressions/<tf-cpu|tf-xla>.jsonl, where that exists
 # Which releases a profile stands for is checked by tools/tf_oracle/compare_releases.sh, not here.
 # Suite cases come from `qdq golden generate --cases-jsonl`, answers from tools/tf_oracle/oracle.py in the venv of
 # setup.sh RELEASE. Time on 2 cores: seconds per kernel file; XLA compiles each case: about 30 minutes for 2.21,

@@ -524,6 +524,19 @@ void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi
   if (t == Narrow::BFloat16) MinMaxNarrowT<Narrow::BFloat16>(x, n, lo, hi);
   else MinMaxNarrowT<Narrow::Float16>(x, n, lo, hi);
 }
+template <Narrow t>
+void MinMaxNarrowRunsT(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, float* lo, float* hi) {
+  size_t ch = first % depth;
+  for (size_t run = first; run < first + count; ++run) {
+    MinMaxNarrowT<t>(x + run * inner, inner, lo + ch, hi + ch);
+    if (++ch == depth) ch = 0;
+  }
+}
+void MinMaxNarrowRunsAll(Narrow t, const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, float* lo,
+                         float* hi) {
+  if (t == Narrow::BFloat16) MinMaxNarrowRunsT<Narrow::BFloat16>(x, first, count, inner, depth, lo, hi);
+  else MinMaxNarrowRunsT<Narrow::Float16>(x, first, count, inner, depth, lo, hi);
+}
 
 void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
   WithModes(r, c, p.flush, [&]<Rounding R, Clamp C, bool F>() { QuantizeT<R, C, F>(x, y, n, p); });
@@ -577,6 +590,7 @@ HWY_EXPORT(TargetName);
 HWY_EXPORT(QuantizeNarrowAll);
 HWY_EXPORT(QuantizeNarrowRunsAll);
 HWY_EXPORT(MinMaxNarrowAll);
+HWY_EXPORT(MinMaxNarrowRunsAll);
 
 void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t n, const Params<float>& p,
                      Rounding r, Clamp c) {
@@ -588,6 +602,10 @@ void quantize_narrow_runs(Narrow t, const std::uint16_t* x, std::uint16_t* y, st
 }
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi) {
   HWY_DYNAMIC_DISPATCH(MinMaxNarrowAll)(t, x, n, lo, hi);
+}
+void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,
+                         std::size_t depth, float* lo, float* hi) {
+  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRunsAll)(t, x, first, count, inner, depth, lo, hi);
 }
 
 void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, Rounding r, Clamp c) {

@@ -87,6 +87,10 @@ void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::si
 void quantize_narrow_runs(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t first, std::size_t count,
                           const RunParams<float>& p, Rounding r, Clamp c);
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi);
+// The same per channel over the runs first .. first+count-1 of `inner` elements, run k of channel
+// k mod depth, into lo[depth], hi[depth].
+void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,
+                         std::size_t depth, float* lo, float* hi);
 
 // dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (docs/op-spec.md §5.1), subnormals read as ±0.
 void gradient(const float* g, const float* x, float* dx, std::size_t n, float lo, float hi);

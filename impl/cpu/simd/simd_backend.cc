@@ -81,6 +81,18 @@ bool subnormals_matter(const simd::Params<T>& q, simd::Clamp clamp) {
   return !(clamp_keeps && std::fabs(static_cast<long double>(q.scale)) * m <= 0.25L);
 }
 
+// f(ch) for every channel ch < channels: the scale selection in software FTZ/DAZ costs tens of
+// nanoseconds a channel, so in parallel blocks of channels when there are many.
+template <class F>
+void for_channel_blocks(std::size_t channels, F&& f) {
+  constexpr std::size_t kChannelBlock = 128;
+  const auto block = [&](tbb::blocked_range<std::size_t> r) {
+    for (std::size_t ch = r.begin(); ch < r.end(); ++ch) f(ch);
+  };
+  if (channels <= kChannelBlock) block({0, channels});
+  else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, channels, kChannelBlock), block);
+}
+
 // Merges n partial minima and maxima (each ±inf where its part saw only NaN) into lo and hi: the
 // minima into lo only and the maxima into hi only, so that an identity never becomes an extreme.
 template <typename T>
@@ -185,24 +197,17 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
   // The kernels read their inputs with DAZ but take the parameters as they are: a clamp bound that
   // is subnormal (a given one) is flushed here, as the device reads it.
   const Env<T> dev(t, p.rules(t).device);
-  // The scale selection in software FTZ/DAZ costs tens of nanoseconds a channel: in parallel
-  // blocks of channels when there are many.
   const bool half_up = round_mode_of(a) == RoundMode::HalfUp;
   const simd::Rounding rounding = !half_up ? simd::Rounding::HalfToEven
                                   : p.half_up_fused(t) ? simd::Rounding::HalfUpFused
                                                        : simd::Rounding::HalfUp;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
   std::vector<simd::Params<T>> params(static_cast<std::size_t>(channels));
-  const auto select = [&](tbb::blocked_range<std::size_t> r) {
-    for (std::size_t ch = r.begin(); ch < r.end(); ++ch) {
-      const Scale<T> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
-      params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(T) >= kStreamBytes};
-      params[ch].flush = subnormals_matter(params[ch], clamp);
-    }
-  };
-  constexpr std::size_t kChannelBlock = 128;
-  if (params.size() <= kChannelBlock) select({0, params.size()});
-  else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, params.size(), kChannelBlock), select);
+  for_channel_blocks(params.size(), [&](std::size_t ch) {
+    const Scale<T> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
+    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(T) >= kStreamBytes};
+    params[ch].flush = subnormals_matter(params[ch], clamp);
+  });
   const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
 
   if (a.axis == -1) {
@@ -270,10 +275,18 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     }
   } else {
     tbb::combinable<std::pair<std::vector<float>, std::vector<float>>> acc([&] { return std::make_pair(lo, hi); });
-    for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t ch) {
-      auto& [l, h] = acc.local();
-      simd::min_max_narrow(kind, x + at, count, &l[ch], &h[ch]);
-    });
+    if (a.axis == -1) {
+      for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
+        auto& [l, h] = acc.local();
+        simd::min_max_narrow(kind, x + at, count, &l[0], &h[0]);
+      });
+    } else {  // a task's runs in one call: one lookup of the task's extremes, one dispatch
+      tbb::parallel_for(runs<std::uint16_t>(v), [&](auto r) {
+        auto& [l, h] = acc.local();
+        simd::min_max_narrow_runs(kind, x, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()),
+                                  static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth), l.data(), h.data());
+      });
+    }
     acc.combine_each([&](const auto& part) {
       for (std::size_t ch = 0; ch < lo.size(); ++ch) {
         lo[ch] = std::min(lo[ch], part.first[ch]);
@@ -284,15 +297,13 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   const auto [qmin, qmax] = integer_range(p, host, a);
   const simd::Rounding rounding = round_mode_of(a) == RoundMode::HalfUp ? simd::Rounding::HalfUp : simd::Rounding::HalfToEven;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
-  std::vector<simd::Params<float>> params;
-  bool any_flush = false;
-  for (std::size_t ch = 0; ch < lo.size(); ++ch) {
+  std::vector<simd::Params<float>> params(lo.size());
+  for_channel_blocks(params.size(), [&](std::size_t ch) {
     const Scale<float> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
-    simd::Params<float> q{s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(std::uint16_t) >= kStreamBytes};
-    q.flush = subnormals_matter(q, clamp);
-    any_flush = any_flush || q.flush;
-    params.push_back(q);
-  }
+    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(std::uint16_t) >= kStreamBytes};
+    params[ch].flush = subnormals_matter(params[ch], clamp);
+  });
+  const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
   if (a.axis == -1) {
     for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
       simd::quantize_narrow(kind, x + at, y + at, count, params[0], rounding, clamp);
