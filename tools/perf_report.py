@@ -12,8 +12,8 @@ same size (the machine's bandwidth drifts over minutes). TF's and PyTorch's time
 ours for the same case (see those scripts), so their ratios to ours are same-minute ratios; their bytes/s in
 the pictures count the bytes our op moves (given: a read and a write per element; measured: one more read).
 
-With --svg DIR (needs matplotlib: tools/bench_env.sh), one picture per dtype, DIR/<dtype>.svg: GB/s against
-tensor size, per tensor and per channel side by side, one line per configuration (ours, TF, PyTorch; range
+With --svg DIR (needs matplotlib: tools/bench_env.sh), one picture per dtype, DIR/<dtype>.svg: GB/s (log
+scale) against tensor size, per tensor and per channel side by side, one line per configuration (ours, TF, PyTorch; range
 given and measured), the bound as a band from the slowest to the fastest reading of the faster bandwidth loop
 at that size.
 """
@@ -129,12 +129,14 @@ def pictures(rate, loops, tf, torch, out_dir):
                         ax.plot(xs, [moved_bytes(name, s) / other[(name, s)][1] / 1e9 for s in xs], style, marker=".",
                                 color=colors[rng], label="%s, range %s" % (tag, rng))
             ax.set_xscale("log", base=2)
+            ax.set_yscale("log")  # TF and PyTorch are tens of times slower in places: both in view
             ax.set_xticks(sizes, [human(s) for s in sizes])
             ax.set_title("%s %s" % (dtype, layout))
             ax.set_xlabel("tensor size")
             ax.grid(True, color="0.92")
         axes[0].set_ylabel("GB/s (bytes the op moves)")
-        axes[1].legend(fontsize=7, loc="upper left")
+        for ax in axes:
+            ax.legend(fontsize=6.5, loc="lower right")
         fig.tight_layout()
         path = os.path.join(out_dir, "%s.svg" % dtype)
         fig.savefig(path, metadata={"Date": None})
