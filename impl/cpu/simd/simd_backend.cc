@@ -294,7 +294,8 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
       }
     });
   }
-  const auto [qmin, qmax] = integer_range(p, host, a);
+  const std::pair<float, float> q = integer_range(p, host, a);
+  const float qmin = q.first, qmax = q.second;  // (clang 14 lambdas cannot capture structured bindings)
   const simd::Rounding rounding = round_mode_of(a) == RoundMode::HalfUp ? simd::Rounding::HalfUp : simd::Rounding::HalfToEven;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
   std::vector<simd::Params<float>> params(lo.size());
