@@ -3,9 +3,12 @@
 call. Each case is timed for us right before it is timed for the other framework, so that both are
 measured in the same minute of a machine whose speed drifts.
 """
+import argparse
 import json
+import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -63,3 +66,33 @@ def median_seconds(call, n):
             call()
         times.append((time.perf_counter() - t0) / reps)
     return statistics.median(times)
+
+
+def arguments(doc):
+    """The command line both scripts take: the qdq binary, --threads, --max-bytes, --json."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("qdq", help="the qdq binary (build/bin/qdq)")
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--max-bytes", type=int, default=1 << 27)
+    ap.add_argument("--json", help="also write the results here")
+    return ap.parse_args()
+
+
+def compare(args, label, key, dtypes, theirs_seconds, skip=lambda dtype, layout, rng: False, kind=lambda dtype: None):
+    """Times each case for us, then theirs_seconds(dtype, size, per_channel, given); prints a line a case
+    and writes [{"case", "ours_s", key, and "tf": kind(dtype) where kind gives one}] to --json."""
+    print("%-46s %12s %12s %10s" % ("case", "ours (s)", "%s (s)" % label, "ours/%s speed" % label))
+    results = []
+    for name, size in cases(dtypes, args.max_bytes, skip):
+        _, dtype, layout, rng = name.split("/")
+        ours = ours_seconds(args.qdq, name, size)
+        theirs = theirs_seconds(dtype, size, layout == "per-channel", rng == "given")
+        row = {"case": "%s/%d" % (name, size), "ours_s": ours, key: theirs}
+        if kind(dtype):
+            row["tf"] = kind(dtype)
+        results.append(row)
+        print("%-46s %12.3e %12.3e %9.2fx%s" % (row["case"], ours, theirs, theirs / ours,
+                                                "  (%s)" % kind(dtype) if kind(dtype) else ""))
+        sys.stdout.flush()
+    if args.json:
+        json.dump(results, open(args.json, "w"), indent=1)

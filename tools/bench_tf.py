@@ -13,12 +13,9 @@ Shapes (as in tools/qdq/bench_cases.h): per-tensor [n]; per-channel [max(1, n / 
 float32/float64 cases have no TF time (XLA takes them). Time per TF call is the median of five timed batches
 after a warm-up (the XLA compilation happens in the warm-up).
 """
-import argparse
-import json
 import os
-import sys
 
-from bench_pairs import CHANNELS, cases, inputs, median_seconds, ours_seconds, shape_of
+from bench_pairs import CHANNELS, arguments, compare, inputs, median_seconds, shape_of
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
@@ -48,30 +45,14 @@ def tf_seconds(dtype, size, per_channel, given):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("qdq", help="the qdq binary (build/bin/qdq)")
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--max-bytes", type=int, default=1 << 27)
-    ap.add_argument("--json", help="also write the results here")
-    args = ap.parse_args()
+    args = arguments(__doc__)
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
     print("TensorFlow %s, %d threads" % (tf.__version__, args.threads))
-    print("%-46s %12s %12s %10s" % ("case", "ours (s)", "TF (s)", "ours/TF speed"))
-    results = []
     # TF 2.21's kernel rejects per-channel given ranges (XLA takes them)
     skip = lambda dtype, layout, rng: dtype not in XLA_DTYPES and layout == "per-channel" and rng == "given"  # noqa: E731
-    for name, size in cases(("float32", "float64") + XLA_DTYPES, args.max_bytes, skip):
-        _, dtype, layout, rng = name.split("/")
-        ours = ours_seconds(args.qdq, name, size)
-        theirs = tf_seconds(dtype, size, layout == "per-channel", rng == "given")
-        kernel = "xla" if dtype in XLA_DTYPES else "cpu kernel"
-        results.append({"case": "%s/%d" % (name, size), "ours_s": ours, "tf_s": theirs, "tf": kernel})
-        print("%-46s %12.3e %12.3e %9.2fx  (%s)" % ("%s/%d" % (name, size), ours, theirs, theirs / ours, kernel))
-        sys.stdout.flush()
-    if args.json:
-        json.dump(results, open(args.json, "w"), indent=1)
-
+    compare(args, "TF", "tf_s", ("float32", "float64") + XLA_DTYPES, tf_seconds, skip,
+            kind=lambda dtype: "xla" if dtype in XLA_DTYPES else "cpu kernel")
 
 if __name__ == "__main__":
     main()

@@ -14,14 +14,10 @@ ops; the times compare the work, not the answers (docs/performance.md). For each
 that one case right before PyTorch is timed (tools/bench_pairs.py). Bytes as in `qdq bench`: given, a
 read and a write per element; measured, one more read.
 """
-import argparse
-import json
-import os
-import sys
 
 import torch
 
-from bench_pairs import CHANNELS, cases, inputs, median_seconds, ours_seconds, shape_of
+from bench_pairs import CHANNELS, arguments, compare, inputs, median_seconds, shape_of
 
 
 def torch_seconds(dtype, size, per_channel, given):
@@ -48,26 +44,10 @@ def torch_seconds(dtype, size, per_channel, given):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("qdq", help="the qdq binary (build/bin/qdq)")
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--max-bytes", type=int, default=1 << 27)
-    ap.add_argument("--json", help="also write the results here")
-    args = ap.parse_args()
+    args = arguments(__doc__)
     torch.set_num_threads(args.threads)
     print("PyTorch %s, %d threads" % (torch.__version__, args.threads))
-    print("%-46s %12s %12s %10s" % ("case", "ours (s)", "torch (s)", "ours/torch speed"))
-    results = []
-    for name, size in cases(("float32", "float64", "bfloat16", "float16"), args.max_bytes):
-        _, dtype, layout, rng = name.split("/")
-        ours = ours_seconds(args.qdq, name, size)
-        theirs = torch_seconds(dtype, size, layout == "per-channel", rng == "given")
-        results.append({"case": "%s/%d" % (name, size), "ours_s": ours, "torch_s": theirs})
-        print("%-46s %12.3e %12.3e %9.2fx" % ("%s/%d" % (name, size), ours, theirs, theirs / ours))
-        sys.stdout.flush()
-    if args.json:
-        json.dump(results, open(args.json, "w"), indent=1)
-
+    compare(args, "torch", "torch_s", ("float32", "float64", "bfloat16", "float16"), torch_seconds)
 
 if __name__ == "__main__":
     main()

@@ -166,6 +166,17 @@ bool RunsStartOnVectors(const T* y_first, size_t inner, size_t vector_bytes) {
   return reinterpret_cast<uintptr_t>(y_first) % vector_bytes == 0 && (inner * sizeof(T)) % vector_bytes == 0;
 }
 
+// f(run, channel) for the per-channel runs first .. first+count-1, run k of channel k mod depth
+// (one division, not one a run).
+template <class F>
+HWY_INLINE void ForEachRun(size_t first, size_t count, size_t depth, F&& f) {
+  size_t ch = first % depth;
+  for (size_t run = first; run < first + count; ++run) {
+    f(run, ch);
+    if (++ch == depth) ch = 0;
+  }
+}
+
 template <Rounding r, Clamp c, bool kFlush, typename T>
 void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
   const size_t vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
@@ -176,11 +187,9 @@ template <Rounding r, Clamp c, bool kFlush, typename T>
 void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& rp) {
   const size_t inner = rp.inner, vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
-  size_t ch = first % rp.depth;  // one division, not one a run
-  for (size_t run = first; run < first + count; ++run) {
+  ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
     QuantizeSpan<r, c, kFlush>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
-    if (++ch == rp.depth) ch = 0;
-  }
+  });
 }
 
 template <Rounding r, Clamp c, bool kFlush, typename T>
@@ -487,11 +496,9 @@ template <Narrow t, Rounding r, Clamp c, bool kFlush>
 void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& rp) {
   const size_t inner = rp.inner, vector_bytes = NarrowLanes() * sizeof(uint16_t);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
-  size_t ch = first % rp.depth;
-  for (size_t run = first; run < first + count; ++run) {
+  ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
     QuantizeNarrowSpan<t, r, c, kFlush>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
-    if (++ch == rp.depth) ch = 0;
-  }
+  });
 }
 
 template <Narrow t>
@@ -526,11 +533,7 @@ void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi
 }
 template <Narrow t>
 void MinMaxNarrowRunsT(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, float* lo, float* hi) {
-  size_t ch = first % depth;
-  for (size_t run = first; run < first + count; ++run) {
-    MinMaxNarrowT<t>(x + run * inner, inner, lo + ch, hi + ch);
-    if (++ch == depth) ch = 0;
-  }
+  ForEachRun(first, count, depth, [&](size_t run, size_t ch) { MinMaxNarrowT<t>(x + run * inner, inner, lo + ch, hi + ch); });
 }
 void MinMaxNarrowRunsAll(Narrow t, const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, float* lo,
                          float* hi) {

@@ -93,6 +93,28 @@ void for_channel_blocks(std::size_t channels, F&& f) {
   else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, channels, kChannelBlock), block);
 }
 
+// Each channel's kernel parameters from its range [lo, hi] (select_scale in the host's arithmetic,
+// the clamp bounds as the device reads them), streamed when the output is `out_bytes` long enough,
+// flushing only where subnormal inputs can matter; and whether any channel flushes.
+template <typename C>
+struct ChannelParams {
+  std::vector<simd::Params<C>> params;
+  bool any_flush;
+};
+template <typename C>
+ChannelParams<C> channel_params(const Profile& p, const Env<C>& host, const Env<C>& dev, C qmin, C qmax,
+                                const std::vector<C>& lo, const std::vector<C>& hi, std::size_t out_bytes,
+                                simd::Clamp clamp) {
+  std::vector<simd::Params<C>> params(lo.size());
+  for_channel_blocks(params.size(), [&](std::size_t ch) {
+    const Scale<C> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
+    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), out_bytes >= kStreamBytes};
+    params[ch].flush = subnormals_matter(params[ch], clamp);
+  });
+  const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
+  return {std::move(params), any_flush};
+}
+
 // Merges n partial minima and maxima (each ±inf where its part saw only NaN) into lo and hi: the
 // minima into lo only and the maxima into hi only, so that an identity never becomes an extreme.
 template <typename T>
@@ -202,13 +224,9 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
                                   : p.half_up_fused(t) ? simd::Rounding::HalfUpFused
                                                        : simd::Rounding::HalfUp;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
-  std::vector<simd::Params<T>> params(static_cast<std::size_t>(channels));
-  for_channel_blocks(params.size(), [&](std::size_t ch) {
-    const Scale<T> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
-    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(T) >= kStreamBytes};
-    params[ch].flush = subnormals_matter(params[ch], clamp);
-  });
-  const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
+  const ChannelParams<T> cp = channel_params(p, host, dev, qmin, qmax, lo, hi, n * sizeof(T), clamp);
+  const std::vector<simd::Params<T>>& params = cp.params;
+  const bool any_flush = cp.any_flush;
 
   if (a.axis == -1) {
     for_spans<T>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
@@ -294,25 +312,19 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
       }
     });
   }
-  const std::pair<float, float> q = integer_range(p, host, a);
-  const float qmin = q.first, qmax = q.second;  // (clang 14 lambdas cannot capture structured bindings)
+  const auto [qmin, qmax] = integer_range(p, host, a);  // (passed, never captured: clang 14 lambdas cannot)
   const simd::Rounding rounding = round_mode_of(a) == RoundMode::HalfUp ? simd::Rounding::HalfUp : simd::Rounding::HalfToEven;
   const simd::Clamp clamp = clamp_of(p, a.range_given);
-  std::vector<simd::Params<float>> params(lo.size());
-  for_channel_blocks(params.size(), [&](std::size_t ch) {
-    const Scale<float> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
-    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), n * sizeof(std::uint16_t) >= kStreamBytes};
-    params[ch].flush = subnormals_matter(params[ch], clamp);
-  });
-  const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
+  const ChannelParams<float> cp = channel_params(p, host, dev, qmin, qmax, lo, hi, n * sizeof(std::uint16_t), clamp);
+  const std::vector<simd::Params<float>>& params = cp.params;
   if (a.axis == -1) {
     for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
       simd::quantize_narrow(kind, x + at, y + at, count, params[0], rounding, clamp);
     });
     return;
   }
-  simd::RunParams<float> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth)};
-  rp.flush = any_flush;
+  const simd::RunParams<float> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth),
+                                  cp.any_flush};
   tbb::parallel_for(runs<std::uint16_t>(v), [&](auto r) {
     simd::quantize_narrow_runs(kind, x, y, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rp,
                                rounding, clamp);
