@@ -58,6 +58,13 @@ mutants=(
   "ref-fixed-mul-lane-tiny-kept|fixed/fixed_arith.h|if (top < s_.emin) return false;|if (false) return false;"
   "ref-fixed-rint-lane-halves-lost|fixed/fixed_arith.h|if (e < -1) return detail::signed_zero(s_, neg);|if (e < 0) return detail::signed_zero(s_, neg);"
   "ref-fixed-half-up-negative-ties|fixed/fixed_exact_op.cc|half_up ? (x.neg ? half > 0 : half >= 0)|half_up ? (half >= 0)"
+  # The HALF_UP lane's separate form taken from the exact product (the fused form twice), its sums
+  # rounded once where XLA's 16-bit dtypes round twice (to float32, then to T); narrow's lane
+  # breaking ties away from zero; widen's lane keeping T's exponent bias.
+  "ref-fixed-half-up-lane-one-form|fixed/fixed_arith.h|return floor_of_sum(rounded, separate);|return floor_of_sum(prod, separate);"
+  "ref-fixed-half-up-lane-rounded-once|fixed/fixed_arith.h|if (s_.p < c_.p) r = detail::round_bits(r, s_.p);|"
+  "ref-fixed-narrow-lane-ties-away|fixed/fixed_arith.h|(dropped == half_ulp \&\& (q \& 1))|(dropped == half_ulp)"
+  "ref-fixed-widen-lane-bias-kept|fixed/fixed_arith.h|+ static_cast<Bits>(w.emax - s_.emax);|;"
   # The SIMD backend (impl/cpu/simd/), judged by its own tests against the scalar code: the flush
   # of subnormal inputs skipped always (float32/float64, bfloat16/float16), or on a bound 16 times
   # too loose; a clamp's operands swapped (maxps returns its second operand for NaN and for equal

@@ -3,8 +3,8 @@
 // rounds it as the profile's ArithEnv says. Two arithmetics carry it out, each a derivation of its
 // own: exact::EnvArith (GMP rationals, reference/exact/) and fixed::FixedArith (fixed-width
 // integers, reference/fixed/). Arith provides: Arith(DType, ArithEnv); add, mul, div, fma,
-// mul_reciprocal, negate, rint, floor, lt, le, is_nan; from_int, half, canonical, widen, narrow,
-// max_finite, nan, storage. The declarations and contracts are in reference/exact/tf_op.h.
+// mul_reciprocal, half_up_floor(s), negate, rint, floor, lt, le, is_nan; from_int, half, canonical,
+// widen, narrow, max_finite, nan, storage. The declarations and contracts are in reference/exact/tf_op.h.
 #pragma once
 
 #include <algorithm>
@@ -171,13 +171,10 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
     out.undefined[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(cls);
   };
 
-  // The element-wise steps in env e on values of e's storage type; h is 1/2 there.
-  auto steps = [&](const Arith& e, Bits h, Bits v, Bits scale, Bits inv, Bits lo, Bits hi, bool fused) {
+  // The element-wise steps in env e on values of e's storage type.
+  auto steps = [&](const Arith& e, Bits v, Bits scale, Bits inv, Bits lo, Bits hi, bool fused) {
     if (a.range_given) v = clamp(p.clamp, e, v, lo, hi);
-    Bits r;
-    if (!half_up) r = e.rint(e.mul(v, scale));
-    else if (fused) r = e.floor(e.fma(v, scale, h));
-    else r = e.floor(e.add(e.mul(v, scale), h));
+    const Bits r = half_up ? e.half_up_floor(v, scale, fused) : e.rint(e.mul(v, scale));
     return e.mul(r, inv);
   };
   // Where the dtype is not narrowed after each op, the steps run on compute-format values (T's
@@ -186,20 +183,19 @@ Outcome tf_forward(const Profile& p, const OpCase& c) {
   const DType compute = p.rules(t).device.compute;
   const bool narrow_at_output = !p.rules(t).narrows_each_op && compute != t;
   const Arith wide(compute, p.rules(t).device);
-  const Bits half = dev.half(), wide_half = wide.half();
   auto in_steps_type = [&](const Scale& s) {
     if (!narrow_at_output) return s;
     return Scale{dev.widen(s.scale, compute), dev.widen(s.inv, compute), dev.widen(s.lo, compute), dev.widen(s.hi, compute)};
   };
   auto transform = [&](const Scale& s, Bits v, bool fused) {  // s in the steps' type
-    if (!narrow_at_output) return steps(dev, half, v, s.scale, s.inv, s.lo, s.hi, fused);
-    return dev.narrow(steps(wide, wide_half, dev.widen(v, compute), s.scale, s.inv, s.lo, s.hi, fused), compute);
+    if (!narrow_at_output) return steps(dev, v, s.scale, s.inv, s.lo, s.hi, fused);
+    return dev.narrow(steps(wide, dev.widen(v, compute), s.scale, s.inv, s.lo, s.hi, fused), compute);
   };
   // HALF_UP's fused and separate results (where fusion is open, so the steps run in T): one clamp,
   // and one last multiply where the two rounded integers agree.
   auto fused_and_separate = [&](const Scale& s, Bits v) {
     if (a.range_given) v = clamp(p.clamp, dev, v, s.lo, s.hi);
-    const Bits fused = dev.floor(dev.fma(v, s.scale, half)), separate = dev.floor(dev.add(dev.mul(v, s.scale), half));
+    const auto [fused, separate] = dev.half_up_floors(v, s.scale);
     const Bits y_fused = dev.mul(fused, s.inv);
     return std::pair<Bits, Bits>{y_fused, separate == fused ? y_fused : dev.mul(separate, s.inv)};
   };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "reference/contract/profile.h"
 #include "reference/exact/exact_float.h"
@@ -25,6 +26,17 @@ class EnvArith {
   Bits mul(Bits a, Bits b) const;  // a ⊗ b
   Bits div(Bits a, Bits b) const;  // a ⊘ b
   Bits fma(Bits a, Bits b, Bits c) const;  // a × b + c with one rounding
+  // HALF_UP's rounded integer both ways (XLA's open contraction, docs/op-spec.md §7.5):
+  // {floor(fma(v, scale, 1/2)), floor((v ⊗ scale) ⊕ 1/2)}.
+  std::pair<Bits, Bits> half_up_floors(Bits v, Bits scale) const {
+    const Bits h = half();
+    return {floor(fma(v, scale, h)), floor(add(mul(v, scale), h))};
+  }
+  // One of the two: floor(fma(v, scale, 1/2)) when `fused`, else floor((v ⊗ scale) ⊕ 1/2).
+  Bits half_up_floor(Bits v, Bits scale, bool fused) const {
+    const Bits h = half();
+    return floor(fused ? fma(v, scale, h) : add(mul(v, scale), h));
+  }
   // a ⊗ r where r = 1 ⊘ q computed in the compute format and rounded to `reciprocal_type` (the
   // type XLA folds the constant in: DTypeRules::hlo_type), not necessarily to the dtype.
   Bits mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const;

@@ -47,6 +47,11 @@ struct Format {
         exp_mask(exponent_mask(d)), min_normal(std::uint64_t{1} << (format_of(d).precision - 1)) {}
 };
 
+// The four formats' constants, built at compile time (widen and narrow look theirs up per element).
+inline constexpr Format kFormats[] = {Format(DType::BFloat16), Format(DType::Float16), Format(DType::Float32),
+                                      Format(DType::Float64)};
+inline const Format& format_constants(DType d) { return kFormats[static_cast<int>(d)]; }
+
 // An IEEE value taken apart: value = sig·2^exp (sig < 2^53) for finite ones.
 struct Value {
   enum Kind : std::uint8_t { Zero, Finite, Inf, NaN };
@@ -71,6 +76,11 @@ class BasicFixedArith {
   Bits mul(Bits a, Bits b) const;          // a ⊗ b
   Bits div(Bits a, Bits b) const;          // a ⊘ b
   Bits fma(Bits a, Bits b, Bits c) const;  // a × b + c with one rounding
+  // HALF_UP's rounded integer both ways, where XLA leaves the contraction open (docs/op-spec.md
+  // §7.5): {floor(fma(v, scale, 1/2)), floor((v ⊗ scale) ⊕ 1/2)}, as those calls give them.
+  std::pair<Bits, Bits> half_up_floors(Bits v, Bits scale) const;
+  // One of the two: floor(fma(v, scale, 1/2)) when `fused`, else floor((v ⊗ scale) ⊕ 1/2).
+  Bits half_up_floor(Bits v, Bits scale, bool fused) const;
   // a ⊗ r where r = 1 ⊘ q computed in `reciprocal_type` (EnvArith::mul_reciprocal).
   Bits mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const;
   Bits negate(Bits a) const { return a ^ sign_; }  // exact
@@ -120,6 +130,14 @@ class BasicFixedArith {
   // ORed in (the value it stands for and the exact one lie strictly between the same two even
   // numbers, and rounding drops at least two bits: they round alike).
   bool add_normal(Bits a, Bits b, Bits& out) const;
+  // half_up_floors (the forms asked for: a null pointer skips one) for normal v, scale, in fixed point: the exact product P·2^-F (F >= 1 bits
+  // after the point), 1/2 = 2^(F-1) added, each sum rounded as the env writes it (to the compute
+  // format's precision, then T's) and floored, without the general code's decoding and encoding of
+  // each of the five operations. |v·scale| < 1/4 gives +0 both ways (the sums stay in [1/4, 3/4]
+  // whatever the rounding of the product). It declines (false) where a rounded value would be
+  // tiny or overflow, a sum reaches 2^63, the product is an integer (F <= 0), or a sum is an
+  // exact zero.
+  bool half_up_lane(Bits v, Bits scale, Bits* fused, Bits* separate) const;
   // Whether read() takes every normal of T as it is (DAZ flushes only subnormals or nothing): then
   // the general code's arithmetic may start from the bits of normal operands, skipping read() and
   // the checks of the other kinds (mul, add and fma do so where the lanes above do not apply).
@@ -142,6 +160,7 @@ class BasicFixedArith {
   int frac_bits_;            // T's p - 1
   Bits max_biased_;          // T's biased exponent of infinities and NaNs
   bool product_lane_;        // mul_normal applies (see above)
+  bool half_up_lane_;        // half_up_lane applies: nested formats, 2p(T) + 4 bits fit in Word
   int sum_lane_reach_;       // add_normal applies to exponents this far apart (-1: never)
 };
 
@@ -276,6 +295,7 @@ inline BasicFixedArith<Word>::BasicFixedArith(DType storage, ArithEnv env)
       max_biased_(s_.exp_mask >> (s_.p - 1)) {
   const bool nested = !daz_other_ && c_.p >= s_.p && c_.emin <= s_.emin && c_.emax >= s_.emax;
   product_lane_ = nested && (storage == env.compute || 2 * s_.p <= c_.p);
+  half_up_lane_ = nested && 2 * s_.p + 4 <= detail::kWordBits<Word>;
   // a + b with exponents d apart has at most p(T) + d + 1 bits: exact in the compute format when
   // that is at most p(compute).
   sum_lane_reach_ = !nested ? -1 : storage == env.compute ? 1 << 20 : c_.p - s_.p - 1;
@@ -508,6 +528,73 @@ QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::fma(Bits a, Bits b, Bits c) 
   return s.m == 0 ? detail::signed_zero(s_, false) : write(s.neg, s.m, s.e);
 }
 
+namespace detail {
+
+// m > 0 rounded to p significant bits, nearest-even, kept at its scale (a carry gives 2^(top+1)).
+template <class Word>
+QDQ_HOT inline Word round_bits(Word m, int p) {
+  const int t = top_bit(m);
+  if (t < p) return m;
+  const int k = t - p + 1;
+  Word q = m >> k;
+  const Word rem = m & ((Word{1} << k) - 1), half = Word{1} << (k - 1);
+  if (rem > half || (rem == half && (q & 1))) ++q;
+  return q << k;
+}
+
+}  // namespace detail
+
+template <class Word>
+QDQ_HOT inline bool BasicFixedArith<Word>::half_up_lane(Bits v, Bits scale, Bits* fused, Bits* separate) const {
+  if (!half_up_lane_ || !is_normal(v) || !is_normal(scale)) return false;
+  const int f = -(normal_exp(v) + normal_exp(scale));  // bits after the point
+  if (f <= 0) return false;
+  const bool neg = ((v ^ scale) & sign_) != 0;
+  const Word prod = static_cast<Word>(normal_sig(v)) * normal_sig(scale);  // < 2^(2p)
+  const int top = top_bit(prod);
+  if (top + 1 - f <= -2) {  // |v·scale| < 1/4
+    if (fused) *fused = 0;
+    if (separate) *separate = 0;
+    return true;
+  }
+  // Here f <= top + 3 <= 2p + 1: every value below is under 2^(2p + 2).
+  const Word half = Word{1} << (f - 1);
+  // The sum (-1)^neg·m·2^-f + 1/2, rounded, floored; false where it is zero, tiny or too large.
+  auto floor_of_sum = [&](Word m, Bits* out) {
+    if (!out) return true;
+    const bool sum_neg = neg && m > half;
+    const Word sum = !neg ? m + half : sum_neg ? m - half : half - m;
+    if (sum == 0) return false;
+    const int t = top_bit(sum);
+    if (t - f < s_.emin || t + 1 - f > std::min(s_.emax, 62)) return false;  // integer() takes n < 2^63
+    Word r = detail::round_bits(sum, c_.p);
+    if (s_.p < c_.p) r = detail::round_bits(r, s_.p);
+    const Word n = sum_neg ? (r + (Word{1} << f) - 1) >> f : r >> f;
+    *out = n == 0 ? 0 : integer(sum_neg, static_cast<std::uint64_t>(n));
+    return true;
+  };
+  if (top + 1 - f > s_.emax) return false;  // the product may overflow
+  if (!floor_of_sum(prod, fused)) return false;
+  if (!separate) return true;
+  Word rounded = detail::round_bits(prod, c_.p);
+  if (s_.p < c_.p) rounded = detail::round_bits(rounded, s_.p);
+  return floor_of_sum(rounded, separate);
+}
+
+template <class Word>
+QDQ_HOT inline std::pair<std::uint64_t, std::uint64_t> BasicFixedArith<Word>::half_up_floors(Bits v, Bits scale) const {
+  if (Bits fused, separate; half_up_lane(v, scale, &fused, &separate)) return {fused, separate};
+  const Bits h = half();
+  return {floor(fma(v, scale, h)), floor(add(mul(v, scale), h))};
+}
+
+template <class Word>
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::half_up_floor(Bits v, Bits scale, bool fused) const {
+  if (Bits r; half_up_lane(v, scale, fused ? &r : nullptr, fused ? nullptr : &r)) return r;
+  const Bits h = half();
+  return floor(fused ? fma(v, scale, h) : add(mul(v, scale), h));
+}
+
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::mul_reciprocal(Bits a, Bits q, DType reciprocal_type) const {
   const BasicFixedArith wide(reciprocal_type, ArithEnv{compute_, ftz_, daz_});
@@ -625,9 +712,39 @@ QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::canonical(Bits a) const {
   return (daz_ || ftz_) && c_.emin == s_.emin ? a & sign_ : a;
 }
 template <class Word>
-QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::widen(Bits a, DType wider) const { return detail::convert(unpack(a, s_), Format(wider)); }
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::widen(Bits a, DType wider) const {
+  const Format& w = format_constants(wider);
+  if (is_normal(a)) {  // lane: the exponent rebiased, the fraction moved up (w holds T's normals)
+    const Bits biased = ((a & s_.exp_mask) >> frac_bits_) + static_cast<Bits>(w.emax - s_.emax);
+    return ((a & sign_) ? w.sign : 0) | (biased << (w.p - 1)) | ((a & (s_.min_normal - 1)) << (w.p - s_.p));
+  }
+  return detail::convert(unpack(a, s_), w);
+}
 template <class Word>
-QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::narrow(Bits wide, DType wide_type) const { return write_value(unpack(wide, Format(wide_type))); }
+QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::narrow(Bits wide, DType wide_type) const {
+  const Format& w = format_constants(wide_type);
+  const Bits mag = wide & ~w.sign;
+  // Lane: a normal of the wide type whose exponent is in the normal ranges of T and of the compute
+  // format, where the env rounds once (the compute format is T, or holds the wide type's precision
+  // and so rounds it exactly): the significand rounded to T's precision, nearest-even; a carry out
+  // of T's largest binade gives infinity, as it should.
+  if (mag >= w.min_normal && mag < w.exp_mask && (compute_ == storage_ || c_.p >= w.p)) {
+    const int e = static_cast<int>(mag >> (w.p - 1)) - w.emax;
+    if (e >= std::max(s_.emin, c_.emin) && e <= std::min(s_.emax, c_.emax)) {
+      const int k = w.p - s_.p;
+      const Bits sig = (mag & (w.min_normal - 1)) | w.min_normal;
+      Bits q = sig >> k;
+      if (k > 0) {
+        const Bits dropped = sig & ((Bits{1} << k) - 1), half_ulp = Bits{1} << (k - 1);
+        if (dropped > half_ulp || (dropped == half_ulp && (q & 1))) ++q;
+      }
+      // q in [2^(p-1), 2^p]: adding the rebiased exponent carries 2^p into it
+      const Bits bits = (static_cast<Bits>(e + s_.emax) << frac_bits_) + (q - s_.min_normal);
+      return ((wide & w.sign) ? sign_ : 0) | bits;
+    }
+  }
+  return write_value(unpack(wide, w));
+}
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::max_finite() const { return s_.exp_mask - 1; }
 

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "reference/exact/env_arith.h"
@@ -140,11 +141,21 @@ RC_GTEST_PROP(FixedVsGmp, UnaryOperationsAndConversions, ()) {
                          (*rc::gen::arbitrary<bool>() ? -1 : 1);
   RC_TAG(describe(e));
   for_each_word(e, [&](const auto& fast) { unary_operations(fast, gmp, e, a, v); });
-  // Narrowing from every wider dtype (both words: a float64 operand of the 64-bit word is exact).
+  // Narrowing from every wider dtype (both words: a float64 operand of the 64-bit word is exact):
+  // operands of the wide type's classes, and T's operand widened with any bits below T's last
+  // place (T's classes seen from the wide type: a carry into infinity from T's largest finite, the
+  // rounding across T's smallest normal, ties).
   for (DType w : {e.storage, DType::Float32, DType::Float64}) {
     if (format_of(w).width < format_of(e.storage).width) continue;
-    const Bits wide = *operand(w);
-    for_each_word(e, [&](const auto& fast) { RC_ASSERT(fast.narrow(wide, w) == gmp.narrow(wide, w)); });
+    const int below = format_of(w).precision - format_of(e.storage).precision;
+    // the bits below T's last place: none, a tie, a hair either side of it, all, or any
+    const Bits half_ulp = below == 0 ? 0 : Bits{1} << (below - 1);
+    const Bits low = below == 0 ? 0
+                                : *rc::gen::element(Bits{0}, half_ulp, half_ulp - 1, half_ulp + 1, 2 * half_ulp - 1,
+                                                    *rc::gen::arbitrary<Bits>() & (2 * half_ulp - 1));
+    for (const Bits wide : {*operand(w), gmp.widen(a, w) | (gmp.is_nan(a) ? 0 : low)}) {
+      for_each_word(e, [&](const auto& fast) { RC_ASSERT(fast.narrow(wide, w) == gmp.narrow(wide, w)); });
+    }
   }
 }
 
@@ -180,6 +191,66 @@ RC_GTEST_PROP(FixedVsGmp, QuotientsNextToAMidpoint, ()) {
   const exact::EnvArith gmp(e.storage, e.env);
   RC_TAG(describe(e));
   for_each_word(e, [&](const auto& fast) { RC_ASSERT(fast.div(a, b) == gmp.div(a, b)); });
+}
+
+// A scale that puts v·scale within a few ULPs of the midpoint n - 1/2, where HALF_UP's fused and
+// separate forms part (the rounded product lands on the midpoint, the exact one beside it): the
+// quotient fl((n - 1/2) / v) from GMP, its bits moved by `ulps`.
+Bits near_midpoint_scale(const exact::EnvArith& gmp, DType t, Bits v, int n, int ulps) {
+  const Bits midpoint = gmp.mul(gmp.from_int(2 * static_cast<std::int64_t>(n) - 1), gmp.half());
+  return (gmp.div(midpoint, v) + static_cast<Bits>(ulps)) & all_ones(t);
+}
+
+// half_up_floors and half_up_floor against GMP's composition of the four operations, on operands of every class and
+// on scales solved to put v·scale next to a midpoint.
+RC_GTEST_PROP(FixedVsGmp, HalfUpFloorsBothWays, ()) {
+  const EnvCase e = *env_case();
+  const exact::EnvArith gmp(e.storage, e.env);
+  const Bits v = *operand(e.storage);
+  const Bits scale = *rc::gen::arbitrary<bool>()
+                         ? *operand(e.storage)
+                         : near_midpoint_scale(gmp, e.storage, v, *rc::gen::inRange(-300, 300), *rc::gen::inRange(-3, 4));
+  const auto expected = gmp.half_up_floors(v, scale);
+  RC_TAG(describe(e));
+  RC_CLASSIFY(expected.first != expected.second, "fused and separate part");
+  RC_ASSERT(gmp.half_up_floor(v, scale, true) == expected.first);
+  RC_ASSERT(gmp.half_up_floor(v, scale, false) == expected.second);
+  for_each_word(e, [&](const auto& fast) {
+    RC_ASSERT(fast.half_up_floors(v, scale) == expected);
+    RC_ASSERT(fast.half_up_floor(v, scale, true) == expected.first);
+    RC_ASSERT(fast.half_up_floor(v, scale, false) == expected.second);
+  });
+}
+
+// The construction above does reach the cases where the two forms part (else the property would
+// test the fused form twice): a fixed sweep over XLA's envs (each dtype computed in itself, the
+// 16-bit ones also in float32), counted, and checked against GMP as it goes.
+TEST(FixedVsGmp, NearMidpointScalesPartTheForms) {
+  const EnvCase envs[] = {{DType::BFloat16, {DType::BFloat16, false, false}}, {DType::BFloat16, {DType::Float32, false, false}},
+                          {DType::Float16, {DType::Float16, false, false}},   {DType::Float16, {DType::Float32, false, false}},
+                          {DType::Float32, {DType::Float32, false, false}},   {DType::Float64, {DType::Float64, false, false}}};
+  for (const EnvCase& e : envs) {
+    const exact::EnvArith gmp(e.storage, e.env);
+    int parted = 0, total = 0;
+    for (int i = 0; i < 64; ++i) {
+      // v = ±(64 + i)·2^(i mod 5) / 256, signs alternating
+      const Bits v = gmp.mul(gmp.from_int((i % 2 ? -1 : 1) * (64 + i)), gmp.div(gmp.from_int(1 << (i % 5)), gmp.from_int(256)));
+      for (int n : {-37, -2, 1, 3, 100}) {
+        for (int ulps = -3; ulps <= 3; ++ulps) {
+          const Bits scale = near_midpoint_scale(gmp, e.storage, v, n, ulps);
+          const auto expected = gmp.half_up_floors(v, scale);
+          parted += expected.first != expected.second;
+          ++total;
+          for_each_word(e, [&](const auto& fast) {
+            ASSERT_EQ(fast.half_up_floors(v, scale), expected) << describe(e) << " v " << v << " scale " << scale;
+            ASSERT_EQ(fast.half_up_floor(v, scale, false), expected.second) << describe(e) << " v " << v << " scale " << scale;
+          });
+        }
+      }
+    }
+    EXPECT_GT(parted, 0) << describe(e) << ": no case of " << total << " parts the fused and separate forms";
+    std::printf("%s: %d of %d cases part the forms\n", describe(e).c_str(), parted, total);
+  }
 }
 
 }  // namespace
