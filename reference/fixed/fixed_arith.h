@@ -37,6 +37,10 @@
 
 namespace qdq::fixed {
 
+// The 128-bit word. GCC and Clang provide it as an extension, which -Wpedantic names at each use
+// unless the use is marked so (__extension__); this alias is the one place it is.
+__extension__ typedef unsigned __int128 u128;
+
 // A binary format's constants, looked up once (the hot paths below take this, not a DType).
 struct Format {
   DType t;
@@ -164,11 +168,11 @@ class BasicFixedArith {
   int sum_lane_reach_;       // add_normal applies to exponents this far apart (-1: never)
 };
 
-using FixedArith = BasicFixedArith<unsigned __int128>;  // every dtype and env
+using FixedArith = BasicFixedArith<u128>;  // every dtype and env
 using FixedArith64 = BasicFixedArith<std::uint64_t>;    // formats of at most 24 bits of precision
 
 // The index of the highest set bit of m > 0.
-inline int top_bit(unsigned __int128 m) {
+inline int top_bit(u128 m) {
   const auto hi = static_cast<std::uint64_t>(m >> 64);
   return hi ? 127 - __builtin_clzll(hi) : 63 - __builtin_clzll(static_cast<std::uint64_t>(m));
 }

@@ -164,7 +164,7 @@ RC_GTEST_PROP(FixedVsGmp, UnaryOperationsAndConversions, ()) {
 // 1/(2b) ULP above or below the midpoint M/2^k. A quotient carried to too few bits, or with its
 // remainder dropped, lands on the midpoint and breaks the tie; random operands almost never do.
 RC_GTEST_PROP(FixedVsGmp, QuotientsNextToAMidpoint, ()) {
-  using u128 = unsigned __int128;
+  using fixed::u128;
   const EnvCase e = *env_case();
   const FloatFormat f = format_of(e.storage);
   const int p = f.precision;

@@ -8,7 +8,6 @@
 namespace qdq::fixed {
 namespace {
 
-using u128 = unsigned __int128;
 using Bits = std::uint64_t;
 using Value = FixedArith::Value;
 
