@@ -1,7 +1,7 @@
 // The optimized backend on every SIMD target Highway compiled that this CPU runs (AVX-512, AVX2,
 // SSE4, scalar, ...), each restricted in turn, against the reference and TF: the known answers, the
 // grid, edge and random suites and TF's golden files; float32 and float64, and bfloat16/float16
-// under tf-xla.
+// under tf-xla (bfloat16 on AVX-512 with AVX512-BF16's instructions and without).
 #include <gtest/gtest.h>
 #include <hwy/targets.h>
 
@@ -41,8 +41,9 @@ TEST_F(SimdTargets, EverySuiteOnEveryTarget) {
     return [&, reference = make_backend("reference")](std::size_t i) { expected[i] = reference->run(cases[i].op_case); };
   });
   int targets = 0;
-  for (std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
-    hwy::SetSupportedTargetsForTest(target);
+  // The target restricted to, and label naming it (and, for the AVX-512 target of a CPU with
+  // AVX512-BF16, also with bfloat16 rounded in integers: the same bits either way).
+  auto judge_target = [&](const std::string& name) {
     std::vector<Verdict> verdicts(cases.size());
     parallel_for_each_index(cases.size(), 0, [&] {
       return [&, cpu = make_backend("cpu")](std::size_t i) {
@@ -52,13 +53,22 @@ TEST_F(SimdTargets, EverySuiteOnEveryTarget) {
       };
     });
     const SuiteResult r = collect("targets", "cpu", cases, verdicts, RunOptions{10, 0, {}});
-    const std::string name = cpu::simd::current_target();
-    EXPECT_EQ(name, hwy::TargetName(target));
     for (const Mismatch& m : r.mismatches) ADD_FAILURE() << name << ": " << format_mismatch(m);
     EXPECT_EQ(r.total().failed, 0) << name;
     EXPECT_GT(r.total().passed, 10000 / kTestStride) << name;
     RecordProperty(name, std::to_string(r.total().passed) + " passed");
     ++targets;
+  };
+  for (std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    const std::string name = cpu::simd::current_target();
+    EXPECT_EQ(name, hwy::TargetName(target));
+    judge_target(name);
+    if (cpu::simd::current_target_uses_bf16_instructions()) {
+      cpu::simd::use_bf16_instructions(false);
+      judge_target(name + "-integer-rounding");
+      cpu::simd::use_bf16_instructions(true);
+    }
   }
   EXPECT_GE(targets, 1);
 }

@@ -17,6 +17,7 @@
 #include <mutex>
 
 #include "conformance/backends.h"
+#include "impl/cpu/simd/kernels.h"
 #include "conformance/case_io.h"
 #include "conformance/compare.h"
 #include "fuzz/sixteen_bit_sweep.h"
@@ -79,6 +80,11 @@ TEST_P(Sweep, EveryPatternEveryBackend) {
     for (std::int64_t target : hwy::SupportedAndGeneratedTargets()) {
       hwy::SetSupportedTargetsForTest(target);
       judge(std::string("cpu@") + hwy::TargetName(target), [] { return conformance::make_backend("cpu"); });
+      if (t == DType::BFloat16 && cpu::simd::current_target_uses_bf16_instructions()) {  // and in integers
+        cpu::simd::use_bf16_instructions(false);
+        judge(std::string("cpu@") + hwy::TargetName(target) + "-integer-rounding", [] { return conformance::make_backend("cpu"); });
+        cpu::simd::use_bf16_instructions(true);
+      }
     }
     hwy::SetSupportedTargetsForTest(0);
   }

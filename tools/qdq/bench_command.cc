@@ -96,8 +96,11 @@ void bench_bandwidth(benchmark::State& state, bool stream) {
 // One SIMD kernel on one thread over 64K elements that stay in the L2 cache: the arithmetic's own
 // throughput, which no memory traffic hides (`qdq bench --kernels`). Inputs are the bench's values;
 // parameters those of range [-5, 5] and 8 bits, flush as the backend would choose (not needed).
-void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clamp c) {
+// bf16_instructions: bfloat16 rounded by AVX512-BF16's instructions where the CPU has them (the
+// backend's default), else in integer arithmetic (the row "bfloat16-integer", beside it).
+void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clamp c, bool bf16_instructions) {
   constexpr std::size_t n = std::size_t{1} << 16;
+  simd::use_bf16_instructions(bf16_instructions);
   Tensor x(t, {static_cast<std::int64_t>(n)}), y(t, {static_cast<std::int64_t>(n)});
   for (std::size_t i = 0; i < n; ++i) x.set_bits(i, bench_bits(t, bench_value(i)));
   const double scale = 127.0 / 5, inv = 5.0 / 127;
@@ -130,6 +133,7 @@ void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clam
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  simd::use_bf16_instructions(true);
 }
 
 // Prints the usual table, then each op's bytes/s as a percentage of the faster bandwidth loop
@@ -199,7 +203,8 @@ Command add_bench_command(CLI::App& app) {
   auto kernels = std::make_shared<bool>(false);
   bench->add_flag("--kernels", *kernels,
                   "cpu: time the SIMD kernels alone instead, one thread on 64K elements in the L2 cache, per dtype, "
-                  "rounding and clamp (elements/s: the arithmetic's own limit)");
+                  "rounding and clamp (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
+                  "also rounded in integers (bfloat16-integer), as on CPUs without it");
   auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
   add_case_timeout_option(bench, *case_timeout);
   bench->allow_extras();
@@ -216,7 +221,10 @@ Command add_bench_command(CLI::App& app) {
               for (DType t : kAllDTypes) {
                 for (auto [r, rn] : {std::pair{simd::Rounding::HalfToEven, "half-to-even"}, std::pair{simd::Rounding::HalfUp, "half-up"}}) {
                   for (auto [c, cn] : {std::pair{simd::Clamp::None, "measured"}, std::pair{simd::Clamp::MaxThenMin, "given"}}) {
-                    benchmark::RegisterBenchmark(fmt::format("kernel/{}/{}/{}", dtype_name(t), rn, cn).c_str(), bench_kernel, t, r, c);
+                    benchmark::RegisterBenchmark(fmt::format("kernel/{}/{}/{}", dtype_name(t), rn, cn).c_str(), bench_kernel, t, r, c, true);
+                    if (t == DType::BFloat16 && simd::bf16_instructions_available()) {
+                      benchmark::RegisterBenchmark(fmt::format("kernel/bfloat16-integer/{}/{}", rn, cn).c_str(), bench_kernel, t, r, c, false);
+                    }
                   }
                 }
               }
@@ -246,7 +254,8 @@ Command add_bench_command(CLI::App& app) {
             int argc = static_cast<int>(argv.size());
             benchmark::Initialize(&argc, argv.data());
             SummaryReporter reporter(cuda  ? "cuda, device-resident tensors"
-                                     : cpu ? fmt::format("cpu, simd target {}", cpu::simd::current_target())
+                                     : cpu ? fmt::format("cpu, simd target {}{}", cpu::simd::current_target(),
+                                                   cpu::simd::current_target_uses_bf16_instructions() ? " with AVX512-BF16" : "")
                                            : fmt::format("{}, host to host through the backend interface", other->name()));
             benchmark::RunSpecifiedBenchmarks(&reporter);
             benchmark::Shutdown();

@@ -6,8 +6,14 @@
 #include "hwy/cache_control.h"
 #include "hwy/highway.h"
 
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <type_traits>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
@@ -346,6 +352,43 @@ HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> PackBF16(D df, V v) {
   return hn::DemoteTo(du16, hn::BitCast(di, hn::ShiftRight<16>(RoundBF16Bits(df, v))));
 }
 
+// AVX512-BF16's conversions, vcvtneps2bf16 (one vector) and vcvtne2ps2bf16 (two into one), for the
+// bfloat16 kernels of the AVX-512 target where the CPU has them (bf16_instructions_in_use): one
+// instruction each where the integer rounding above takes four or five. Written as inline
+// assembly, which needs no compiler target beyond AVX-512F (Highway 1.0.3 has no operation for
+// them). Both round to nearest, ties to even, as RoundBF16Bits does, and differ from it in two ways
+// that never reach an output of these kernels:
+// - a float32 subnormal converts to a zero of its sign. The kernels round three values this way:
+//   v·scale, whose rounding is followed by rint, or by + 1/2 and floor, which give the same result
+//   from a subnormal and from its signed zero (rint keeps the sign; 1/2 plus a subnormal is 1/2 in
+//   float32); s + 1/2 for a bfloat16 s, which is 0 or at least 2^-9 in magnitude; and q·inv for an
+//   integer q, which is 0 or at least |inv|, never subnormal (Params' precondition);
+// - a NaN's low 16 bits are dropped where RoundBF16Bits adds up to 0x8000 to them: the same bits
+//   where they are zero, as they are for every NaN here (a bfloat16 input, quieted by x86
+//   arithmetic with its payload kept, or the default NaN 0xFFC00000).
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+constexpr bool kBF16Instructions = true;
+template <class V>
+constexpr bool kBF16InstructionVector = std::is_same_v<V, hn::Vec512<float>>;
+// v rounded to bfloat16, back in float32 lanes.
+HWY_INLINE hn::Vec512<float> RoundBF16Instruction(hn::Vec512<float> v) {
+  __m256i h;
+  asm("vcvtneps2bf16 %1, %0" : "=v"(h) : "v"(v.raw));
+  const hn::Full512<uint32_t> du;
+  return hn::BitCast(hn::Full512<float>(), hn::ShiftLeft<16>(hn::PromoteTo(du, hn::Vec256<uint16_t>{h})));
+}
+// a's lanes rounded to bfloat16 in the low half, b's in the high half.
+HWY_INLINE hn::Vec512<uint16_t> Pack2BF16Instruction(hn::Vec512<float> a, hn::Vec512<float> b) {
+  __m512i r;
+  asm("vcvtne2ps2bf16 %2, %1, %0" : "=v"(r) : "v"(b.raw), "v"(a.raw));
+  return hn::Vec512<uint16_t>{r};
+}
+#else
+constexpr bool kBF16Instructions = false;
+template <class V>
+constexpr bool kBF16InstructionVector = false;
+#endif
+
 #if HWY_TARGET >= HWY_SSE4  // no F16C: Highway's float16 emulation truncates, so per lane
 template <class D>
 HWY_INLINE hn::VFromD<D> LoadF16(D df, const uint16_t* p) {
@@ -388,7 +431,8 @@ HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> PackF16(D df, V v) {
 }
 #endif
 
-template <Narrow t>
+// kInstructions: bfloat16 rounded by AVX512-BF16's conversions on whole AVX-512 vectors (see above).
+template <Narrow t, bool kInstructions = false>
 struct NarrowOps {
   // The float32 lanes of the dtype's values at p.
   template <class D>
@@ -399,7 +443,8 @@ struct NarrowOps {
   // v rounded to the dtype (to nearest, ties to even), held in float32 lanes.
   template <class D, class V>
   static HWY_INLINE V Round(D d, V v) {
-    if constexpr (t == Narrow::BFloat16) return RoundBF16(d, v);
+    if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<V>) return RoundBF16Instruction(v);
+    else if constexpr (t == Narrow::BFloat16) return RoundBF16(d, v);
     else return RoundF16(d, v);
   }
   // The dtype's bits of v rounded to it (to nearest, ties to even): Round and the narrowing in one.
@@ -418,7 +463,9 @@ struct NarrowOps {
   template <class D, class V>
   static HWY_INLINE hn::VFromD<hn::Repartition<uint16_t, D>> Pack2(D d, V a, V b) {
     const hn::Repartition<uint16_t, D> du16;
-    if constexpr (t == Narrow::BFloat16) {
+    if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<V>) {
+      return Pack2BF16Instruction(a, b);
+    } else if constexpr (t == Narrow::BFloat16) {
       return hn::ConcatOdd(du16, hn::BitCast(du16, RoundBF16Bits(d, b)), hn::BitCast(du16, RoundBF16Bits(d, a)));
     } else {
       return hn::Combine(du16, PackF16(d, b), PackF16(d, a));
@@ -431,9 +478,9 @@ struct NarrowOps {
 // the last, q * inv, which the caller rounds as it packs (NarrowOps::Pack, Pack2). With kFlush
 // false, a subnormal input is taken as it is, for parameters where it gives the same result as its
 // signed zero (Params::flush).
-template <Narrow t, Rounding r, Clamp c, bool kFlush, class D>
+template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions, class D>
 HWY_INLINE hn::VFromD<D> QuantizeNarrow1(D d, const uint16_t* x, const Params<float>& p) {
-  using Ops = NarrowOps<t>;
+  using Ops = NarrowOps<t, kInstructions>;
   auto v = Ops::Load(d, x);
   if constexpr (kFlush) v = Flush(d, v);
   v = ClampTo<c>(d, v, hn::Set(d, p.lo), hn::Set(d, p.hi));
@@ -455,25 +502,25 @@ inline size_t NarrowLanes() { return (NarrowOps<Narrow::BFloat16>::kPairs ? 2 : 
 // y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters, NarrowLanes() at a
 // time; with `stream`, the first `peel` elements one by one (up to a vector boundary of y), then
 // whole vectors with non-temporal stores, otherwise ordinary stores; the rest one by one.
-template <Narrow t, Rounding r, Clamp c, bool kFlush>
+template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, bool stream,
                                    size_t peel) {
-  using Ops = NarrowOps<t>;
+  using Ops = NarrowOps<t, kInstructions>;
   const hn::ScalableTag<float> d;
   const hn::CappedTag<float, 1> d1;
   const hn::Rebind<uint16_t, decltype(d1)> du16_1;
   const size_t N = hn::Lanes(d), step = NarrowLanes();
   const auto one = [&](size_t i) {
-    hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush>(d1, x + i, p)), du16_1, y + i);
+    hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d1, x + i, p)), du16_1, y + i);
   };
   const auto store = [&](size_t i, bool streamed) {
     if constexpr (Ops::kPairs) {
       const hn::Repartition<uint16_t, decltype(d)> du16;
-      const auto v = Ops::Pack2(d, QuantizeNarrow1<t, r, c, kFlush>(d, x + i, p), QuantizeNarrow1<t, r, c, kFlush>(d, x + i + N, p));
+      const auto v = Ops::Pack2(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + i, p), QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + i + N, p));
       streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
     } else {
       const hn::Rebind<uint16_t, decltype(d)> du16;
-      hn::StoreU(Ops::Pack(d, QuantizeNarrow1<t, r, c, kFlush>(d, x + i, p)), du16, y + i);
+      hn::StoreU(Ops::Pack(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + i, p)), du16, y + i);
       (void)N, (void)streamed;
     }
   };
@@ -487,17 +534,17 @@ HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, con
   for (; i < n; ++i) one(i);
 }
 
-template <Narrow t, Rounding r, Clamp c, bool kFlush>
+template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 void QuantizeNarrowT(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p) {
-  QuantizeNarrowSpan<t, r, c, kFlush>(x, y, n, p, p.stream, p.stream ? PeelToVector(y, NarrowLanes() * sizeof(uint16_t), n) : 0);
+  QuantizeNarrowSpan<t, r, c, kFlush, kInstructions>(x, y, n, p, p.stream, p.stream ? PeelToVector(y, NarrowLanes() * sizeof(uint16_t), n) : 0);
 }
 
-template <Narrow t, Rounding r, Clamp c, bool kFlush>
+template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& rp) {
   const size_t inner = rp.inner, vector_bytes = NarrowLanes() * sizeof(uint16_t);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
   ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
-    QuantizeNarrowSpan<t, r, c, kFlush>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
+    QuantizeNarrowSpan<t, r, c, kFlush, kInstructions>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
   });
 }
 
@@ -506,25 +553,28 @@ void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi) {
   MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return NarrowOps<t>::Load(d, x + i); });
 }
 
-// Calls f.template operator()<t, R, C, kFlush>() for the runtime dtype, rounding, clamp and flush
-// (HalfUpFused is HalfUp here: no fused form in 16-bit types).
+// Calls f.template operator()<t, R, C, kFlush, kInstructions>() for the runtime dtype, rounding,
+// clamp and flush (HalfUpFused is HalfUp here: no fused form in 16-bit types), kInstructions where
+// bfloat16 is rounded by AVX512-BF16's conversions (this target has them, and
+// bf16_instructions_in_use says the CPU does and they are not switched off).
 template <class F>
 HWY_INLINE void WithNarrowModes(Narrow t, Rounding r, Clamp c, bool flush, F&& f) {
   WithModes(r == Rounding::HalfUpFused ? Rounding::HalfUp : r, c, flush, [&]<Rounding R, Clamp C, bool kF>() {
     if constexpr (R != Rounding::HalfUpFused) {
-      if (t == Narrow::BFloat16) f.template operator()<Narrow::BFloat16, R, C, kF>();
-      else f.template operator()<Narrow::Float16, R, C, kF>();
+      if (t == Narrow::Float16) f.template operator()<Narrow::Float16, R, C, kF, false>();
+      else if (kBF16Instructions && bf16_instructions_in_use()) f.template operator()<Narrow::BFloat16, R, C, kF, kBF16Instructions>();
+      else f.template operator()<Narrow::BFloat16, R, C, kF, false>();
     }
   });
 }
 
 void QuantizeNarrowAll(Narrow t, const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
-  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F>() { QuantizeNarrowT<T, R, C, F>(x, y, n, p); });
+  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F, bool I>() { QuantizeNarrowT<T, R, C, F, I>(x, y, n, p); });
 }
 void QuantizeNarrowRunsAll(Narrow t, const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& p,
                            Rounding r, Clamp c) {
-  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F>() {
-    QuantizeNarrowRunsT<T, R, C, F>(x, y, first, count, p);
+  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F, bool I>() {
+    QuantizeNarrowRunsT<T, R, C, F, I>(x, y, first, count, p);
   });
 }
 void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi) {
@@ -576,6 +626,24 @@ HWY_AFTER_NAMESPACE();
 namespace qdq::cpu::simd {
 
 void end_streams() { hwy::FlushStream(); }
+
+namespace {
+// Whether the CPU has AVX512-BF16 (CPUID leaf 7, subleaf 1: EAX bit 5). The AVX-512 target that
+// uses it is chosen only where the OS keeps AVX-512 state, so that needs no test of its own here.
+bool cpu_has_bf16_instructions() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) != 0 && ((eax >> 5) & 1) != 0;
+#else
+  return false;
+#endif
+}
+std::atomic<bool> bf16_instructions_on{cpu_has_bf16_instructions()};
+}  // namespace
+
+bool bf16_instructions_available() { return cpu_has_bf16_instructions(); }
+void use_bf16_instructions(bool on) { bf16_instructions_on = on && cpu_has_bf16_instructions(); }
+bool bf16_instructions_in_use() { return bf16_instructions_on.load(std::memory_order_relaxed); }
 
 HWY_EXPORT(QuantizeF32);
 HWY_EXPORT(QuantizeF64);
@@ -646,6 +714,9 @@ void gradient(const double* g, const double* x, double* dx, std::size_t n, doubl
   HWY_DYNAMIC_DISPATCH(GradientF64)(g, x, dx, n, lo, hi);
 }
 const char* current_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+bool current_target_uses_bf16_instructions() {
+  return bf16_instructions_in_use() && (std::string_view(current_target()) == "AVX3" || std::string_view(current_target()) == "AVX3_DL");
+}
 
 }  // namespace qdq::cpu::simd
 #endif  // HWY_ONCE

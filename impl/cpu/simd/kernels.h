@@ -99,4 +99,13 @@ void gradient(const double* g, const double* x, double* dx, std::size_t n, doubl
 // The name of the Highway target the kernels dispatch to now (e.g. "AVX3", "AVX2", "SSE4").
 const char* current_target();
 
+// Whether the bfloat16 kernels of the AVX-512 target round with AVX512-BF16's conversions
+// (vcvtneps2bf16, vcvtne2ps2bf16) instead of integer arithmetic: by default where the CPU has
+// them. The results are the same bits either way (kernels.cc says why); the tests run both.
+bool bf16_instructions_available();   // the CPU has AVX512-BF16
+void use_bf16_instructions(bool on);  // on: where available (the default); off: integer rounding
+bool bf16_instructions_in_use();
+// Whether the target the kernels dispatch to now is one that uses them, and they are in use.
+bool current_target_uses_bf16_instructions();
+
 }  // namespace qdq::cpu::simd

@@ -138,16 +138,41 @@ OpCase narrow_case(std::mt19937_64& rng, DType t, Shape shape, std::int64_t axis
 }
 
 // bfloat16/float16 (tf-xla): random bit patterns of every class, tails, long channel runs.
-TEST(SimdBackend, NarrowTypesMatch) {
-  std::mt19937_64 rng(31);
-  for (DType t : {DType::BFloat16, DType::Float16}) {
-    for (std::int64_t n = 0; n <= 70; ++n) expect_same(narrow_case(rng, t, {n}, -1));
-    for (std::int64_t inner = 16; inner <= 40; ++inner) {
-      SCOPED_TRACE(inner);
-      expect_same(narrow_case(rng, t, {3, 5, inner}, 1));
-    }
-    expect_same(narrow_case(rng, t, {2'000'000}, -1));
+// Runs f twice where this CPU has AVX512-BF16: the bfloat16 kernels rounding with its instructions
+// (the default), then with integer arithmetic; once elsewhere. The two must give the same bits.
+template <class F>
+void with_each_bf16_rounding(F&& f) {
+  for (bool instructions : {true, false}) {
+    if (instructions && !simd::bf16_instructions_available()) continue;
+    simd::use_bf16_instructions(instructions);
+    SCOPED_TRACE(instructions ? "bfloat16 rounded by AVX512-BF16 instructions" : "bfloat16 rounded in integers");
+    f();
   }
+  simd::use_bf16_instructions(true);
+}
+
+TEST(SimdKernels, Bf16InstructionsInUseWhereTheCpuHasThem) {
+  if (!simd::bf16_instructions_available()) GTEST_SKIP() << "this CPU has no AVX512-BF16";
+  if (std::string(simd::current_target()) != "AVX3") GTEST_SKIP() << "the kernels run on " << simd::current_target();
+  EXPECT_TRUE(simd::current_target_uses_bf16_instructions());
+  simd::use_bf16_instructions(false);
+  EXPECT_FALSE(simd::current_target_uses_bf16_instructions());
+  simd::use_bf16_instructions(true);
+  EXPECT_TRUE(simd::current_target_uses_bf16_instructions());
+}
+
+TEST(SimdBackend, NarrowTypesMatch) {
+  with_each_bf16_rounding([&] {
+    std::mt19937_64 rng(31);
+    for (DType t : {DType::BFloat16, DType::Float16}) {
+      for (std::int64_t n = 0; n <= 70; ++n) expect_same(narrow_case(rng, t, {n}, -1));
+      for (std::int64_t inner = 16; inner <= 40; ++inner) {
+        SCOPED_TRACE(inner);
+        expect_same(narrow_case(rng, t, {3, 5, inner}, 1));
+      }
+      expect_same(narrow_case(rng, t, {2'000'000}, -1));
+    }
+  });
 }
 
 // Inputs for the flush boundary: every bfloat16/float16 bit pattern; for float32/float64, 65536
@@ -179,51 +204,53 @@ Tensor boundary_inputs(DType t) {
 // subnormals_matter), so both sides of that boundary must match the scalar code, which always
 // flushes. float16 inputs are never subnormal in float32 lanes: its widths are its own smallest.
 TEST(SimdBackend, SubnormalsOnBothSidesOfTheFlushBoundary) {
-  for (DType t : kAllDTypes) {
-    const auto bits_of = [&](double w) -> std::uint64_t {
-      const float f = static_cast<float>(w);
-      switch (t) {
-        case DType::BFloat16: return float_to_bfloat16(f);
-        case DType::Float16: return float_to_float16(f);
-        case DType::Float32: return std::bit_cast<std::uint32_t>(f);
-        default: return std::bit_cast<std::uint64_t>(w);
-      }
-    };
-    const int m_exp = t == DType::Float64 ? -1022 : t == DType::Float16 ? -14 : -126;
-    for (ProfileId profile : {ProfileId::TfXla, ProfileId::TfCpu}) {
-      if (profile == ProfileId::TfCpu && (t == DType::BFloat16 || t == DType::Float16)) continue;
-      for (const char* round : {"HALF_TO_EVEN", "HALF_UP"}) {
-        for (std::int64_t num_bits : {2, 8}) {
-          for (int e = m_exp - 10; e <= m_exp + 16; e += 2) {
-            SCOPED_TRACE(std::string(dtype_name(t)) + " " + std::string(profile_name(profile)) + " " + round + ", " +
-                         std::to_string(num_bits) + " bits, range +-2^" + std::to_string(e));
-            OpCase c;
-            c.profile = profile;
-            c.attrs.num_bits = num_bits;
-            c.attrs.round_mode = round;
-            c.attrs.range_given = true;
-            c.input = boundary_inputs(t);
-            c.input_min = Tensor(t, {});
-            c.input_max = Tensor(t, {});
-            c.input_min.set_bits(0, bits_of(-std::ldexp(1.0, e)));
-            c.input_max.set_bits(0, bits_of(std::ldexp(1.0, e)));
-            expect_same(c);
-            if (profile == ProfileId::TfCpu) continue;  // TF's kernel takes no per-channel given range
-            // four channels of 16384 inputs each, of widths 2^e .. 2^(e+12)
-            c.attrs.axis = 0;
-            c.input.shape = {4, 16384};
-            c.input_min = Tensor(t, {4});
-            c.input_max = Tensor(t, {4});
-            for (std::size_t ch = 0; ch < 4; ++ch) {
-              c.input_min.set_bits(ch, bits_of(-std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
-              c.input_max.set_bits(ch, bits_of(std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+  with_each_bf16_rounding([&] {
+    for (DType t : kAllDTypes) {
+      const auto bits_of = [&](double w) -> std::uint64_t {
+        const float f = static_cast<float>(w);
+        switch (t) {
+          case DType::BFloat16: return float_to_bfloat16(f);
+          case DType::Float16: return float_to_float16(f);
+          case DType::Float32: return std::bit_cast<std::uint32_t>(f);
+          default: return std::bit_cast<std::uint64_t>(w);
+        }
+      };
+      const int m_exp = t == DType::Float64 ? -1022 : t == DType::Float16 ? -14 : -126;
+      for (ProfileId profile : {ProfileId::TfXla, ProfileId::TfCpu}) {
+        if (profile == ProfileId::TfCpu && (t == DType::BFloat16 || t == DType::Float16)) continue;
+        for (const char* round : {"HALF_TO_EVEN", "HALF_UP"}) {
+          for (std::int64_t num_bits : {2, 8}) {
+            for (int e = m_exp - 10; e <= m_exp + 16; e += 2) {
+              SCOPED_TRACE(std::string(dtype_name(t)) + " " + std::string(profile_name(profile)) + " " + round + ", " +
+                           std::to_string(num_bits) + " bits, range +-2^" + std::to_string(e));
+              OpCase c;
+              c.profile = profile;
+              c.attrs.num_bits = num_bits;
+              c.attrs.round_mode = round;
+              c.attrs.range_given = true;
+              c.input = boundary_inputs(t);
+              c.input_min = Tensor(t, {});
+              c.input_max = Tensor(t, {});
+              c.input_min.set_bits(0, bits_of(-std::ldexp(1.0, e)));
+              c.input_max.set_bits(0, bits_of(std::ldexp(1.0, e)));
+              expect_same(c);
+              if (profile == ProfileId::TfCpu) continue;  // TF's kernel takes no per-channel given range
+              // four channels of 16384 inputs each, of widths 2^e .. 2^(e+12)
+              c.attrs.axis = 0;
+              c.input.shape = {4, 16384};
+              c.input_min = Tensor(t, {4});
+              c.input_max = Tensor(t, {4});
+              for (std::size_t ch = 0; ch < 4; ++ch) {
+                c.input_min.set_bits(ch, bits_of(-std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+                c.input_max.set_bits(ch, bits_of(std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+              }
+              expect_same(c);
             }
-            expect_same(c);
           }
         }
       }
     }
-  }
+  });
 }
 
 TEST(SimdKernels, MisalignedStartsAndTails) {
@@ -250,32 +277,34 @@ TEST(SimdKernels, MisalignedStartsAndTails) {
 // The same for bfloat16/float16: a vector of 16-bit results is two vectors of float32 lanes, and
 // the peel to its boundary runs up to 31 elements one by one.
 TEST(SimdKernels, NarrowMisalignedStartsAndTails) {
-  std::mt19937 rng(7);
-  std::vector<std::uint16_t> x(400), a(400), b(400);
-  for (simd::Narrow t : {simd::Narrow::BFloat16, simd::Narrow::Float16}) {
-    for (std::uint16_t& v : x) {
-      const float f = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
-      v = t == simd::Narrow::BFloat16 ? float_to_bfloat16(f) : float_to_float16(f);
-    }
-    simd::Params<float> p{12.75f, 1.0f / 12.75f, -1.0f, 1.0f};
-    p.flush = false;
-    simd::Params<float> streaming = p;
-    streaming.stream = true;
-    for (std::size_t offset = 0; offset < 40; ++offset) {
-      for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{17}, std::size_t{63}, std::size_t{301}}) {
-        for (const simd::Params<float>& q : {p, streaming}) {
-          std::fill(a.begin(), a.end(), std::uint16_t{0});
-          simd::quantize_narrow(t, x.data() + offset, a.data() + offset, n, q, simd::Rounding::HalfToEven,
-                                simd::Clamp::MaxThenMin);
-          simd::end_streams();
-          simd::quantize_narrow(t, x.data(), b.data(), n + offset, p, simd::Rounding::HalfToEven, simd::Clamp::MaxThenMin);
-          for (std::size_t i = offset; i < offset + n; ++i) ASSERT_EQ(a[i], b[i]) << offset << " " << n << " " << i;
-          for (std::size_t i = offset + n; i < a.size(); ++i) ASSERT_EQ(a[i], 0) << "written past the end: " << i;
-          for (std::size_t i = 0; i < offset; ++i) ASSERT_EQ(a[i], 0) << "written before the start: " << i;
+  with_each_bf16_rounding([&] {
+    std::mt19937 rng(7);
+    std::vector<std::uint16_t> x(400), a(400), b(400);
+    for (simd::Narrow t : {simd::Narrow::BFloat16, simd::Narrow::Float16}) {
+      for (std::uint16_t& v : x) {
+        const float f = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
+        v = t == simd::Narrow::BFloat16 ? float_to_bfloat16(f) : float_to_float16(f);
+      }
+      simd::Params<float> p{12.75f, 1.0f / 12.75f, -1.0f, 1.0f};
+      p.flush = false;
+      simd::Params<float> streaming = p;
+      streaming.stream = true;
+      for (std::size_t offset = 0; offset < 40; ++offset) {
+        for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{17}, std::size_t{63}, std::size_t{301}}) {
+          for (const simd::Params<float>& q : {p, streaming}) {
+            std::fill(a.begin(), a.end(), std::uint16_t{0});
+            simd::quantize_narrow(t, x.data() + offset, a.data() + offset, n, q, simd::Rounding::HalfToEven,
+                                  simd::Clamp::MaxThenMin);
+            simd::end_streams();
+            simd::quantize_narrow(t, x.data(), b.data(), n + offset, p, simd::Rounding::HalfToEven, simd::Clamp::MaxThenMin);
+            for (std::size_t i = offset; i < offset + n; ++i) ASSERT_EQ(a[i], b[i]) << offset << " " << n << " " << i;
+            for (std::size_t i = offset + n; i < a.size(); ++i) ASSERT_EQ(a[i], 0) << "written past the end: " << i;
+            for (std::size_t i = 0; i < offset; ++i) ASSERT_EQ(a[i], 0) << "written before the start: " << i;
+          }
         }
       }
     }
-  }
+  });
 }
 
 // A part of a measured reduction that sees only NaN (a position of short per-channel runs, a
