@@ -3,7 +3,7 @@
 # files are what their generator makes, then:
 #   tools/test.sh         the CTest labels quick, gpu (the GPU tests report skipped, with the reason,
 #                         where no CUDA device is usable) and exhaustive (every bfloat16/float16
-#                         pattern through every backend): what a newcomer waits for, about 10 minutes
+#                         pattern through every backend): what a newcomer waits for, about 12 minutes
 #                         from a clean clone on 2 cores
 #   tools/test.sh --ci    the same, then the quick label again under ASan + UBSan (tools/sanitize.sh:
 #                         clang, build-asan/, the heavy tests on one case in 8) and the libFuzzer
