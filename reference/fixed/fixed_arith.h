@@ -134,12 +134,12 @@ class BasicFixedArith {
   // ORed in (the value it stands for and the exact one lie strictly between the same two even
   // numbers, and rounding drops at least two bits: they round alike).
   bool add_normal(Bits a, Bits b, Bits& out) const;
-  // half_up_floors (the forms asked for: a null pointer skips one) for normal v, scale, in fixed point: the exact product P·2^-F (F >= 1 bits
-  // after the point), 1/2 = 2^(F-1) added, each sum rounded as the env writes it (to the compute
-  // format's precision, then T's) and floored, without the general code's decoding and encoding of
-  // each of the five operations. |v·scale| < 1/4 gives +0 both ways (the sums stay in [1/4, 3/4]
-  // whatever the rounding of the product). It declines (false) where a rounded value would be
-  // tiny or overflow, a sum reaches 2^63, the product is an integer (F <= 0), or a sum is an
+  // half_up_floors (the forms asked for: a null pointer skips one) for normal v, scale, in fixed point:
+  // the exact product P·2^-F (F >= 1 bits after the point), 1/2 = 2^(F-1) added, each sum rounded as the
+  // env writes it (to the compute format's precision, then T's) and floored, without the general code's
+  // decoding and encoding of each of the five operations. |v·scale| < 1/4 gives +0 both ways (the sums
+  // stay in [1/4, 3/4] whatever the rounding of the product). It declines (false) where a rounded value
+  // would be tiny or overflow, a sum reaches 2^63, the product is an integer (F <= 0), or a sum is an
   // exact zero.
   bool half_up_lane(Bits v, Bits scale, Bits* fused, Bits* separate) const;
   // Whether read() takes every normal of T as it is (DAZ flushes only subnormals or nothing): then
@@ -169,7 +169,7 @@ class BasicFixedArith {
 };
 
 using FixedArith = BasicFixedArith<u128>;  // every dtype and env
-using FixedArith64 = BasicFixedArith<std::uint64_t>;    // formats of at most 24 bits of precision
+using FixedArith64 = BasicFixedArith<std::uint64_t>;  // formats of at most 24 bits of precision
 
 // The index of the highest set bit of m > 0.
 inline int top_bit(u128 m) {
@@ -732,7 +732,7 @@ QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::narrow(Bits wide, DType wide
   // format, where the env rounds once (the compute format is T, or holds the wide type's precision
   // and so rounds it exactly): the significand rounded to T's precision, nearest-even; a carry out
   // of T's largest binade gives infinity, as it should.
-  if (mag >= w.min_normal && mag < w.exp_mask && (compute_ == storage_ || c_.p >= w.p)) {
+  if (mag >= w.min_normal && mag < w.exp_mask && w.p >= s_.p && (compute_ == storage_ || c_.p >= w.p)) {
     const int e = static_cast<int>(mag >> (w.p - 1)) - w.emax;
     if (e >= std::max(s_.emin, c_.emin) && e <= std::min(s_.emax, c_.emax)) {
       const int k = w.p - s_.p;

@@ -443,7 +443,8 @@ struct NarrowOps {
   // v rounded to the dtype (to nearest, ties to even), held in float32 lanes.
   template <class D, class V>
   static HWY_INLINE V Round(D d, V v) {
-    if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<V>) return RoundBF16Instruction(v);
+    if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<V>)
+      return RoundBF16Instruction(v);
     else if constexpr (t == Narrow::BFloat16) return RoundBF16(d, v);
     else return RoundF16(d, v);
   }
@@ -562,14 +563,17 @@ HWY_INLINE void WithNarrowModes(Narrow t, Rounding r, Clamp c, bool flush, F&& f
   WithModes(r == Rounding::HalfUpFused ? Rounding::HalfUp : r, c, flush, [&]<Rounding R, Clamp C, bool kF>() {
     if constexpr (R != Rounding::HalfUpFused) {
       if (t == Narrow::Float16) f.template operator()<Narrow::Float16, R, C, kF, false>();
-      else if (kBF16Instructions && bf16_instructions_in_use()) f.template operator()<Narrow::BFloat16, R, C, kF, kBF16Instructions>();
+      else if (kBF16Instructions && bf16_instructions_in_use())
+        f.template operator()<Narrow::BFloat16, R, C, kF, kBF16Instructions>();
       else f.template operator()<Narrow::BFloat16, R, C, kF, false>();
     }
   });
 }
 
 void QuantizeNarrowAll(Narrow t, const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
-  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F, bool I>() { QuantizeNarrowT<T, R, C, F, I>(x, y, n, p); });
+  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F, bool I>() {
+    QuantizeNarrowT<T, R, C, F, I>(x, y, n, p);
+  });
 }
 void QuantizeNarrowRunsAll(Narrow t, const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& p,
                            Rounding r, Clamp c) {
@@ -715,7 +719,8 @@ void gradient(const double* g, const double* x, double* dx, std::size_t n, doubl
 }
 const char* current_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
 bool current_target_uses_bf16_instructions() {
-  return bf16_instructions_in_use() && (std::string_view(current_target()) == "AVX3" || std::string_view(current_target()) == "AVX3_DL");
+  const std::string_view target = current_target();
+  return bf16_instructions_in_use() && (target == "AVX3" || target == "AVX3_DL");
 }
 
 }  // namespace qdq::cpu::simd
