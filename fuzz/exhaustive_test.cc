@@ -17,10 +17,10 @@
 #include <mutex>
 
 #include "conformance/backends.h"
-#include "impl/cpu/simd/kernels.h"
 #include "conformance/case_io.h"
 #include "conformance/compare.h"
 #include "fuzz/sixteen_bit_sweep.h"
+#include "impl/cpu/simd/kernels.h"
 
 namespace qdq::fuzz {
 namespace {

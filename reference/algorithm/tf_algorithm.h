@@ -4,7 +4,8 @@
 // own: exact::EnvArith (GMP rationals, reference/exact/) and fixed::FixedArith (fixed-width
 // integers, reference/fixed/). Arith provides: Arith(DType, ArithEnv); add, mul, div, fma,
 // mul_reciprocal, half_up_floor(s), negate, rint, floor, lt, le, is_nan; from_int, half, canonical,
-// widen, narrow, max_finite, nan, storage. The declarations and contracts are in reference/exact/tf_op.h.
+// widen, narrow, max_finite, nan, storage. The declarations and contracts are in
+// reference/exact/tf_op.h.
 #pragma once
 
 #include <algorithm>

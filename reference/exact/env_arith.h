@@ -29,8 +29,7 @@ class EnvArith {
   // HALF_UP's rounded integer both ways (XLA's open contraction, docs/op-spec.md §7.5):
   // {floor(fma(v, scale, 1/2)), floor((v ⊗ scale) ⊕ 1/2)}.
   std::pair<Bits, Bits> half_up_floors(Bits v, Bits scale) const {
-    const Bits h = half();
-    return {floor(fma(v, scale, h)), floor(add(mul(v, scale), h))};
+    return {half_up_floor(v, scale, true), half_up_floor(v, scale, false)};
   }
   // One of the two: floor(fma(v, scale, 1/2)) when `fused`, else floor((v ⊗ scale) ⊕ 1/2).
   Bits half_up_floor(Bits v, Bits scale, bool fused) const {

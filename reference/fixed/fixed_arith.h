@@ -142,6 +142,8 @@ class BasicFixedArith {
   // would be tiny or overflow, a sum reaches 2^63, the product is an integer (F <= 0), or a sum is an
   // exact zero.
   bool half_up_lane(Bits v, Bits scale, Bits* fused, Bits* separate) const;
+  // half_up_floor where the lane declines: the four operations it stands for.
+  Bits half_up_floor_general(Bits v, Bits scale, bool fused) const;
   // Whether read() takes every normal of T as it is (DAZ flushes only subnormals or nothing): then
   // the general code's arithmetic may start from the bits of normal operands, skipping read() and
   // the checks of the other kinds (mul, add and fma do so where the lanes above do not apply).
@@ -588,13 +590,17 @@ QDQ_HOT inline bool BasicFixedArith<Word>::half_up_lane(Bits v, Bits scale, Bits
 template <class Word>
 QDQ_HOT inline std::pair<std::uint64_t, std::uint64_t> BasicFixedArith<Word>::half_up_floors(Bits v, Bits scale) const {
   if (Bits fused, separate; half_up_lane(v, scale, &fused, &separate)) return {fused, separate};
-  const Bits h = half();
-  return {floor(fma(v, scale, h)), floor(add(mul(v, scale), h))};
+  return {half_up_floor_general(v, scale, true), half_up_floor_general(v, scale, false)};
 }
 
 template <class Word>
 QDQ_HOT inline std::uint64_t BasicFixedArith<Word>::half_up_floor(Bits v, Bits scale, bool fused) const {
   if (Bits r; half_up_lane(v, scale, fused ? &r : nullptr, fused ? nullptr : &r)) return r;
+  return half_up_floor_general(v, scale, fused);
+}
+
+template <class Word>
+inline std::uint64_t BasicFixedArith<Word>::half_up_floor_general(Bits v, Bits scale, bool fused) const {
   const Bits h = half();
   return floor(fused ? fma(v, scale, h) : add(mul(v, scale), h));
 }

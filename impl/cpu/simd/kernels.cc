@@ -9,7 +9,6 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
-#include <string_view>
 #include <type_traits>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -621,6 +620,7 @@ void MinMaxRowsF64(const double* x, size_t rows, size_t L, double* lo, double* h
 void GradientF32(const float* g, const float* x, float* dx, size_t n, float lo, float hi) { GradientT(g, x, dx, n, lo, hi); }
 void GradientF64(const double* g, const double* x, double* dx, size_t n, double lo, double hi) { GradientT(g, x, dx, n, lo, hi); }
 const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
+bool TargetUsesBF16Instructions() { return kBF16Instructions && bf16_instructions_in_use(); }
 
 }  // namespace HWY_NAMESPACE
 }  // namespace qdq::cpu::simd
@@ -662,6 +662,7 @@ HWY_EXPORT(MinMaxRowsF64);
 HWY_EXPORT(GradientF32);
 HWY_EXPORT(GradientF64);
 HWY_EXPORT(TargetName);
+HWY_EXPORT(TargetUsesBF16Instructions);
 HWY_EXPORT(QuantizeNarrowAll);
 HWY_EXPORT(QuantizeNarrowRunsAll);
 HWY_EXPORT(MinMaxNarrowAll);
@@ -718,10 +719,7 @@ void gradient(const double* g, const double* x, double* dx, std::size_t n, doubl
   HWY_DYNAMIC_DISPATCH(GradientF64)(g, x, dx, n, lo, hi);
 }
 const char* current_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
-bool current_target_uses_bf16_instructions() {
-  const std::string_view target = current_target();
-  return bf16_instructions_in_use() && (target == "AVX3" || target == "AVX3_DL");
-}
+bool current_target_uses_bf16_instructions() { return HWY_DYNAMIC_DISPATCH(TargetUsesBF16Instructions)(); }
 
 }  // namespace qdq::cpu::simd
 #endif  // HWY_ONCE

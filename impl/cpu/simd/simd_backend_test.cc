@@ -137,7 +137,6 @@ OpCase narrow_case(std::mt19937_64& rng, DType t, Shape shape, std::int64_t axis
   return c;
 }
 
-// bfloat16/float16 (tf-xla): random bit patterns of every class, tails, long channel runs.
 // Runs f twice where this CPU has AVX512-BF16: the bfloat16 kernels rounding with its instructions
 // (the default), then with integer arithmetic; once elsewhere. The two must give the same bits.
 template <class F>
@@ -161,6 +160,7 @@ TEST(SimdKernels, Bf16InstructionsInUseWhereTheCpuHasThem) {
   EXPECT_TRUE(simd::current_target_uses_bf16_instructions());
 }
 
+// bfloat16/float16 (tf-xla): random bit patterns of every class, tails, long channel runs.
 TEST(SimdBackend, NarrowTypesMatch) {
   with_each_bf16_rounding([&] {
     std::mt19937_64 rng(31);
