@@ -14,8 +14,8 @@
 #include <cpuid.h>
 #endif
 
-#include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
+#include "impl/cpu/simd/narrow_lanes-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace qdq::cpu::simd {
@@ -317,39 +317,7 @@ HWY_INLINE void WithModes(Rounding r, Clamp c, bool flush, F&& f) {
   }
 }
 
-// ---- bfloat16 and float16 in float32 lanes ----
-
-template <class D>
-HWY_INLINE hn::VFromD<D> LoadBF16(D df, const uint16_t* p) {
-  const hn::RebindToUnsigned<D> du;
-  const hn::Rebind<uint16_t, D> du16;
-  return hn::BitCast(df, hn::ShiftLeft<16>(hn::PromoteTo(du, hn::LoadU(du16, p))));
-}
-
-// To the nearest bfloat16, ties to even, still in the float32 lane's bits (the low half not yet
-// cleared): add 0x7FFF plus the lowest kept bit. A carry reaches the exponent, and infinity, as it
-// should. A NaN stays a NaN as long as its payload reaches the kept half, which holds for every
-// NaN here: a loaded bfloat16 NaN, or a NaN that x86 arithmetic made quiet (bit 22 set).
-template <class D, class V>
-HWY_INLINE hn::VFromD<hn::RebindToUnsigned<D>> RoundBF16Bits(D, V v) {
-  const hn::RebindToUnsigned<D> du;
-  const auto u = hn::BitCast(du, v);
-  return hn::Add(hn::Add(u, hn::Set(du, 0x7FFFu)), hn::And(hn::ShiftRight<16>(u), hn::Set(du, 1)));
-}
-
-template <class D, class V>
-HWY_INLINE V RoundBF16(D df, V v) {
-  const hn::RebindToUnsigned<D> du;
-  return hn::BitCast(df, hn::And(RoundBF16Bits(df, v), hn::Set(du, 0xFFFF0000u)));
-}
-
-// The bfloat16 bits of v rounded to nearest, ties to even (the high halves of RoundBF16Bits).
-template <class D, class V>
-HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> PackBF16(D df, V v) {
-  const hn::RebindToSigned<D> di;
-  const hn::Rebind<uint16_t, D> du16;
-  return hn::DemoteTo(du16, hn::BitCast(di, hn::ShiftRight<16>(RoundBF16Bits(df, v))));
-}
+// ---- bfloat16 and float16 in float32 lanes (narrow_lanes-inl.h) ----
 
 // AVX512-BF16's conversions, vcvtneps2bf16 (one vector) and vcvtne2ps2bf16 (two into one), for the
 // bfloat16 kernels of the AVX-512 target where the CPU has them (bf16_instructions_in_use): one
@@ -386,48 +354,6 @@ HWY_INLINE hn::Vec512<uint16_t> Pack2BF16Instruction(hn::Vec512<float> a, hn::Ve
 constexpr bool kBF16Instructions = false;
 template <class V>
 constexpr bool kBF16InstructionVector = false;
-#endif
-
-#if HWY_TARGET >= HWY_SSE4  // no F16C: Highway's float16 emulation truncates, so per lane
-template <class D>
-HWY_INLINE hn::VFromD<D> LoadF16(D df, const uint16_t* p) {
-  HWY_ALIGN float lanes[hn::MaxLanes(df)];
-  for (size_t i = 0; i < hn::Lanes(df); ++i) lanes[i] = cpu::float16_to_float(p[i]);
-  return hn::Load(df, lanes);
-}
-template <class D, class V>
-HWY_INLINE V RoundF16(D df, V v) {
-  HWY_ALIGN float lanes[hn::MaxLanes(df)];
-  hn::Store(v, df, lanes);
-  for (size_t i = 0; i < hn::Lanes(df); ++i) lanes[i] = cpu::float16_to_float(cpu::float_to_float16(lanes[i]));
-  return hn::Load(df, lanes);
-}
-template <class D, class V>
-HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> PackF16(D df, V v) {
-  const hn::Rebind<uint16_t, D> du16;
-  HWY_ALIGN float lanes[hn::MaxLanes(df)];
-  HWY_ALIGN uint16_t bits[hn::MaxLanes(df)];
-  hn::Store(v, df, lanes);
-  for (size_t i = 0; i < hn::Lanes(df); ++i) bits[i] = cpu::float_to_float16(lanes[i]);
-  return hn::Load(du16, bits);
-}
-#else  // F16C: vcvtph2ps / vcvtps2ph with round-to-nearest-even, subnormals and specials exact
-template <class D>
-HWY_INLINE hn::VFromD<D> LoadF16(D df, const uint16_t* p) {
-  const hn::Rebind<hwy::float16_t, D> dh;
-  return hn::PromoteTo(df, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(p)));
-}
-template <class D, class V>
-HWY_INLINE V RoundF16(D df, V v) {
-  const hn::Rebind<hwy::float16_t, D> dh;
-  return hn::PromoteTo(df, hn::DemoteTo(dh, v));
-}
-template <class D, class V>
-HWY_INLINE hn::VFromD<hn::Rebind<uint16_t, D>> PackF16(D df, V v) {
-  const hn::Rebind<hwy::float16_t, D> dh;
-  const hn::Rebind<uint16_t, D> du16;
-  return hn::BitCast(du16, hn::DemoteTo(dh, v));
-}
 #endif
 
 // kInstructions: bfloat16 rounded by AVX512-BF16's conversions on whole AVX-512 vectors (see above).
