@@ -70,11 +70,20 @@ mutants=(
   # too loose; AVX512-BF16's packing of two vectors with its halves swapped; a clamp's operands
   # swapped (maxps returns its second operand for NaN and for equal zeros). (The instructions never
   # used would change no output, only the speed, which `qdq bench --kernels` shows, not a test.)
+  # The scale selection in SIMD lanes (scales.cc) leaving to IEEE a lane that FTZ/DAZ or a NaN's
+  # narrowing may change (a tiny product or quotient, a subnormal or NaN bound), skipping the
+  # rounding to a 16-bit dtype, or taking the other side's scale.
   "simd-flush-always-skipped|simd_backend.cc|params[ch].flush = subnormals_matter(params[ch], clamp);|params[ch].flush = false;"
   "simd-narrow-flush-always-skipped|simd_backend.cc|q.flush = subnormals_matter(q, clamp);|q.flush = false;"
   "simd-flush-bound-loose|simd_backend.cc|* m <= 0.25L);|* m <= 4);"
   "simd-bf16-pack-halves-swapped|kernels.cc|: \"v\"(b.raw), \"v\"(a.raw));|: \"v\"(a.raw), \"v\"(b.raw));"
   "simd-clamp-operands-swapped|kernels.cc|return PickLess(hi, PickGreater(v, lo));|return PickLess(hi, PickGreater(lo, v));"
+  "simd-scales-mul-tiny-unflagged|scales.cc|flag(hn::And(active, hn::And(tiny(r), hn::And(hn::Ne(a, hn::Zero(d_)), hn::Ne(b, hn::Zero(d_))))));|"
+  "simd-scales-div-tiny-unflagged|scales.cc|flag(hn::And(active, hn::And(tiny(r), hn::And(hn::Ne(a, hn::Zero(d_)), hn::IsFinite(b)))));|"
+  "simd-scales-subnormal-bound-unflagged|scales.cc|hn::And(hn::Lt(hn::Abs(x), min_), hn::Ne(x, hn::Zero(d_)))|hn::FirstN(d_, 0)"
+  "simd-scales-nan-bound-unflagged|scales.cc|flag(hn::Or(hn::IsNaN(x),|flag(hn::Or(hn::FirstN(d_, 0),"
+  "simd-scales-narrowing-skipped|scales.cc|if (r_.narrowed) return|if (false) return"
+  "simd-scales-side-flipped|scales.cc|hn::And(all, hn::Lt(s_lo, s_hi))|hn::And(all, hn::Lt(s_hi, s_lo))"
 )
 
 survivors=0

@@ -49,9 +49,12 @@ class Env {
   C fma(C x, C y, C z) const { return narrow(a_.fma(x, y, z)); }
   // x * (1 / q), the reciprocal rounded to `reciprocal_type` (DTypeRules::hlo_type): C itself, or
   // the dtype when that is float16.
-  C mul_reciprocal(C x, C q, DType reciprocal_type) const {
+  C mul_reciprocal(C x, C q, DType reciprocal_type) const { return narrow(a_.mul(x, reciprocal(q, reciprocal_type))); }
+  // The reciprocal mul_reciprocal multiplies by: 1 / q, rounded to the dtype where
+  // `reciprocal_type` is the dtype.
+  C reciprocal(C q, DType reciprocal_type) const {
     const C r = a_.div(C(1), q);
-    return narrow(a_.mul(x, reciprocal_type == t_ ? narrow(r) : r));
+    return reciprocal_type == t_ ? narrow(r) : r;
   }
   C rint(C x) const { return narrow(a_.rint(x)); }
   C floor(C x) const { return narrow(a_.floor(x)); }

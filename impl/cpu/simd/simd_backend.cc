@@ -11,6 +11,7 @@
 
 #include "impl/cpu/common/host_params.h"
 #include "impl/cpu/simd/kernels.h"
+#include "impl/cpu/simd/scales.h"
 #include "reference/contract/view.h"
 
 namespace qdq::cpu {
@@ -81,21 +82,10 @@ bool subnormals_matter(const simd::Params<T>& q, simd::Clamp clamp) {
   return !(clamp_keeps && std::fabs(static_cast<long double>(q.scale)) * m <= 0.25L);
 }
 
-// f(ch) for every channel ch < channels: the scale selection in software FTZ/DAZ costs tens of
-// nanoseconds a channel, so in parallel blocks of channels when there are many.
-template <class F>
-void for_channel_blocks(std::size_t channels, F&& f) {
-  constexpr std::size_t kChannelBlock = 128;
-  const auto block = [&](tbb::blocked_range<std::size_t> r) {
-    for (std::size_t ch = r.begin(); ch < r.end(); ++ch) f(ch);
-  };
-  if (channels <= kChannelBlock) block({0, channels});
-  else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, channels, kChannelBlock), block);
-}
-
 // Each channel's kernel parameters from its range [lo, hi] (select_scale in the host's arithmetic,
 // the clamp bounds as the device reads them), streamed when the output is `out_bytes` long enough,
-// flushing only where subnormal inputs can matter; and whether any channel flushes.
+// flushing only where subnormal inputs can matter; and whether any channel flushes. Many channels
+// are selected in SIMD lanes (scales.h), and those it leaves (hard) one by one.
 template <typename C>
 struct ChannelParams {
   std::vector<simd::Params<C>> params;
@@ -105,12 +95,13 @@ template <typename C>
 ChannelParams<C> channel_params(const Profile& p, const Env<C>& host, const Env<C>& dev, C qmin, C qmax,
                                 const std::vector<C>& lo, const std::vector<C>& hi, std::size_t out_bytes,
                                 simd::Clamp clamp) {
+  const std::vector<Scale<C>> scales = simd::select_channel_scales(p, host, qmin, qmax, lo, hi);
   std::vector<simd::Params<C>> params(lo.size());
-  for_channel_blocks(params.size(), [&](std::size_t ch) {
-    const Scale<C> s = select_scale(p, host, qmin, qmax, lo[ch], hi[ch]);
+  for (std::size_t ch = 0; ch < params.size(); ++ch) {
+    const Scale<C>& s = scales[ch];
     params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), out_bytes >= kStreamBytes};
     params[ch].flush = subnormals_matter(params[ch], clamp);
-  });
+  }
   const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
   return {std::move(params), any_flush};
 }
