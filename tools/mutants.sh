@@ -75,7 +75,7 @@ mutants=(
   # rounding to a 16-bit dtype, or taking the other side's scale.
   "simd-flush-always-skipped|simd_backend.cc|params[ch].flush = subnormals_matter(params[ch], clamp);|params[ch].flush = false;"
   "simd-narrow-flush-always-skipped|simd_backend.cc|q.flush = subnormals_matter(q, clamp);|q.flush = false;"
-  "simd-flush-bound-loose|simd_backend.cc|* m <= 0.25L);|* m <= 4);"
+  "simd-flush-bound-loose|simd_backend.cc|<= T(0.25) / m);|<= T(4) / m);"
   "simd-bf16-pack-halves-swapped|kernels.cc|: \"v\"(b.raw), \"v\"(a.raw));|: \"v\"(a.raw), \"v\"(b.raw));"
   "simd-clamp-operands-swapped|kernels.cc|return PickLess(hi, PickGreater(v, lo));|return PickLess(hi, PickGreater(lo, v));"
   "simd-scales-mul-tiny-unflagged|scales.cc|flag(hn::And(active, hn::And(tiny(r), hn::And(hn::Ne(a, hn::Zero(d_)), hn::Ne(b, hn::Zero(d_))))));|"

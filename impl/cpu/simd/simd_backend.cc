@@ -79,7 +79,7 @@ template <typename T>
 bool subnormals_matter(const simd::Params<T>& q, simd::Clamp clamp) {
   constexpr T m = std::numeric_limits<T>::min();
   const bool clamp_keeps = clamp == simd::Clamp::None || (q.lo <= -m && q.hi >= m);
-  return !(clamp_keeps && std::fabs(static_cast<long double>(q.scale)) * m <= 0.25L);
+  return !(clamp_keeps && std::fabs(q.scale) <= T(0.25) / m);  // 0.25 / m: 2^124 or 2^1020, exact
 }
 
 // Each channel's kernel parameters from its range [lo, hi] (select_scale in the host's arithmetic,
@@ -183,11 +183,9 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
   if (n == 0) return;
 
   std::vector<T> lo, hi;
-  if (a.range_given) {
-    for (std::int64_t ch = 0; ch < channels; ++ch) {
-      lo.push_back(host.load(c.input_min.bits(static_cast<std::size_t>(ch))));
-      hi.push_back(host.load(c.input_max.bits(static_cast<std::size_t>(ch))));
-    }
+  if (a.range_given) {  // values of T as they are (Env::load of T's own bits)
+    lo.assign(elements<T>(c.input_min), elements<T>(c.input_min) + channels);
+    hi.assign(elements<T>(c.input_max), elements<T>(c.input_max) + channels);
   } else if (a.axis == -1) {
     // One fused min/max pass over the whole tensor, in parallel chunks.
     constexpr T inf = std::numeric_limits<T>::infinity();
@@ -278,10 +276,8 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   constexpr float inf = std::numeric_limits<float>::infinity();
   std::vector<float> lo(static_cast<std::size_t>(channels), inf), hi(static_cast<std::size_t>(channels), -inf);
   if (a.range_given) {
-    for (std::int64_t ch = 0; ch < channels; ++ch) {
-      lo[static_cast<std::size_t>(ch)] = host.load(c.input_min.bits(static_cast<std::size_t>(ch)));
-      hi[static_cast<std::size_t>(ch)] = host.load(c.input_max.bits(static_cast<std::size_t>(ch)));
-    }
+    const auto *given_lo = elements<std::uint16_t>(c.input_min), *given_hi = elements<std::uint16_t>(c.input_max);
+    for (std::size_t ch = 0; ch < lo.size(); ++ch) lo[ch] = host.load(given_lo[ch]), hi[ch] = host.load(given_hi[ch]);
   } else {
     tbb::combinable<std::pair<std::vector<float>, std::vector<float>>> acc([&] { return std::make_pair(lo, hi); });
     if (a.axis == -1) {
