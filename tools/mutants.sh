@@ -68,7 +68,9 @@ mutants=(
   # The SIMD backend (impl/cpu/simd/), judged by its own tests against the scalar code: the flush
   # of subnormal inputs skipped always (float32/float64, bfloat16/float16), or on a bound 16 times
   # too loose; AVX512-BF16's packing of two vectors with its halves swapped; a clamp's operands
-  # swapped (maxps returns its second operand for NaN and for equal zeros). (The instructions never
+  # swapped (maxps returns its second operand for NaN and for equal zeros); the split bfloat16
+  # vectors put back in the order of the wrong number of rounds, or their odd lanes keeping the
+  # even lanes' bits in their low halves. (The instructions never
   # used would change no output, only the speed, which `qdq bench --kernels` shows, not a test.)
   # The scale selection in SIMD lanes (scales.cc) leaving to IEEE a lane that FTZ/DAZ or a NaN's
   # narrowing may change (a tiny product or quotient, a subnormal or NaN bound), skipping the
@@ -77,6 +79,8 @@ mutants=(
   "simd-narrow-flush-always-skipped|simd_backend.cc|q.flush = subnormals_matter(q, clamp);|q.flush = false;"
   "simd-flush-bound-loose|simd_backend.cc|<= T(0.25) / m);|<= T(4) / m);"
   "simd-bf16-pack-halves-swapped|kernels.cc|: \"v\"(b.raw), \"v\"(a.raw));|: \"v\"(a.raw), \"v\"(b.raw));"
+  "simd-bf16-split-order-off|kernels.cc|PackedOrder<r == Rounding::HalfToEven ? 2 : 3>|PackedOrder<r == Rounding::HalfToEven ? 3 : 2>"
+  "simd-bf16-split-odd-low-halves-kept|kernels.cc|odd = hn::BitCast(df, hn::And(u, hn::Set(du, 0xFFFF0000u)));|odd = hn::BitCast(df, u);"
   "simd-clamp-operands-swapped|kernels.cc|return PickLess(hi, PickGreater(v, lo));|return PickLess(hi, PickGreater(lo, v));"
   "simd-scales-mul-tiny-unflagged|scales.cc|flag(hn::And(active, hn::And(tiny(r), hn::And(hn::Ne(a, hn::Zero(d_)), hn::Ne(b, hn::Zero(d_))))));|"
   "simd-scales-div-tiny-unflagged|scales.cc|flag(hn::And(active, hn::And(tiny(r), hn::And(hn::Ne(a, hn::Zero(d_)), hn::IsFinite(b)))));|"

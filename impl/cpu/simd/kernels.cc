@@ -350,6 +350,69 @@ HWY_INLINE hn::Vec512<uint16_t> Pack2BF16Instruction(hn::Vec512<float> a, hn::Ve
   asm("vcvtne2ps2bf16 %2, %1, %0" : "=v"(r) : "v"(b.raw), "v"(a.raw));
   return hn::Vec512<uint16_t>{r};
 }
+
+// 32 bfloat16 lanes as two float32 vectors, without widening each half: the even-numbered lanes
+// (shifted into the high halves) and the odd-numbered ones (low halves cleared). The kernels apply
+// the same operation to every lane, so only the set of values matters until the result is stored;
+// PackedOrder undoes the order once at the end.
+HWY_INLINE void SplitBF16(hn::Vec512<uint16_t> w, hn::Vec512<float>& even, hn::Vec512<float>& odd) {
+  const hn::Full512<uint32_t> du;
+  const hn::Full512<float> df;
+  const auto u = hn::BitCast(du, w);
+  even = hn::BitCast(df, hn::ShiftLeft<16>(u));
+  odd = hn::BitCast(df, hn::And(u, hn::Set(du, 0xFFFF0000u)));
+}
+// Both vectors rounded to bfloat16 (one vcvtne2ps2bf16) and split again.
+HWY_INLINE void RoundBF16Split(hn::Vec512<float>& even, hn::Vec512<float>& odd) {
+  SplitBF16(Pack2BF16Instruction(even, odd), even, odd);
+}
+// After k rounds of split and pack (Pack2BF16Instruction(even, odd)), lane w of the packed vector
+// holds the value of input lane s^k(w), s(w) = 2w below 16 and 2(w - 16) + 1 from 16 on (the even
+// lanes first, then the odd). idx[w] = the lane holding input lane w, for vpermw.
+template <int k>
+struct PackedOrder {
+  alignas(64) uint16_t idx[32] = {};
+  constexpr PackedOrder() {
+    for (int v = 0; v < 32; ++v) {
+      int w = v;
+      for (int round = 0; round < k; ++round) w = w < 16 ? 2 * w : 2 * (w - 16) + 1;
+      idx[w] = static_cast<uint16_t>(v);
+    }
+  }
+};
+// 32 bfloat16 at x quantized as QuantizeNarrow1 does lane by lane, with the same operations on the
+// same values (AVX512-BF16's rounding, see above), in split vectors: a load, two operations to
+// split, one vcvtne2ps2bf16 per rounding for both halves, one vpermw at the end, where widening
+// each half of each rounding took a vpmovzxwd and a shift per 16 lanes.
+template <Rounding r, Clamp c, bool kFlush>
+HWY_INLINE hn::Vec512<uint16_t> QuantizeBF16x32(const uint16_t* x, const Params<float>& p) {
+  const hn::Full512<float> d;
+  const hn::Full512<uint16_t> dw;
+  const auto scale = hn::Set(d, p.scale), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+  hn::Vec512<float> e, o;
+  SplitBF16(hn::LoadU(dw, x), e, o);
+  const auto scaled = [&](hn::Vec512<float> v) {
+    if constexpr (kFlush) v = Flush(d, v);
+    return hn::Mul(ClampTo<c>(d, v, lo, hi), scale);
+  };
+  e = scaled(e);
+  o = scaled(o);
+  RoundBF16Split(e, o);
+  if constexpr (r == Rounding::HalfToEven) {
+    e = hn::Round(e);
+    o = hn::Round(o);
+  } else {
+    e = hn::Add(e, hn::Set(d, 0.5f));
+    o = hn::Add(o, hn::Set(d, 0.5f));
+    RoundBF16Split(e, o);
+    e = hn::Floor(e);
+    o = hn::Floor(o);
+  }
+  const auto inv = hn::Set(d, p.inv);
+  static constexpr PackedOrder<r == Rounding::HalfToEven ? 2 : 3> kOrder;
+  const auto idx = hn::Load(dw, kOrder.idx);
+  return hn::Vec512<uint16_t>{_mm512_permutexvar_epi16(idx.raw, Pack2BF16Instruction(hn::Mul(e, inv), hn::Mul(o, inv)).raw)};
+}
 #else
 constexpr bool kBF16Instructions = false;
 template <class V>
@@ -429,9 +492,12 @@ inline size_t NarrowLanes() { return (NarrowOps<Narrow::BFloat16>::kPairs ? 2 : 
 // time; with `stream`, the first `peel` elements one by one (up to a vector boundary of y), then
 // whole vectors with non-temporal stores, otherwise ordinary stores; the rest one by one.
 template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
-HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& p, bool stream,
+HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& params, bool stream,
                                    size_t peel) {
   using Ops = NarrowOps<t, kInstructions>;
+  // A copy the compiler can keep in registers: y's stores (through Highway's vector types, which
+  // may alias anything) would otherwise make it reload the parameters for every vector.
+  const Params<float> p = params;
   const hn::ScalableTag<float> d;
   const hn::CappedTag<float, 1> d1;
   const hn::Rebind<uint16_t, decltype(d1)> du16_1;
@@ -440,7 +506,12 @@ HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, con
     hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d1, x + i, p)), du16_1, y + i);
   };
   const auto store = [&](size_t i, bool streamed) {
-    if constexpr (Ops::kPairs) {
+    if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<hn::VFromD<decltype(d)>>) {
+      const hn::Repartition<uint16_t, decltype(d)> du16;
+      const auto v = QuantizeBF16x32<r, c, kFlush>(x + i, p);
+      streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
+      (void)N;
+    } else if constexpr (Ops::kPairs) {
       const hn::Repartition<uint16_t, decltype(d)> du16;
       const auto v = Ops::Pack2(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + i, p), QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + i + N, p));
       streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
