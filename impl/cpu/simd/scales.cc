@@ -174,12 +174,17 @@ template <typename C>
 std::vector<Scale<C>> select_channel_scales(const Profile& p, const Env<C>& host, C qmin, C qmax, const std::vector<C>& lo,
                                             const std::vector<C>& hi, std::size_t* in_lanes) {
   const std::size_t n = lo.size();
+  std::vector<Scale<C>> out(n);
+  if (n < 4) {  // a tensor's one range, or a few: one by one costs less than the lanes' set-up
+    for (std::size_t i = 0; i < n; ++i) out[i] = select_scale(p, host, qmin, qmax, lo[i], hi[i]);
+    if (in_lanes) *in_lanes = 0;
+    return out;
+  }
   std::vector<C> scale(n), inv(n), lo_out(n), hi_out(n);
   std::vector<std::uint8_t> hard(n, 1);
   if (const auto rule = scale_rule(p, host, qmin, qmax)) {
     select_scales(*rule, lo.data(), hi.data(), n, scale.data(), inv.data(), lo_out.data(), hi_out.data(), hard.data());
   }
-  std::vector<Scale<C>> out(n);
   std::size_t lanes = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (hard[i]) {

@@ -49,8 +49,9 @@ template <typename C>
 std::optional<ScaleRule<C>> scale_rule(const Profile& p, const Env<C>& host, C qmin, C qmax);
 
 // select_scale(p, host, qmin, qmax, lo[i], hi[i]) for every channel i, the same bits: in SIMD lanes
-// where select_scales can, one by one where it leaves a channel (hard) or has no rule. With
-// `in_lanes`, how many channels the lanes answered.
+// where select_scales can, one by one where it leaves a channel (hard) or has no rule, and for
+// fewer than 4 channels (a tensor's one range). With `in_lanes`, how many channels the lanes
+// answered.
 template <typename C>
 std::vector<Scale<C>> select_channel_scales(const Profile& p, const Env<C>& host, C qmin, C qmax, const std::vector<C>& lo,
                                             const std::vector<C>& hi, std::size_t* in_lanes = nullptr);
