@@ -29,6 +29,20 @@ const Alternatives* Outcome::alternatives_of(std::size_t k) const {
 }
 
 Status validate_case(const OpCase& c) {
+  // The op has one type T for all its tensors, so TF cannot be handed anything else; a case built
+  // by hand (the C++ API) can, and backends read these tensors as T.
+  const auto same_dtype = [&](const Tensor& t, const char* name) -> Status {
+    if (t.dtype == c.input.dtype) return Status::Ok();
+    return {Code::InvalidArgument, std::string(name) + " is " + std::string(dtype_name(t.dtype)) + " but input is " +
+                                       std::string(dtype_name(c.input.dtype)) +
+                                       ": the op takes one type T for input, input_min, input_max and gradients"};
+  };
+  for (const auto& [t, name] : {std::pair{&c.input_min, "input_min"}, std::pair{&c.input_max, "input_max"}}) {
+    if (Status s = same_dtype(*t, name); !s.ok()) return s;
+  }
+  if (c.op == Op::Gradient) {
+    if (Status s = same_dtype(c.gradients, "gradients"); !s.ok()) return s;
+  }
   const Profile& p = profile(c.profile);
   if (c.op == Op::Forward) return validate_forward(p, c.attrs, c.input, c.input_min, c.input_max);
   return validate_gradient(p, c.attrs.axis, c.gradients, c.input, c.input_min, c.input_max);

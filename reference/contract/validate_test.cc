@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "reference/contract/backend.h"
+
 namespace qdq {
 namespace {
 
@@ -307,6 +309,27 @@ TEST(FormatValue, RoundTripDigitsBefore2_21) {
   // random/tf-cpu@2.20/float32/s20261127/40: a NaN with the sign bit prints "-nan"
   EXPECT_EQ(tf_format_value(DType::Float32, 0xffc00000, true, rt), "-nan");
   EXPECT_EQ(tf_format_value(DType::Float32, 0x7fc00000, true, rt), "nan");
+}
+
+// A case whose range or gradient tensors have another dtype than the input (possible only through
+// the C++ API) is refused by name before any backend reads them as the input's type.
+TEST(ValidateCase, OneDtypeForEveryTensor) {
+  OpCase c;
+  c.input = f32({4});
+  c.input_min = Tensor(DType::Float16, {});
+  c.input_max = f32({});
+  expect_error(validate_case(c), "input_min is float16 but input is float32: the op takes one type T for input, "
+                                 "input_min, input_max and gradients");
+  c.input_min = f32({});
+  c.input_max = Tensor(DType::Float64, {});
+  expect_error(validate_case(c), "input_max is float64 but input is float32: the op takes one type T for input, "
+                                 "input_min, input_max and gradients");
+  c.input_max = f32({});
+  EXPECT_TRUE(validate_case(c).ok());
+  c.op = Op::Gradient;
+  c.gradients = Tensor(DType::BFloat16, {4});
+  expect_error(validate_case(c), "gradients is bfloat16 but input is float32: the op takes one type T for input, "
+                                 "input_min, input_max and gradients");
 }
 
 }  // namespace
