@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "impl/cpu/simd/narrow_lanes-inl.h"
 #include "impl/cpu/simd/scales.h"

@@ -10,9 +10,12 @@
 #include <hwy/targets.h>
 
 #include <bit>
-#include <cstring>
+#include <cmath>
+#include <iterator>
+#include <limits>
 #include <random>
-#include <string>
+#include <utility>
+#include <vector>
 
 #include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/scalar/scalar_backend.h"
