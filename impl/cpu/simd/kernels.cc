@@ -244,6 +244,58 @@ void MinMaxLanes(size_t n, T* lo_out, T* hi_out, Load&& load) {
   *hi_out = hn::GetLane(hi1);
 }
 
+// min_max_runs (kernels.h) over the runs first .. first+count-1 into `lanes` accumulators a channel;
+// load(d, i) gives the vector of elements from i. With kAccumulatorLanes<T> lanes, a run's whole
+// vectors go into its channel's lanes and its remaining elements one by one into lane 0; with one,
+// each run through MinMaxLanes.
+template <typename T, class Load>
+HWY_INLINE void MinMaxRunsLanes(size_t first, size_t count, size_t inner, size_t depth, size_t lanes, T* lo, T* hi,
+                                Load&& load) {
+  const hn::CappedTag<T, kAccumulatorLanes<T>> d;
+  const hn::CappedTag<T, 1> d1;
+  const size_t N = hn::Lanes(d);
+  ForEachRun(first, count, depth, [&](size_t run, size_t ch) {
+    T* const l = lo + ch * lanes;
+    T* const h = hi + ch * lanes;
+    const size_t at = run * inner;
+    if (lanes == 1) return MinMaxLanes(inner, l, h, [&](auto dv, size_t i) { return load(dv, at + i); });
+    size_t i = 0;
+    if (inner >= N) {
+      auto vl = hn::LoadU(d, l), vh = hn::LoadU(d, h);
+      for (; i + N <= inner; i += N) MinMax1(d, load(d, at + i), vl, vh);
+      hn::StoreU(vl, d, l);
+      hn::StoreU(vh, d, h);
+    }
+    if (i < inner) {
+      auto l1 = hn::LoadU(d1, l), h1 = hn::LoadU(d1, h);
+      for (; i < inner; ++i) MinMax1(d1, load(d1, at + i), l1, h1);
+      hn::StoreU(l1, d1, l);
+      hn::StoreU(h1, d1, h);
+    }
+  });
+}
+
+template <typename T>
+void MinMaxRunsT(const T* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, T* lo, T* hi) {
+  MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
+}
+
+template <typename T>
+void ReduceLanesT(const T* lo_lanes, const T* hi_lanes, size_t channels, size_t lanes, T* lo, T* hi) {
+  const hn::CappedTag<T, kAccumulatorLanes<T>> d;
+  const hn::CappedTag<T, 1> d1;
+  const size_t N = lanes == 1 ? 1 : hn::Lanes(d);
+  for (size_t c = 0; c < channels; ++c) {
+    auto l = hn::Set(d1, lo[c]), h = hn::Set(d1, hi[c]);
+    for (size_t j = c * lanes; j < (c + 1) * lanes; j += N) {
+      l = hn::Min(l, N == 1 ? hn::LoadU(d1, lo_lanes + j) : hn::Set(d1, hn::GetLane(hn::MinOfLanes(d, hn::LoadU(d, lo_lanes + j)))));
+      h = hn::Max(h, N == 1 ? hn::LoadU(d1, hi_lanes + j) : hn::Set(d1, hn::GetLane(hn::MaxOfLanes(d, hn::LoadU(d, hi_lanes + j)))));
+    }
+    lo[c] = hn::GetLane(l);
+    hi[c] = hn::GetLane(h);
+  }
+}
+
 template <typename T>
 void MinMaxT(const T* x, size_t n, T* lo, T* hi) {
   MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
@@ -582,13 +634,14 @@ void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi
   else MinMaxNarrowT<Narrow::Float16>(x, n, lo, hi);
 }
 template <Narrow t>
-void MinMaxNarrowRunsT(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, float* lo, float* hi) {
-  ForEachRun(first, count, depth, [&](size_t run, size_t ch) { MinMaxNarrowT<t>(x + run * inner, inner, lo + ch, hi + ch); });
+void MinMaxNarrowRunsT(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes,
+                       float* lo, float* hi) {
+  MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, [x](auto d, size_t i) { return NarrowOps<t>::Load(d, x + i); });
 }
-void MinMaxNarrowRunsAll(Narrow t, const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, float* lo,
-                         float* hi) {
-  if (t == Narrow::BFloat16) MinMaxNarrowRunsT<Narrow::BFloat16>(x, first, count, inner, depth, lo, hi);
-  else MinMaxNarrowRunsT<Narrow::Float16>(x, first, count, inner, depth, lo, hi);
+void MinMaxNarrowRunsAll(Narrow t, const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth,
+                         size_t lanes, float* lo, float* hi) {
+  if (t == Narrow::BFloat16) MinMaxNarrowRunsT<Narrow::BFloat16>(x, first, count, inner, depth, lanes, lo, hi);
+  else MinMaxNarrowRunsT<Narrow::Float16>(x, first, count, inner, depth, lanes, lo, hi);
 }
 
 void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
@@ -612,6 +665,21 @@ void QuantizeRunsF64(const double* x, double* y, size_t first, size_t count, con
 }
 void MinMaxF32(const float* x, size_t n, float* lo, float* hi) { MinMaxT(x, n, lo, hi); }
 void MinMaxF64(const double* x, size_t n, double* lo, double* hi) { MinMaxT(x, n, lo, hi); }
+void MinMaxRunsF32(const float* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, float* lo,
+                   float* hi) {
+  MinMaxRunsT(x, first, count, inner, depth, lanes, lo, hi);
+}
+void MinMaxRunsF64(const double* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, double* lo,
+                   double* hi) {
+  MinMaxRunsT(x, first, count, inner, depth, lanes, lo, hi);
+}
+void ReduceLanesF32(const float* lo_lanes, const float* hi_lanes, size_t channels, size_t lanes, float* lo, float* hi) {
+  ReduceLanesT(lo_lanes, hi_lanes, channels, lanes, lo, hi);
+}
+void ReduceLanesF64(const double* lo_lanes, const double* hi_lanes, size_t channels, size_t lanes, double* lo,
+                    double* hi) {
+  ReduceLanesT(lo_lanes, hi_lanes, channels, lanes, lo, hi);
+}
 void MinMaxRowsF32(const float* x, size_t rows, size_t L, float* lo, float* hi) { MinMaxRowsT(x, rows, L, lo, hi); }
 void MinMaxRowsF64(const double* x, size_t rows, size_t L, double* lo, double* hi) { MinMaxRowsT(x, rows, L, lo, hi); }
 void GradientF32(const float* g, const float* x, float* dx, size_t n, float lo, float hi) { GradientT(g, x, dx, n, lo, hi); }
@@ -654,6 +722,10 @@ HWY_EXPORT(QuantizeRowsF32);
 HWY_EXPORT(QuantizeRowsF64);
 HWY_EXPORT(MinMaxF32);
 HWY_EXPORT(MinMaxF64);
+HWY_EXPORT(MinMaxRunsF32);
+HWY_EXPORT(MinMaxRunsF64);
+HWY_EXPORT(ReduceLanesF32);
+HWY_EXPORT(ReduceLanesF64);
 HWY_EXPORT(MinMaxRowsF32);
 HWY_EXPORT(MinMaxRowsF64);
 HWY_EXPORT(GradientF32);
@@ -677,8 +749,8 @@ void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, 
   HWY_DYNAMIC_DISPATCH(MinMaxNarrowAll)(t, x, n, lo, hi);
 }
 void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,
-                         std::size_t depth, float* lo, float* hi) {
-  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRunsAll)(t, x, first, count, inner, depth, lo, hi);
+                         std::size_t depth, std::size_t lanes, float* lo, float* hi) {
+  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRunsAll)(t, x, first, count, inner, depth, lanes, lo, hi);
 }
 
 void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, Rounding r, Clamp c) {
@@ -703,6 +775,22 @@ void quantize_rows(const double* x, double* y, std::size_t rows, const RowParams
 }
 void min_max(const float* x, std::size_t n, float* lo, float* hi) { HWY_DYNAMIC_DISPATCH(MinMaxF32)(x, n, lo, hi); }
 void min_max(const double* x, std::size_t n, double* lo, double* hi) { HWY_DYNAMIC_DISPATCH(MinMaxF64)(x, n, lo, hi); }
+void min_max_runs(const float* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
+                  std::size_t lanes, float* lo, float* hi) {
+  HWY_DYNAMIC_DISPATCH(MinMaxRunsF32)(x, first, count, inner, depth, lanes, lo, hi);
+}
+void min_max_runs(const double* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
+                  std::size_t lanes, double* lo, double* hi) {
+  HWY_DYNAMIC_DISPATCH(MinMaxRunsF64)(x, first, count, inner, depth, lanes, lo, hi);
+}
+void reduce_lanes(const float* lo_lanes, const float* hi_lanes, std::size_t channels, std::size_t lanes, float* lo,
+                  float* hi) {
+  HWY_DYNAMIC_DISPATCH(ReduceLanesF32)(lo_lanes, hi_lanes, channels, lanes, lo, hi);
+}
+void reduce_lanes(const double* lo_lanes, const double* hi_lanes, std::size_t channels, std::size_t lanes, double* lo,
+                  double* hi) {
+  HWY_DYNAMIC_DISPATCH(ReduceLanesF64)(lo_lanes, hi_lanes, channels, lanes, lo, hi);
+}
 void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi) {
   HWY_DYNAMIC_DISPATCH(MinMaxRowsF32)(x, rows, length, lo, hi);
 }

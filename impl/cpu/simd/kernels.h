@@ -76,6 +76,29 @@ void min_max(const double* x, std::size_t n, double* lo, double* hi);
 void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi);
 void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi);
 
+// Per-channel extremes of the runs first .. first+count-1 (run k: the `inner` elements from
+// x + k·inner, of channel k mod depth), NaN skipped, merged into `lanes` accumulators a channel:
+// lo[ch·lanes + j] = min(itself, the run elements lane j saw), hi likewise, j < lanes.
+// lanes = kAccumulatorLanes<T>: a run costs no reduction across lanes, and the caller reduces each
+// channel's lanes once, when every run is in (min_max over them); which lane sees which element is
+// the kernel's business, only the extremes of all a channel's lanes mean anything. lanes = 1: each
+// run reduced into its channel's one value (for many channels, where lanes would cost more memory
+// than their reductions save).
+template <typename T>
+constexpr std::size_t kAccumulatorLanes = 64 / sizeof(T);  // an AVX-512 vector; no target here has more
+void min_max_runs(const float* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
+                  std::size_t lanes, float* lo, float* hi);
+void min_max_runs(const double* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
+                  std::size_t lanes, double* lo, double* hi);
+// lo[c] = min(lo[c], lo_lanes[c·lanes + j] for every j < lanes), hi[c] likewise with max, for
+// c < channels: min_max_runs' accumulators reduced (lanes: as they were made). They hold no NaN
+// (±inf where they saw only NaN); the minima go into lo only and the maxima into hi only, so an
+// identity never becomes an extreme.
+void reduce_lanes(const float* lo_lanes, const float* hi_lanes, std::size_t channels, std::size_t lanes, float* lo,
+                  float* hi);
+void reduce_lanes(const double* lo_lanes, const double* hi_lanes, std::size_t channels, std::size_t lanes, double* lo,
+                  double* hi);
+
 // bfloat16 and float16 held as raw bits, computed in float32 lanes and rounded back to the dtype
 // after every operation (to nearest, ties to even), as XLA on CPU does (DTypeRules of tf-xla).
 // Params hold values of the dtype. float16 uses F16C where the target has it (AVX2, AVX-512);
@@ -87,10 +110,10 @@ void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::si
 void quantize_narrow_runs(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t first, std::size_t count,
                           const RunParams<float>& p, Rounding r, Clamp c);
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi);
-// The same per channel over the runs first .. first+count-1 of `inner` elements, run k of channel
-// k mod depth, into lo[depth], hi[depth].
+// min_max_runs of bfloat16/float16 runs, into float32 accumulators (lanes: kAccumulatorLanes<float>
+// or 1).
 void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,
-                         std::size_t depth, float* lo, float* hi);
+                         std::size_t depth, std::size_t lanes, float* lo, float* hi);
 
 // dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (docs/op-spec.md §5.1), subnormals read as ±0.
 void gradient(const float* g, const float* x, float* dx, std::size_t n, float lo, float hi);

@@ -115,6 +115,40 @@ void merge_extremes(const T* part_lo, const T* part_hi, std::size_t n, T& lo, T&
   simd::min_max(part_hi, n, &unused_lo, &hi);
 }
 
+// Channels up to which measure_runs keeps kAccumulatorLanes accumulators a channel and thread (at
+// most 2 x 4096 x 64 bytes = 512 KiB a thread); past it one (each run then reduced across lanes,
+// which costs little where a task meets each channel about once).
+constexpr std::int64_t kLaneChannels = 4096;
+
+// Per-channel extremes of a view's runs, merged into lo[c] and hi[c] (which hold ±inf): each task's
+// runs in one call of kernel(first, count, lanes, lo, hi) (min_max_runs or min_max_narrow_runs).
+// Where each channel is one run (outer = 1), a task owns its channels' lo and hi and the kernel
+// writes them. Otherwise into its thread's accumulators, kAccumulatorLanes a channel (one past
+// kLaneChannels channels), and at the end each channel's accumulators of every thread into lo and
+// hi. T is the element type (for the task size), A the accumulator's.
+template <typename T, typename A, class Kernel>
+void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, Kernel&& kernel) {
+  if (v.outer == 1) {
+    tbb::parallel_for(runs<T>(v), [&](auto r) {
+      kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), 1, lo.data(), hi.data());
+    });
+    return;
+  }
+  constexpr A inf = std::numeric_limits<A>::infinity();
+  const std::size_t lanes = v.depth <= kLaneChannels ? simd::kAccumulatorLanes<A> : 1;
+  const std::size_t slots = static_cast<std::size_t>(v.depth) * lanes;
+  tbb::combinable<std::pair<std::vector<A>, std::vector<A>>> acc([&] {
+    return std::make_pair(std::vector<A>(slots, inf), std::vector<A>(slots, -inf));
+  });
+  tbb::parallel_for(runs<T>(v), [&](auto r) {
+    auto& [l, h] = acc.local();
+    kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), lanes, l.data(), h.data());
+  });
+  acc.combine_each([&](const auto& part) {
+    simd::reduce_lanes(part.first.data(), part.second.data(), lo.size(), lanes, lo.data(), hi.data());
+  });
+}
+
 // Per-channel measured ranges [lo, hi], NaN skipped; subnormals compared as they are (the host
 // reads the extremes with DAZ).
 template <typename T>
@@ -123,33 +157,9 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
   lo.assign(static_cast<std::size_t>(v.depth), inf);
   hi.assign(static_cast<std::size_t>(v.depth), -inf);
   if (v.outer * v.depth * v.inner == 0) return;
-  if (v.outer == 1) {  // each channel one contiguous run: channels in parallel, about kGrain<T> elements a task
-    const auto grain = static_cast<std::size_t>(std::max<std::int64_t>(1, static_cast<std::int64_t>(kGrain<T>) / std::max<std::int64_t>(1, v.inner)));
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.depth, grain), [&](auto r) {
-      for (std::int64_t c = r.begin(); c < r.end(); ++c) {
-        simd::min_max(x + v.index(0, c, 0), static_cast<std::size_t>(v.inner), &lo[c], &hi[c]);
-      }
-    });
-    return;
-  }
-  if (v.inner >= kLongRun) {
-    // Memory in order: blocks of outer rows, each row's runs into the task's per-channel extremes.
-    tbb::combinable<std::pair<std::vector<T>, std::vector<T>>> acc([&] {
-      return std::make_pair(std::vector<T>(lo.size(), inf), std::vector<T>(hi.size(), -inf));
-    });
-    const std::int64_t row = v.depth * v.inner;
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain<T> / row)), [&](auto r) {
-      auto& [l, h] = acc.local();
-      for (std::int64_t o = r.begin(); o < r.end(); ++o) {
-        for (std::int64_t c = 0; c < v.depth; ++c) {
-          simd::min_max(x + v.index(o, c, 0), static_cast<std::size_t>(v.inner), &l[c], &h[c]);
-        }
-      }
-    });
-    acc.combine_each([&](const auto& part) {
-      for (std::size_t c = 0; c < lo.size(); ++c) {
-        merge_extremes(&part.first[c], &part.second[c], 1, lo[c], hi[c]);
-      }
+  if (v.outer == 1 || v.inner >= kLongRun) {  // each channel one run, or long runs
+    measure_runs<T, T>(v, lo, hi, [&](std::size_t first, std::size_t count, std::size_t lanes, T* l, T* h) {
+      simd::min_max_runs(x, first, count, static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth), lanes, l, h);
     });
     return;
   }
@@ -278,25 +288,17 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   if (a.range_given) {
     const auto *given_lo = elements<std::uint16_t>(c.input_min), *given_hi = elements<std::uint16_t>(c.input_max);
     for (std::size_t ch = 0; ch < lo.size(); ++ch) lo[ch] = host.load(given_lo[ch]), hi[ch] = host.load(given_hi[ch]);
+  } else if (a.axis == -1) {
+    tbb::combinable<std::pair<float, float>> part([=] { return std::make_pair(inf, -inf); });
+    for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
+      auto& [l, h] = part.local();
+      simd::min_max_narrow(kind, x + at, count, &l, &h);
+    });
+    part.combine_each([&](const auto& lh) { merge_extremes(&lh.first, &lh.second, 1, lo[0], hi[0]); });
   } else {
-    tbb::combinable<std::pair<std::vector<float>, std::vector<float>>> acc([&] { return std::make_pair(lo, hi); });
-    if (a.axis == -1) {
-      for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
-        auto& [l, h] = acc.local();
-        simd::min_max_narrow(kind, x + at, count, &l[0], &h[0]);
-      });
-    } else {  // a task's runs in one call: one lookup of the task's extremes, one dispatch
-      tbb::parallel_for(runs<std::uint16_t>(v), [&](auto r) {
-        auto& [l, h] = acc.local();
-        simd::min_max_narrow_runs(kind, x, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()),
-                                  static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth), l.data(), h.data());
-      });
-    }
-    acc.combine_each([&](const auto& part) {
-      for (std::size_t ch = 0; ch < lo.size(); ++ch) {
-        lo[ch] = std::min(lo[ch], part.first[ch]);
-        hi[ch] = std::max(hi[ch], part.second[ch]);
-      }
+    measure_runs<std::uint16_t, float>(v, lo, hi, [&](std::size_t first, std::size_t count, std::size_t lanes, float* l, float* h) {
+      simd::min_max_narrow_runs(kind, x, first, count, static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth),
+                                lanes, l, h);
     });
   }
   const auto [qmin, qmax] = integer_range(p, host, a);  // (passed, never captured: clang 14 lambdas cannot)

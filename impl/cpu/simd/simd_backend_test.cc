@@ -333,6 +333,29 @@ TEST(SimdBackend, PartsThatSawOnlyNaNLeaveTheRange) {
   }
 }
 
+// Measured per-channel ranges of long runs are kept in per-lane accumulators up to 4096 channels
+// (simd_backend.cc, kLaneChannels) and reduced run by run past that: both sides, with runs that
+// end in a partial vector, for every dtype.
+TEST(SimdBackend, MeasuredRangesOfFewAndManyChannels) {
+  std::mt19937_64 rng(37);
+  for (std::int64_t depth : {4096, 4097}) {
+    for (std::int64_t inner : {16, 21}) {
+      SCOPED_TRACE(depth * 100 + inner);
+      const Shape shape{3, depth, inner};
+      for (DType t : {DType::Float32, DType::Float64}) {
+        OpCase c = random_case(rng, t, shape, 1, true);
+        c.attrs.range_given = false;
+        expect_same(c);
+      }
+      for (DType t : {DType::BFloat16, DType::Float16}) {
+        OpCase c = narrow_case(rng, t, shape, 1);
+        c.attrs.range_given = false;
+        expect_same(c);
+      }
+    }
+  }
+}
+
 TEST(SimdBackend, TensOfMillionsThroughTheThreadedPath) {
   std::mt19937_64 rng(29);
   const std::int64_t n = 20'000'000;
