@@ -61,7 +61,7 @@ class ScaleLanes {
   M tiny(V r) const { return hn::Le(hn::Abs(r), min_); }
   V narrow(V v) const {
     if constexpr (std::is_same_v<C, float>) {
-      if (r_.narrowed) return r_.narrow == Narrow::BFloat16 ? RoundBF16(d_, v) : RoundF16(d_, v);
+      if (r_.narrowed) return *r_.narrowed == Narrow::BFloat16 ? RoundBF16(d_, v) : RoundF16(d_, v);
     }
     return v;
   }
@@ -158,8 +158,8 @@ void select_scales(const ScaleRule<double>& r, const double* lo, const double* h
 template <typename C>
 std::optional<ScaleRule<C>> scale_rule(const Profile& p, const Env<C>& host, C qmin, C qmax) {
   ScaleRule<C> r{qmin, qmax, host.max_finite()};
-  r.narrowed = host.dtype() == DType::BFloat16 || host.dtype() == DType::Float16;
-  r.narrow = host.dtype() == DType::Float16 ? Narrow::Float16 : Narrow::BFloat16;
+  if (host.dtype() == DType::BFloat16) r.narrowed = Narrow::BFloat16;
+  if (host.dtype() == DType::Float16) r.narrowed = Narrow::Float16;
   r.via_reciprocal = p.divides_by_constant_via_reciprocal;
   if (r.via_reciprocal) {
     const DType reciprocal_type = p.rules(host.dtype()).hlo_type;

@@ -23,8 +23,7 @@ template <typename C>
 struct ScaleRule {
   C qmin, qmax;  // the integer range as values of the dtype
   C max_finite;  // the dtype's largest finite value: the scale where a bound gives none
-  bool narrowed = false;
-  Narrow narrow = Narrow::BFloat16;
+  std::optional<Narrow> narrowed;  // the dtype, where it is narrower than C
   // The inverse as x times a reciprocal of q (XLA), each reciprocal as the host rounded it
   // (Env::reciprocal); otherwise x / q.
   bool via_reciprocal = false;
