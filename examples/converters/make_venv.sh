@@ -12,28 +12,16 @@ case "$name" in
   tf2onnx|tflite|openvino) ;;
   *) echo "usage: $0 tf2onnx|tflite|openvino" >&2; exit 2 ;;
 esac
-venv="$here/.venv-$name"
-req="$here/requirements-$name.txt"
 python="${PYTHON:-python3}"
 if ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
   echo "make_venv.sh: $python is not Python 3.11 (set PYTHON=...)" >&2
   exit 1
 fi
-if [ ! -x "$venv/bin/python" ]; then
-  echo "make_venv.sh: making $venv" >&2
-  "$python" -m venv "$venv" >&2
-fi
-if ! "$venv/bin/python" - "$req" <<'PY' >/dev/null 2>&1
-import importlib.metadata as m, sys
-want = [l.split("==") for l in open(sys.argv[1]) if "==" in l and not l.startswith("#")]
-sys.exit(any(m.version(n.strip()) != v.strip() for n, v in want))
-PY
-then
-  echo "make_venv.sh: installing $req into $venv" >&2
-  "$venv/bin/pip" install -q --no-cache-dir -r "$req" >&2
-fi
+venv_python=$(PYTHON="$python" "$here/../../tools/python_env.sh" "examples/converters/.venv-$name" \
+  "examples/converters/requirements-$name.txt")
+venv="$here/.venv-$name"
 if [ "$name" = openvino ] && [ -x "$venv/bin/opt_in_out" ]; then
   # OpenVINO's converter may send usage telemetry; decline it (a consent file under ~/intel).
   "$venv/bin/opt_in_out" --opt_out >/dev/null 2>&1 || true
 fi
-echo "$venv/bin/python"
+echo "$venv_python"

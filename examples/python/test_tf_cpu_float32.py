@@ -10,26 +10,16 @@ import pytest
 import qdq
 import broken_ties_away
 import tf_cpu_float32
+from port_kernel import kernel
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "..", "..", "golden", "tf-2.21-cpu.h5")
 CASES = qdq.cases(suite=["known", "edge"], profile="tf-cpu", dtype="float32")
 
 
-def run(port, case):
-    """The port's answer to a case; its rejection as qdq.OpError."""
-    try:
-        if case.op == "forward":
-            return port.quantize_and_dequantize(case.input, case.input_min, case.input_max, **case.attrs)
-        return tf_cpu_float32.quantize_and_dequantize_grad(case.gradients, case.input, case.input_min, case.input_max,
-                                                           axis=case.attrs["axis"])
-    except tf_cpu_float32.Rejected as e:
-        raise qdq.OpError(e.code, e.message) from None
-
-
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_case(case):
     try:
-        y = run(tf_cpu_float32, case)
+        y = kernel(tf_cpu_float32)(case)
     except qdq.OpError as e:
         case.check(error=e)
         return
@@ -40,14 +30,14 @@ def test_case(case):
 
 
 def test_whole_suites():
-    result = qdq.check(lambda c: run(tf_cpu_float32, c), suite=["grid", "random", "layout"], profile="tf-cpu",
+    result = qdq.check(kernel(tf_cpu_float32), suite=["grid", "random", "layout"], profile="tf-cpu",
                        dtype="float32")
     assert result.failed == 0, result.text
     assert result.passed > 3000
 
 
 def test_tensorflow_golden_file():
-    result = qdq.check(lambda c: run(tf_cpu_float32, c), golden=GOLDEN, profile="tf-cpu", dtype="float32")
+    result = qdq.check(kernel(tf_cpu_float32), golden=GOLDEN, profile="tf-cpu", dtype="float32")
     assert result.failed == 0, result.text
     assert result.passed > 3000
 
@@ -55,11 +45,11 @@ def test_tensorflow_golden_file():
 def test_broken_ties_away_is_reported():
     case = next(c for c in CASES if c.id == "tf-kernel/Convert_1D_tensor_with_int4")
     with pytest.raises(AssertionError) as report:
-        case.check(run(broken_ties_away, case))
+        case.check(kernel(broken_ties_away)(case))
     print(report.value)
     assert ("output[3]: input 0x3ea00000 expected 0x3e800000 (TensorFlow and the reference) got 0x3ec00000 (+4194304 ulp, ~+1 step)"
             in str(report.value))
     assert "qdq explain --suite known" in str(report.value)
-    result = qdq.check(lambda c: run(broken_ties_away, c), suite="known", profile="tf-cpu", dtype="float32")
+    result = qdq.check(kernel(broken_ties_away), suite="known", profile="tf-cpu", dtype="float32")
     print(result)
     assert result.failed > 0 and result.passed > 0

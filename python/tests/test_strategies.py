@@ -18,22 +18,10 @@ import qdq.strategies  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "python"))
 import broken_ties_away  # noqa: E402
 import tf_cpu_float32  # noqa: E402
+from port_kernel import kernel as port  # noqa: E402
 
 SETTINGS = settings(max_examples=150, deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
-
-
-def port(module):
-    """The numpy port of TF's CPU kernel (examples/python) as a kernel under test."""
-    def kernel(case):
-        try:
-            if case.op == "forward":
-                return module.quantize_and_dequantize(case.input, case.input_min, case.input_max, **case.attrs)
-            return tf_cpu_float32.quantize_and_dequantize_grad(case.gradients, case.input, case.input_min, case.input_max,
-                                                               axis=case.attrs["axis"])
-        except tf_cpu_float32.Rejected as e:
-            raise qdq.OpError(e.code, e.message) from None
-    return kernel
 
 
 @SETTINGS
