@@ -82,11 +82,15 @@ void bench_bandwidth(benchmark::State& state, bool stream) {
   std::fill_n(x.get(), n, 1.5f);
   std::fill_n(y.get(), n, 0.0f);
   constexpr std::size_t kChunk = std::size_t{1} << 15;  // the op's elements per task
+  const tbb::blocked_range<std::size_t> chunks(0, (n + kChunk - 1) / kChunk, 1);
+  const auto pass = [&](const tbb::blocked_range<std::size_t>& r) {
+    const std::size_t at = r.begin() * kChunk, end = std::min(n, r.end() * kChunk);
+    scale_copy(x.get() + at, y.get() + at, end - at, stream);
+  };
   for (auto _ : state) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, (n + kChunk - 1) / kChunk, 1), [&](auto r) {
-      const std::size_t at = r.begin() * kChunk, end = std::min(n, r.end() * kChunk);
-      scale_copy(x.get() + at, y.get() + at, end - at, stream);
-    });
+    // One chunk runs on this thread, as the op runs one task's worth (simd_backend.cc, for_tasks).
+    if (chunks.is_divisible()) tbb::parallel_for(chunks, pass);
+    else pass(chunks);
     benchmark::DoNotOptimize(y.get());
     benchmark::ClobberMemory();
   }

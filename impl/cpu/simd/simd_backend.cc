@@ -29,6 +29,15 @@ constexpr std::int64_t kLongRun = 16;                 // inner runs at least thi
 constexpr std::size_t kStreamBytes = std::size_t{32} << 20;
 
 
+// tbb::parallel_for(r, body), or body(r) on this thread where r is one task's worth (at most its
+// grain: a tensor of at most kGrainBytes, or one task of runs): TBB's hand-off to a worker costs
+// more than such a pass.
+template <typename Range, class Body>
+void for_tasks(const Range& r, const Body& body) {
+  if (r.is_divisible()) tbb::parallel_for(r, body);
+  else if (!r.empty()) body(r);
+}
+
 // The runs (o, c) of a per-channel view, in memory order, about kGrain<T> elements a task.
 template <typename T>
 tbb::blocked_range<std::int64_t> runs(const ChannelView& v) {
@@ -41,13 +50,13 @@ tbb::blocked_range<std::int64_t> runs(const ChannelView& v) {
 template <typename T, class F>
 void for_spans(const ChannelView& v, std::int64_t axis, std::size_t n, F&& f) {
   if (axis == -1) {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain<T>), [&](auto r) {
+    for_tasks(tbb::blocked_range<std::size_t>(0, n, kGrain<T>), [&](auto r) {
       f(r.begin(), r.size(), std::size_t{0});
       simd::end_streams();
     });
     return;
   }
-  tbb::parallel_for(runs<T>(v), [&](auto r) {
+  for_tasks(runs<T>(v), [&](auto r) {
     for (std::int64_t run = r.begin(); run < r.end(); ++run) {
       f(static_cast<std::size_t>(run * v.inner), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(run % v.depth));
     }
@@ -129,7 +138,7 @@ constexpr std::int64_t kLaneChannels = 4096;
 template <typename T, typename A, class Kernel>
 void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, Kernel&& kernel) {
   if (v.outer == 1) {
-    tbb::parallel_for(runs<T>(v), [&](auto r) {
+    for_tasks(runs<T>(v), [&](auto r) {
       kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), 1, lo.data(), hi.data());
     });
     return;
@@ -140,7 +149,7 @@ void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
   tbb::combinable<std::pair<std::vector<A>, std::vector<A>>> acc([&] {
     return std::make_pair(std::vector<A>(slots, inf), std::vector<A>(slots, -inf));
   });
-  tbb::parallel_for(runs<T>(v), [&](auto r) {
+  for_tasks(runs<T>(v), [&](auto r) {
     auto& [l, h] = acc.local();
     kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), lanes, l.data(), h.data());
   });
@@ -168,7 +177,7 @@ void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T
   tbb::combinable<std::pair<std::vector<T>, std::vector<T>>> acc([&] {
     return std::make_pair(std::vector<T>(L, inf), std::vector<T>(L, -inf));
   });
-  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain<T> / L)), [&](auto r) {
+  for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain<T> / L)), [&](auto r) {
     auto& [l, h] = acc.local();
     simd::min_max_rows(x + r.begin() * L, static_cast<std::size_t>(r.size()), L, l.data(), h.data());
   });
@@ -200,7 +209,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     // One fused min/max pass over the whole tensor, in parallel chunks.
     constexpr T inf = std::numeric_limits<T>::infinity();
     tbb::combinable<std::pair<T, T>> part([=] { return std::make_pair(inf, -inf); });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain<T>), [&](auto r) {
+    for_tasks(tbb::blocked_range<std::size_t>(0, n, kGrain<T>), [&](auto r) {
       auto& [l, h] = part.local();
       simd::min_max(x + r.begin(), r.size(), &l, &h);
     });
@@ -233,7 +242,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     });
   } else if (v.inner >= kLongRun) {
     const simd::RunParams<T> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth), any_flush};
-    tbb::parallel_for(runs<T>(v), [&](auto r) {
+    for_tasks(runs<T>(v), [&](auto r) {
       simd::quantize_runs(x, y, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rp, rounding, clamp);
       simd::end_streams();
     });
@@ -246,7 +255,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
       scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
     }
     const simd::RowParams<T> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush};
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain<T> / L)), [&](auto r) {
+    for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain<T> / L)), [&](auto r) {
       const std::size_t at = static_cast<std::size_t>(r.begin()) * L;
       simd::quantize_rows(x + at, y + at, static_cast<std::size_t>(r.size()), rows, rounding, clamp);
     });
@@ -314,7 +323,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   }
   const simd::RunParams<float> rp{params.data(), static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth),
                                   cp.any_flush};
-  tbb::parallel_for(runs<std::uint16_t>(v), [&](auto r) {
+  for_tasks(runs<std::uint16_t>(v), [&](auto r) {
     simd::quantize_narrow_runs(kind, x, y, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rp,
                                rounding, clamp);
     simd::end_streams();
