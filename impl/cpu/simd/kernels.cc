@@ -301,27 +301,33 @@ void MinMaxT(const T* x, size_t n, T* lo, T* hi) {
   MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
 }
 
-template <typename T>
-void MinMaxRowsT(const T* x, size_t rows, size_t L, T* lo, T* hi) {
+// The per-position min/max pass over `rows` rows of L elements into lo[L], hi[L]; load(d, i) gives
+// the vector of elements from i (counted from the first row's start).
+template <typename T, class Load>
+void MinMaxRowsLanes(size_t rows, size_t L, T* lo, T* hi, Load&& load) {
   const hn::ScalableTag<T> d;
   const hn::CappedTag<T, 1> d1;
   const size_t N = hn::Lanes(d);
   for (size_t row = 0; row < rows; ++row) {
-    const T* xr = x + row * L;
     size_t i = 0;
     for (; i + N <= L; i += N) {
       auto l = hn::LoadU(d, lo + i), h = hn::LoadU(d, hi + i);
-      MinMax1(d, hn::LoadU(d, xr + i), l, h);
+      MinMax1(d, load(d, row * L + i), l, h);
       hn::StoreU(l, d, lo + i);
       hn::StoreU(h, d, hi + i);
     }
     for (; i < L; ++i) {
       auto l = hn::LoadU(d1, lo + i), h = hn::LoadU(d1, hi + i);
-      MinMax1(d1, hn::LoadU(d1, xr + i), l, h);
+      MinMax1(d1, load(d1, row * L + i), l, h);
       hn::StoreU(l, d1, lo + i);
       hn::StoreU(h, d1, hi + i);
     }
   }
+}
+
+template <typename T>
+void MinMaxRowsT(const T* x, size_t rows, size_t L, T* lo, T* hi) {
+  MinMaxRowsLanes(rows, L, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
 }
 
 template <class D, class V>
@@ -519,21 +525,27 @@ struct NarrowOps {
 // the last, q * inv, which the caller rounds as it packs (NarrowOps::Pack, Pack2). With kFlush
 // false, a subnormal input is taken as it is, for parameters where it gives the same result as its
 // signed zero (Params::flush).
-template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions, class D>
-HWY_INLINE hn::VFromD<D> QuantizeNarrow1(D d, const uint16_t* x, const Params<float>& p) {
+template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions, class D, class V = hn::VFromD<D>>
+HWY_INLINE V QuantizeNarrow1(D d, const uint16_t* x, V scale, V inv, V lo, V hi) {
   using Ops = NarrowOps<t, kInstructions>;
   auto v = Ops::Load(d, x);
   if constexpr (kFlush) v = Flush(d, v);
-  v = ClampTo<c>(d, v, hn::Set(d, p.lo), hn::Set(d, p.hi));
-  const auto s = Ops::Round(d, hn::Mul(v, hn::Set(d, p.scale)));
-  hn::VFromD<D> q;
+  v = ClampTo<c>(d, v, lo, hi);
+  const auto s = Ops::Round(d, hn::Mul(v, scale));
+  V q;
   if constexpr (r == Rounding::HalfToEven) {
     q = KeepSign(hn::Round(s), s);
   } else {
     const auto h = Ops::Round(d, hn::Add(s, hn::Set(d, 0.5f)));
     q = KeepSign(hn::Floor(h), h);
   }
-  return hn::Mul(q, hn::Set(d, p.inv));
+  return hn::Mul(q, inv);
+}
+// The same with one channel's parameters in every lane.
+template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions, class D>
+HWY_INLINE hn::VFromD<D> QuantizeNarrow1(D d, const uint16_t* x, const Params<float>& p) {
+  return QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x, hn::Set(d, p.scale), hn::Set(d, p.inv), hn::Set(d, p.lo),
+                                                         hn::Set(d, p.hi));
 }
 
 // Elements a vector loop of QuantizeNarrowSpan handles: two vectors of float32 lanes, packed into
@@ -597,6 +609,35 @@ void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t co
   });
 }
 
+// QuantizeRowsT of bfloat16/float16: position i of every row with p's i-th parameters (values of
+// the dtype, in float), each vector of float32 lanes packed on its own.
+template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
+void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowParams<float>& p) {
+  using Ops = NarrowOps<t, kInstructions>;
+  const hn::ScalableTag<float> d;
+  const hn::CappedTag<float, 1> d1;
+  const hn::Rebind<uint16_t, decltype(d)> du16;
+  const hn::Rebind<uint16_t, decltype(d1)> du16_1;
+  const size_t N = hn::Lanes(d), L = p.length;
+  for (size_t row = 0; row < rows; ++row) {
+    const uint16_t* xr = x + row * L;
+    uint16_t* yr = y + row * L;
+    size_t i = 0;
+    for (; i + N <= L; i += N) {
+      hn::StoreU(Ops::Pack(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, xr + i, hn::LoadU(d, p.scale + i),
+                                                                              hn::LoadU(d, p.inv + i), hn::LoadU(d, p.lo + i),
+                                                                              hn::LoadU(d, p.hi + i))),
+                 du16, yr + i);
+    }
+    for (; i < L; ++i) {
+      hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d1, xr + i, hn::LoadU(d1, p.scale + i),
+                                                                                hn::LoadU(d1, p.inv + i), hn::LoadU(d1, p.lo + i),
+                                                                                hn::LoadU(d1, p.hi + i))),
+                 du16_1, yr + i);
+    }
+  }
+}
+
 template <Narrow t>
 void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi) {
   MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return NarrowOps<t>::Load(d, x + i); });
@@ -628,6 +669,19 @@ void QuantizeNarrowRunsAll(Narrow t, const uint16_t* x, uint16_t* y, size_t firs
   WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F, bool I>() {
     QuantizeNarrowRunsT<T, R, C, F, I>(x, y, first, count, p);
   });
+}
+void QuantizeNarrowRowsAll(Narrow t, const uint16_t* x, uint16_t* y, size_t rows, const RowParams<float>& p, Rounding r,
+                           Clamp c) {
+  WithNarrowModes(t, r, c, p.flush, [&]<Narrow T, Rounding R, Clamp C, bool F, bool I>() {
+    QuantizeNarrowRowsT<T, R, C, F, I>(x, y, rows, p);
+  });
+}
+void MinMaxNarrowRowsAll(Narrow t, const uint16_t* x, size_t rows, size_t length, float* lo, float* hi) {
+  if (t == Narrow::BFloat16) {
+    MinMaxRowsLanes(rows, length, lo, hi, [x](auto d, size_t i) { return NarrowOps<Narrow::BFloat16>::Load(d, x + i); });
+  } else {
+    MinMaxRowsLanes(rows, length, lo, hi, [x](auto d, size_t i) { return NarrowOps<Narrow::Float16>::Load(d, x + i); });
+  }
 }
 void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi) {
   if (t == Narrow::BFloat16) MinMaxNarrowT<Narrow::BFloat16>(x, n, lo, hi);
@@ -735,6 +789,8 @@ HWY_EXPORT(TargetUsesBF16Instructions);
 HWY_EXPORT(QuantizeNarrowAll);
 HWY_EXPORT(QuantizeNarrowRunsAll);
 HWY_EXPORT(MinMaxNarrowAll);
+HWY_EXPORT(QuantizeNarrowRowsAll);
+HWY_EXPORT(MinMaxNarrowRowsAll);
 HWY_EXPORT(MinMaxNarrowRunsAll);
 
 void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t n, const Params<float>& p,
@@ -744,6 +800,13 @@ void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::si
 void quantize_narrow_runs(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t first, std::size_t count,
                           const RunParams<float>& p, Rounding r, Clamp c) {
   HWY_DYNAMIC_DISPATCH(QuantizeNarrowRunsAll)(t, x, y, first, count, p, r, c);
+}
+void quantize_narrow_rows(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t rows, const RowParams<float>& p,
+                          Rounding r, Clamp c) {
+  HWY_DYNAMIC_DISPATCH(QuantizeNarrowRowsAll)(t, x, y, rows, p, r, c);
+}
+void min_max_narrow_rows(Narrow t, const std::uint16_t* x, std::size_t rows, std::size_t length, float* lo, float* hi) {
+  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRowsAll)(t, x, rows, length, lo, hi);
 }
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi) {
   HWY_DYNAMIC_DISPATCH(MinMaxNarrowAll)(t, x, n, lo, hi);

@@ -109,7 +109,12 @@ void quantize_narrow(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::si
 // The same for the runs first .. first+count-1 of p (quantize_runs), with the kernel of p.flush.
 void quantize_narrow_runs(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t first, std::size_t count,
                           const RunParams<float>& p, Rounding r, Clamp c);
+// The same for `rows` consecutive rows of p.length elements (quantize_rows).
+void quantize_narrow_rows(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t rows, const RowParams<float>& p,
+                          Rounding r, Clamp c);
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi);
+// min_max_rows of bfloat16/float16 rows, into float accumulators.
+void min_max_narrow_rows(Narrow t, const std::uint16_t* x, std::size_t rows, std::size_t length, float* lo, float* hi);
 // min_max_runs of bfloat16/float16 runs, into float32 accumulators (lanes: kAccumulatorLanes<float>
 // or 1).
 void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,

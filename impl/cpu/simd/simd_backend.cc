@@ -158,34 +158,59 @@ void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
   });
 }
 
-// Per-channel measured ranges [lo, hi], NaN skipped; subnormals compared as they are (the host
-// reads the extremes with DAZ).
-template <typename T>
-void measure(const T* x, const ChannelView& v, std::vector<T>& lo, std::vector<T>& hi) {
-  constexpr T inf = std::numeric_limits<T>::infinity();
-  lo.assign(static_cast<std::size_t>(v.depth), inf);
-  hi.assign(static_cast<std::size_t>(v.depth), -inf);
-  if (v.outer * v.depth * v.inner == 0) return;
-  if (v.outer == 1 || v.inner >= kLongRun) {  // each channel one run, or long runs
-    measure_runs<T, T>(v, lo, hi, [&](std::size_t first, std::size_t count, std::size_t lanes, T* l, T* h) {
-      simd::min_max_runs(x, first, count, static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth), lanes, l, h);
-    });
-    return;
-  }
-  // Short runs: rows of depth*inner elements into per-position accumulators, then per channel.
+// Per-channel extremes of a view with short runs (inner < kLongRun, outer > 1), merged into lo[c]
+// and hi[c] (which hold ±inf): each task's rows of depth*inner elements into its thread's
+// per-position accumulators, kernel(first row, rows, lo[L], hi[L]) (min_max_rows or
+// min_max_narrow_rows), then each channel's positions of every thread into lo and hi. T is the
+// element type (for the task size), A the accumulator's.
+template <typename T, typename A, class Kernel>
+void measure_rows(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, Kernel&& kernel) {
+  constexpr A inf = std::numeric_limits<A>::infinity();
   const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
-  tbb::combinable<std::pair<std::vector<T>, std::vector<T>>> acc([&] {
-    return std::make_pair(std::vector<T>(L, inf), std::vector<T>(L, -inf));
+  tbb::combinable<std::pair<std::vector<A>, std::vector<A>>> acc([&] {
+    return std::make_pair(std::vector<A>(L, inf), std::vector<A>(L, -inf));
   });
   for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain<T> / L)), [&](auto r) {
     auto& [l, h] = acc.local();
-    simd::min_max_rows(x + r.begin() * L, static_cast<std::size_t>(r.size()), L, l.data(), h.data());
+    kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), l.data(), h.data());
   });
   acc.combine_each([&](const auto& part) {
     for (std::int64_t c = 0; c < v.depth; ++c) {
       const std::size_t at = static_cast<std::size_t>(c * v.inner);
       merge_extremes(part.first.data() + at, part.second.data() + at, static_cast<std::size_t>(v.inner), lo[c], hi[c]);
     }
+  });
+}
+
+// Per-channel measured ranges [lo, hi] of a view (lo and hi sized and filled with ±inf here), NaN
+// skipped; subnormals compared as they are (the host reads the extremes with DAZ). runs_kernel and
+// rows_kernel are those of measure_runs and measure_rows.
+template <typename T, typename A, class RunsKernel, class RowsKernel>
+void measure(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, RunsKernel&& runs_kernel,
+             RowsKernel&& rows_kernel) {
+  constexpr A inf = std::numeric_limits<A>::infinity();
+  lo.assign(static_cast<std::size_t>(v.depth), inf);
+  hi.assign(static_cast<std::size_t>(v.depth), -inf);
+  if (v.outer * v.depth * v.inner == 0) return;
+  if (v.outer == 1 || v.inner >= kLongRun) return measure_runs<T, A>(v, lo, hi, runs_kernel);  // one run a channel, or long runs
+  measure_rows<T, A>(v, lo, hi, rows_kernel);
+}
+
+// The quantize pass of a view with short runs (inner < kLongRun): every position of a row of
+// depth*inner elements gets its channel's parameters, and kernel(first row, rows, row parameters)
+// (quantize_rows or quantize_narrow_rows) runs on blocks of rows. T is the element type (for the
+// task size), C the parameters'.
+template <typename T, typename C, class Kernel>
+void quantize_rows_of(const ChannelView& v, const std::vector<simd::Params<C>>& params, bool any_flush, Kernel&& kernel) {
+  const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
+  std::vector<C> scale(L), inv(L), plo(L), phi(L);
+  for (std::size_t i = 0; i < L; ++i) {
+    const simd::Params<C>& pq = params[i / static_cast<std::size_t>(v.inner)];
+    scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
+  }
+  const simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush};
+  for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain<T> / L)), [&](auto r) {
+    kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rows);
   });
 }
 
@@ -219,7 +244,13 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
       merge_extremes(&lh.first, &lh.second, 1, lo[0], hi[0]);
     });
   } else {
-    measure(x, v, lo, hi);
+    const auto inner = static_cast<std::size_t>(v.inner), depth = static_cast<std::size_t>(v.depth), L = inner * depth;
+    measure<T, T>(
+        v, lo, hi,
+        [&](std::size_t first, std::size_t count, std::size_t lanes, T* l, T* h) {
+          simd::min_max_runs(x, first, count, inner, depth, lanes, l, h);
+        },
+        [&](std::size_t row, std::size_t rows, T* l, T* h) { simd::min_max_rows(x + row * L, rows, L, l, h); });
   }
 
   const std::pair<T, T> q = integer_range(p, host, a);
@@ -247,17 +278,9 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
       simd::end_streams();
     });
   } else {
-    // Short runs: every position of a row of depth*inner elements gets its channel's parameters.
     const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
-    std::vector<T> scale(L), inv(L), plo(L), phi(L);
-    for (std::size_t i = 0; i < L; ++i) {
-      const simd::Params<T>& pq = params[i / static_cast<std::size_t>(v.inner)];
-      scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
-    }
-    const simd::RowParams<T> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush};
-    for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain<T> / L)), [&](auto r) {
-      const std::size_t at = static_cast<std::size_t>(r.begin()) * L;
-      simd::quantize_rows(x + at, y + at, static_cast<std::size_t>(r.size()), rows, rounding, clamp);
+    quantize_rows_of<T, T>(v, params, any_flush, [&](std::size_t row, std::size_t rows, const simd::RowParams<T>& rp) {
+      simd::quantize_rows(x + row * L, y + row * L, rows, rp, rounding, clamp);
     });
   }
 }
@@ -278,7 +301,7 @@ Outcome gradient(const Profile& p, const OpCase& c) {
   return out;
 }
 
-// bfloat16/float16 forward, per-tensor or per-channel with long runs: the ranges and the scale
+// bfloat16/float16 forward, per tensor or per channel: the ranges and the scale
 // selection as for float32 (values of the dtype held in float), the element pass in float32 lanes
 // rounded back to the dtype after each operation.
 void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
@@ -305,10 +328,13 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     });
     part.combine_each([&](const auto& lh) { merge_extremes(&lh.first, &lh.second, 1, lo[0], hi[0]); });
   } else {
-    measure_runs<std::uint16_t, float>(v, lo, hi, [&](std::size_t first, std::size_t count, std::size_t lanes, float* l, float* h) {
-      simd::min_max_narrow_runs(kind, x, first, count, static_cast<std::size_t>(v.inner), static_cast<std::size_t>(v.depth),
-                                lanes, l, h);
-    });
+    const auto inner = static_cast<std::size_t>(v.inner), depth = static_cast<std::size_t>(v.depth), L = inner * depth;
+    measure<std::uint16_t, float>(
+        v, lo, hi,
+        [&](std::size_t first, std::size_t count, std::size_t lanes, float* l, float* h) {
+          simd::min_max_narrow_runs(kind, x, first, count, inner, depth, lanes, l, h);
+        },
+        [&](std::size_t row, std::size_t rows, float* l, float* h) { simd::min_max_narrow_rows(kind, x + row * L, rows, L, l, h); });
   }
   const auto [qmin, qmax] = integer_range(p, host, a);  // (passed, never captured: clang 14 lambdas cannot)
   const simd::Rounding rounding = round_mode_of(a) == RoundMode::HalfUp ? simd::Rounding::HalfUp : simd::Rounding::HalfToEven;
@@ -318,6 +344,13 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   if (a.axis == -1) {
     for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
       simd::quantize_narrow(kind, x + at, y + at, count, params[0], rounding, clamp);
+    });
+    return;
+  }
+  if (v.inner < kLongRun) {
+    const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
+    quantize_rows_of<std::uint16_t, float>(v, params, cp.any_flush, [&](std::size_t row, std::size_t rows, const simd::RowParams<float>& rp) {
+      simd::quantize_narrow_rows(kind, x + row * L, y + row * L, rows, rp, rounding, clamp);
     });
     return;
   }
@@ -332,10 +365,8 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
 
 // Whether a bfloat16/float16 forward case takes the SIMD path (else the scalar code).
 bool narrow_simd(const Profile& p, const OpCase& c) {
-  const ChannelView v = channel_view(c.input.shape, c.attrs.axis);
   return c.op == Op::Forward && p.rules(c.input.dtype).device.compute == DType::Float32 &&
-         p.rules(c.input.dtype).narrows_each_op &&
-         (c.attrs.axis == -1 || v.inner >= kLongRun);
+         p.rules(c.input.dtype).narrows_each_op;
 }
 
 }  // namespace
@@ -347,9 +378,8 @@ Outcome SimdBackend::run(const OpCase& c) {
   if (Status s = validate_case(c); !s.ok()) return Outcome::rejected(s);
   if (!supports(c.profile, t)) return Outcome::rejected({Code::Unimplemented, "cpu does not implement this profile and dtype"});
   if (t == DType::BFloat16 || t == DType::Float16) {
-    // bfloat16/float16 computed in float32 (tf-xla): SIMD for the forward op per tensor or with long
-    // channel runs; the rest (short runs, the gradient, a dtype narrowed only at the output) through
-    // the scalar code.
+    // bfloat16/float16 computed in float32 (tf-xla): SIMD for the forward op; the gradient and a
+    // dtype narrowed only at the output through the scalar code.
     if (!narrow_simd(p, c)) return scalar_.run(c);
     Outcome out;
     out.outputs.emplace_back(t, c.input.shape);

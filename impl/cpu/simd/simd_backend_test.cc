@@ -160,15 +160,18 @@ TEST(SimdKernels, Bf16InstructionsInUseWhereTheCpuHasThem) {
   EXPECT_TRUE(simd::current_target_uses_bf16_instructions());
 }
 
-// bfloat16/float16 (tf-xla): random bit patterns of every class, tails, long channel runs.
+// bfloat16/float16 (tf-xla): random bit patterns of every class, tails, channel runs of every
+// length from 1 (axis last) to 40, short runs (rows of per-position parameters) and long ones.
 TEST(SimdBackend, NarrowTypesMatch) {
   with_each_bf16_rounding([&] {
     std::mt19937_64 rng(31);
     for (DType t : {DType::BFloat16, DType::Float16}) {
       for (std::int64_t n = 0; n <= 70; ++n) expect_same(narrow_case(rng, t, {n}, -1));
-      for (std::int64_t inner = 16; inner <= 40; ++inner) {
+      for (std::int64_t inner = 1; inner <= 40; ++inner) {
         SCOPED_TRACE(inner);
-        expect_same(narrow_case(rng, t, {3, 5, inner}, 1));
+        expect_same(narrow_case(rng, t, {3, 5, inner}, 1));  // runs of `inner` per channel
+        expect_same(narrow_case(rng, t, {2, inner, 3}, 1));  // `inner` channels of runs of 3
+        expect_same(narrow_case(rng, t, {inner, 5}, 1));     // axis last: one-element runs
       }
       expect_same(narrow_case(rng, t, {2'000'000}, -1));
     }
@@ -335,23 +338,22 @@ TEST(SimdBackend, PartsThatSawOnlyNaNLeaveTheRange) {
 
 // Measured per-channel ranges of long runs are kept in per-lane accumulators up to 4096 channels
 // (simd_backend.cc, kLaneChannels) and reduced run by run past that: both sides, with runs that
-// end in a partial vector, for every dtype.
+// end in a partial vector, for every dtype; and short runs (per-position accumulators) over
+// several tasks.
 TEST(SimdBackend, MeasuredRangesOfFewAndManyChannels) {
   std::mt19937_64 rng(37);
-  for (std::int64_t depth : {4096, 4097}) {
-    for (std::int64_t inner : {16, 21}) {
-      SCOPED_TRACE(depth * 100 + inner);
-      const Shape shape{3, depth, inner};
-      for (DType t : {DType::Float32, DType::Float64}) {
-        OpCase c = random_case(rng, t, shape, 1, true);
-        c.attrs.range_given = false;
-        expect_same(c);
-      }
-      for (DType t : {DType::BFloat16, DType::Float16}) {
-        OpCase c = narrow_case(rng, t, shape, 1);
-        c.attrs.range_given = false;
-        expect_same(c);
-      }
+  for (const Shape& shape : {Shape{3, 4096, 16}, Shape{3, 4096, 21}, Shape{3, 4097, 16}, Shape{3, 4097, 21},
+                             Shape{2000, 40, 5}}) {
+    SCOPED_TRACE(shape_string(shape));
+    for (DType t : {DType::Float32, DType::Float64}) {
+      OpCase c = random_case(rng, t, shape, 1, true);
+      c.attrs.range_given = false;
+      expect_same(c);
+    }
+    for (DType t : {DType::BFloat16, DType::Float16}) {
+      OpCase c = narrow_case(rng, t, shape, 1);
+      c.attrs.range_given = false;
+      expect_same(c);
     }
   }
 }
