@@ -201,9 +201,10 @@ struct DeviceBytes {
   DeviceBytes& operator=(const DeviceBytes&) = delete;
 };
 
-// One case through the device entry points with every tensor `offset` elements past an aligned
-// address (the output another offset), on the given workspace; the outcome copied back.
-Outcome run_at_offset(const OpCase& c, int offset, unsigned char* workspace) {
+// One case through the device entry points with every input tensor `offset` elements past an
+// aligned address and the output `out_offset` (each 0 to 3), on the given workspace; the outcome
+// copied back.
+Outcome run_at_offset(const OpCase& c, int offset, int out_offset, unsigned char* workspace) {
   const DType t = c.input.dtype;
   const std::size_t w = static_cast<std::size_t>(byte_width(t));
   auto on_device = [&](const Tensor& x, DeviceBytes& mem) {
@@ -212,7 +213,7 @@ Outcome run_at_offset(const OpCase& c, int offset, unsigned char* workspace) {
   };
   DeviceBytes in(c.input.bytes.size() + 4 * w), lo(c.input_min.bytes.size() + 4 * w), hi(c.input_max.bytes.size() + 4 * w),
       dy(c.gradients.bytes.size() + 4 * w), out(c.input.bytes.size() + 4 * w);
-  unsigned char* y = out.p + (3 - offset + 1) * w;
+  unsigned char* y = out.p + out_offset * w;
   Outcome got = c.op == Op::Forward ? Outcome{} : gradient_outputs(c);
   if (c.op == Op::Forward) got.outputs.emplace_back(t, c.input.shape);
   const void* x = on_device(c.input, in);
@@ -252,7 +253,9 @@ std::vector<OpCase> layout_cases(DType t, std::int64_t n) {
 
 // The device entry points with every tensor starting 1 to 3 elements past an aligned address, on
 // lengths around the block and chunk sizes, in every layout, forward and gradient; each forward
-// case called twice on one workspace (the first call leaves it ready for the second).
+// case called twice on one workspace (the first call leaves it ready for the second). The output
+// starts at the inputs' parity (16-bit elements then go in pairs, from either parity) or at the
+// other one (one at a time).
 TEST_F(GpuPointers, MisalignedDevicePointers) {
   for (DType t : {DType::BFloat16, DType::Float16, DType::Float32, DType::Float64}) {
     for (std::int64_t n : {1, 255, 257, 4097, 100003}) {
@@ -260,10 +263,11 @@ TEST_F(GpuPointers, MisalignedDevicePointers) {
         const std::size_t ws_bytes = c.op == Op::Forward ? cuda::forward_workspace_bytes(c.input.shape, c.attrs) : 0;
         DeviceBytes ws(ws_bytes + 16);
         ASSERT_EQ(cudaMemset(ws.p, 0, ws_bytes + 16), cudaSuccess);
-        for (int offset : {1, 2, 3}) {
+        for (const auto& [offset, out_offset] : std::initializer_list<std::pair<int, int>>{{1, 3}, {2, 2}, {3, 1}, {0, 1}, {1, 2}}) {
           for (int call = 0; call < (c.op == Op::Forward ? 2 : 1); ++call) {
-            SCOPED_TRACE(case_json("misaligned", c).dump().substr(0, 160) + " offset " + std::to_string(offset));
-            expect_same_as_host(c, run_at_offset(c, offset, ws.p));
+            SCOPED_TRACE(case_json("misaligned", c).dump().substr(0, 160) + " offsets " + std::to_string(offset) + ", " +
+                         std::to_string(out_offset));
+            expect_same_as_host(c, run_at_offset(c, offset, out_offset, ws.p));
           }
         }
       }
@@ -299,7 +303,7 @@ TEST_F(GpuPointers, TheWorkspaceIsLeftZeroedForTheNextCall) {
     DeviceBytes ws(bytes);
     ASSERT_EQ(cudaMemset(ws.p, 0, bytes), cudaSuccess);
     for (const OpCase* c : std::initializer_list<const OpCase*>{&wide, &narrow}) {
-      expect_same_as_host(*c, run_at_offset(*c, 1, ws.p));
+      expect_same_as_host(*c, run_at_offset(*c, 1, 3, ws.p));
       std::vector<unsigned char> back(bytes, 0xff);
       ASSERT_EQ(cudaMemcpy(back.data(), ws.p, bytes, cudaMemcpyDeviceToHost), cudaSuccess);
       EXPECT_EQ(std::count(back.begin(), back.end(), 0), static_cast<std::ptrdiff_t>(bytes)) << "the workspace is not zeroed";

@@ -36,6 +36,7 @@ std::vector<Layout> layouts() {
   for (std::int64_t axis : {0, 2, 3}) out.push_back({{4, 5, 6, 7}, axis});  // first, middle, last
   out.push_back({{2, 3, 1500}, 1});  // runs longer than 1024
   out.push_back({{2, 9000}, 0});     // runs split into several 4096-element chunks
+  out.push_back({{3, 2, 1027}, 1});  // long runs of odd length, starting at either parity (16-bit pairs)
   return out;
 }
 

@@ -9,7 +9,8 @@
 # quick label judges the reference: the traps suite's tests, the fast path's properties against the
 # GMP path, and the GMP path as a backend against the fast one on the known, edge and traps suites. Prints,
 # per mutant, the properties that caught it and after how many passing cases; exits 1 if a mutant
-# survives. Takes a few minutes (one build of the copy, then one small rebuild per mutant).
+# survives. Defects planted in the CUDA core are also judged by cuda_core_test. Takes a few
+# minutes (one build of the copy, then one small rebuild per mutant).
 #   tools/mutants.sh [SCRATCH_DIR [NAME_REGEX]]   (NAME_REGEX: only the mutants whose names match)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,9 @@ mutants=(
   "cuda-daz-dropped|soft_env.h|QDQ_HD C read(C x) const { return daz \&\& below_normal(x) ? zero_like(x) : x; }|QDQ_HD C read(C x) const { return x; }"
   "cuda-last-row-lost|geometry.h|if ((last_row - 1) * g.period + j >= g.n) --last_row;|if ((last_row - 1) * g.period + j >= g.n) last_row -= 2;"
   "cuda-16-bit-rounded-once|soft_env.h|return narrow_each_op \&\& (storage == DType::BFloat16|return false \&\& (storage == DType::BFloat16"
+  "cuda-pair-halves-swapped|thread_batch.h|v[2 * i] = static_cast<U>(w \& 0xffffu);|v[2 * i] = static_cast<U>(w >> 16);"
+  "cuda-pair-run-tail-lost|geometry.h|if (chunk == 0 \&\& tx == 1 \&\& paired + 2 * pairs < end) split(end - 1, 1, 1, 0);|"
+  "cuda-pair-off-its-word|geometry.h|paired = base + ((base + g.pair_skew) \& 1)|paired = base"
   # The GMP path's exact op: n/s computed in float64 (s and the quotient each rounded), then rounded
   # to T: the double rounding that no random case exposes (conformance/rounding_traps.h).
   "ref-output-through-float64|exact/exact_op.cc|XFloat::of(Rational(n) / *scale);|XFloat::of(Rational(n.convert_to<double>() / scale->convert_to<double>()));"
@@ -168,6 +172,10 @@ print(", ".join(found))')
     failed=$({ "$scratch/build/bin/qdq" conformance --suite layout --backend cuda-host 2>/dev/null || true; } |
                sed -n 's/^qdq conformance: [0-9]* passed, \([0-9]*\) failed$/\1/p')
     if [ "${failed:-0}" -gt 0 ]; then caught="${caught:+$caught, }layout suite ($failed failed cases)"; fi
+    # and the core's own tests (indexing and alignment of every launch, the 16-bit pairs' words)
+    cmake --build "$scratch/build" --target cuda_core_test >/dev/null
+    core=$({ "$scratch/build/bin/cuda_core_test" 2>&1 || true; } | sed -n 's/^\[  FAILED  \] \([A-Za-z_.]*\) (.*/\1/p' | paste -sd, -)
+    if [ -n "$core" ]; then caught="${caught:+$caught, }$core"; fi
   fi
   if [ -z "$caught" ]; then
     caught="SURVIVED"

@@ -16,6 +16,7 @@
 #include "impl/cpu/common/tiny_operands.h"
 #include "impl/cuda/core/element.h"
 #include "impl/cuda/core/geometry.h"
+#include "impl/cuda/core/thread_batch.h"
 
 namespace qdq::cuda {
 namespace {
@@ -141,7 +142,8 @@ TEST(OrderKeys, SortAsTheValuesAndReadBack) {
 
 // Every element is visited exactly once, by the table entry of its own channel, whatever the
 // launch's size: with CUDA's cap on gridDim.y, and with a cap of 2 rows of blocks, so that the
-// blocks stride over rows as they do on the device beyond 65535 rows.
+// blocks stride over rows as they do on the device beyond 65535 rows; element by element and,
+// in the runs layout, in pairs that start at either parity, each pair on a word boundary.
 TEST(Geometry, EveryElementOnceWithItsChannel) {
   const std::int64_t shapes[][3] = {{1, 1, 1},     {1, 1, 255},   {1, 1, 256},  {1, 1, 257},    {1, 1, 1023},
                                     {1, 1, 1024},  {1, 1, 4097},  {1, 1, 9000}, {3, 5, 1},      {1000, 3, 1},
@@ -158,6 +160,14 @@ TEST(Geometry, EveryElementOnceWithItsChannel) {
           ASSERT_GE(seg.count, 1);
           ASSERT_LE(seg.count, kThreads);
           for (int tx = 0; tx < kThreads; ++tx) {
+            for_each_batch<B>(g, seg, bx, l.x, tx, [&](const Batch& b) {
+              ASSERT_GE(b.count, 1);
+              ASSERT_LE(b.count, B);
+              ASSERT_TRUE(!b.pairs || (g.runs && g.pair_skew >= 0));
+              for (int i = 0; b.pairs && i < b.count; ++i) {
+                ASSERT_EQ((b.first + i * b.stride + g.pair_skew) % 2, 0) << "pair at " << b.first + i * b.stride;
+              }
+            });
             for_each_element<B>(g, seg, bx, l.x, tx, [&](std::int64_t k, int e) {
               ASSERT_GE(k, 0);
               ASSERT_LT(k, g.n);
@@ -174,15 +184,17 @@ TEST(Geometry, EveryElementOnceWithItsChannel) {
   int strided_runs = 0, strided_columns = 0;  // launches whose blocks stride over rows
   for (const auto& s : shapes) {
     const std::int64_t outer = s[0], depth = s[1], inner = s[2], n = outer * depth * inner;
-    const Geometry g = make_geometry(n, depth, inner);
+    Geometry g = make_geometry(n, depth, inner);
     if (g.blocks_y > 2) ++(g.runs ? strided_runs : strided_columns);
-    for (std::int64_t target : {1, 3, 1 << 20}) {
+    for (const auto& [target, skew] : {std::pair<std::int64_t, int>{1, -1}, {3, -1}, {1 << 20, -1}, {1, 0}, {3, 0}, {3, 1}, {1 << 20, 1}}) {
+      g.pair_skew = skew;
       for (const std::int64_t max_y : {kMaxGridY, std::int64_t{2}}) {
         const Launch l = launch_for(g, target, max_y);
         ASSERT_LE(l.y, max_y);
         for (const std::vector<int>& seen : {visits(g, l, std::integral_constant<int, 4>{}), visits(g, l, std::integral_constant<int, 8>{})}) {
           for (std::int64_t k = 0; k < n; ++k) {
-            ASSERT_EQ(seen[static_cast<std::size_t>(k)], 1) << outer << "x" << depth << "x" << inner << " element " << k << ", max_y " << max_y;
+            ASSERT_EQ(seen[static_cast<std::size_t>(k)], 1)
+                << outer << "x" << depth << "x" << inner << " element " << k << ", max_y " << max_y << ", pair_skew " << skew;
           }
         }
       }
@@ -190,6 +202,62 @@ TEST(Geometry, EveryElementOnceWithItsChannel) {
   }
   EXPECT_GT(strided_runs, 0);
   EXPECT_GT(strided_columns, 0);
+}
+
+TEST(Geometry, PairsOnlyOf16BitTensorsAtOneParity) {
+  alignas(8) std::uint16_t buf[8];
+  EXPECT_EQ(pair_skew_of(2, {buf, buf + 4}), 0);
+  EXPECT_EQ(pair_skew_of(2, {buf + 1, buf + 3, buf + 7}), 1);
+  EXPECT_EQ(pair_skew_of(2, {buf, buf + 1}), -1);
+  EXPECT_EQ(pair_skew_of(2, {buf + 2, buf + 5}), -1);
+  EXPECT_EQ(pair_skew_of(2, {reinterpret_cast<const char*>(buf) + 1}), -1);
+  EXPECT_EQ(pair_skew_of(4, {buf, buf + 4}), -1);
+  EXPECT_EQ(pair_skew_of(8, {buf}), -1);
+}
+
+// A copy through load_batch and store_batch over every batch of a launch, with the input and the
+// output at every offset from a word boundary (so pairs at either parity, and elements one at a
+// time where the two differ): every element lands where it came from, each half of a pair too.
+TEST(ThreadBatch, PairedLoadsAndStoresKeepEveryElementInPlace) {
+  constexpr int B = batch_of(2);
+  const std::int64_t shapes[][3] = {{1, 1, 1024}, {1, 1, 1025}, {3, 1, 1031}, {2, 3, 5000}, {1, 1, 9001}, {5, 2, 1030}};
+  int paired = 0, unpaired = 0;
+  for (const auto& s : shapes) {
+    const std::int64_t n = s[0] * s[1] * s[2];
+    std::vector<std::uint16_t> in_buf(static_cast<std::size_t>(n) + 4), out_buf(static_cast<std::size_t>(n) + 4);
+    for (int in_at = 0; in_at < 4; ++in_at) {
+      for (int out_at = 0; out_at < 4; ++out_at) {
+        std::uint16_t* in = in_buf.data() + in_at;
+        std::uint16_t* out = out_buf.data() + out_at;
+        for (std::int64_t k = 0; k < n; ++k) in[k] = static_cast<std::uint16_t>(k * 40503u + 7);
+        std::fill(out_buf.begin(), out_buf.end(), std::uint16_t{0xdead});
+        Geometry g = make_geometry(n, s[1], s[2]);
+        g.pair_skew = pair_skew_of(2, {in, out});
+        ++(g.pair_skew >= 0 ? paired : unpaired);
+        const Launch l = launch_for(g, 3);
+        for (std::int64_t by = 0; by < l.y; ++by) {
+          for (std::int64_t bx = 0; bx < l.x; ++bx) {
+            for_each_segment(g, bx, by, l.x, l.y, [&](const Segment& seg) {
+              for (int tx = 0; tx < kThreads; ++tx) {
+                for_each_batch<B>(g, seg, bx, l.x, tx, [&](const Batch& b) {
+                  std::uint16_t v[kBatchElements<B, std::uint16_t>] = {};
+                  load_batch<B>(in, b, v);
+                  store_batch<B>(out, b, v);
+                });
+              }
+            });
+          }
+        }
+        for (std::int64_t k = 0; k < n; ++k) ASSERT_EQ(out[k], in[k]) << "element " << k << ", offsets " << in_at << " " << out_at;
+        EXPECT_EQ(out_buf[static_cast<std::size_t>(out_at + n)], 0xdead) << "written past the end";
+        if (out_at > 0) {
+          EXPECT_EQ(out_buf[static_cast<std::size_t>(out_at - 1)], 0xdead) << "written before the start";
+        }
+      }
+    }
+  }
+  EXPECT_GT(paired, 0);
+  EXPECT_GT(unpaired, 0);
 }
 
 }  // namespace

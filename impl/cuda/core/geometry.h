@@ -5,7 +5,9 @@
 //
 // Two layouts, chosen from the run length `inner` (per tensor: one run of all n elements):
 // - runs (inner >= kLongRun): a block works on one run (o, c) at a time, so on one channel, in
-//   chunks of kChunk elements; consecutive threads read consecutive elements.
+//   chunks of kChunk elements; consecutive threads read consecutive elements. 16-bit elements
+//   go two at a time where every pointer allows it (pair_skew below): a thread reads and writes
+//   one aligned 32-bit word per pair, and a run's odd element at either end goes alone.
 // - columns (shorter runs, down to axis last with inner 1): the tensor is read as rows of
 //   `period` elements, a multiple of depth*inner, so that every column j holds one channel
 //   throughout; thread j of a block follows its column down kRowsPerBlock rows. A block's 256
@@ -14,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 
 #include "impl/cuda/core/hd.h"
 
@@ -30,6 +33,9 @@ struct Geometry {
   std::int64_t rows = 0;    // runs: outer*depth runs of `inner`; columns: ceil(n / period) rows
   std::int64_t period = 0;  // columns: elements per row
   std::int64_t blocks_x = 0, blocks_y = 0;  // the whole grid; a launch may be smaller and stride
+  // runs of 16-bit elements: -1 to go one element at a time; 0 or 1 to go in pairs of elements
+  // k, k + 1 with k + pair_skew even, which start on a 4-byte boundary of every tensor.
+  int pair_skew = -1;
 };
 
 // Precondition: n = outer * depth * inner > 0.
@@ -51,6 +57,21 @@ inline Geometry make_geometry(std::int64_t n, std::int64_t depth, std::int64_t i
     g.blocks_y = (g.rows + kRowsPerBlock - 1) / kRowsPerBlock;
   }
   return g;
+}
+
+// The pair_skew for tensors at these addresses of `element_bytes` elements: 0 or 1 where the
+// elements are 16-bit and every address is the same, even, distance past a 4-byte boundary;
+// else -1 (one element at a time).
+inline int pair_skew_of(int element_bytes, std::initializer_list<const void*> tensors) {
+  int skew = -1;
+  if (element_bytes != 2) return -1;
+  for (const void* t : tensors) {
+    const auto a = reinterpret_cast<std::uintptr_t>(t);
+    const int s = static_cast<int>(a % 4 / 2);
+    if (a % 2 != 0 || (skew >= 0 && s != skew)) return -1;
+    skew = s;
+  }
+  return skew;
 }
 
 // A launch grid for g of about `target` blocks (never more than the whole grid, and at most
@@ -112,6 +133,10 @@ QDQ_HD constexpr int batch_of(int element_bytes) { return kBatchBytes / element_
 struct Batch {
   std::int64_t first = 0, stride = 0;
   int count = 0, entry = 0;
+  bool pairs = false;  // each of the count places is two elements, first + i * stride and the next
+  QDQ_HD int elements() const { return pairs ? 2 * count : count; }
+  // element j < elements(): place j (or j / 2, half j % 2, of pairs)
+  QDQ_HD std::int64_t at(int j) const { return pairs ? first + j / 2 * stride + j % 2 : first + j * stride; }
 };
 
 // Calls f(batch) for the elements that thread tx of block column bx (of gx) visits in segment s,
@@ -119,16 +144,31 @@ struct Batch {
 template <int B, class F>
 QDQ_HD void for_each_batch(const Geometry& g, const Segment& s, std::int64_t bx, std::int64_t gx, int tx, F&& f) {
   // `total` elements from `first`, `stride` apart, in batches
-  auto split = [&](std::int64_t first, std::int64_t stride, std::int64_t total, int entry) {
+  auto split = [&](std::int64_t first, std::int64_t stride, std::int64_t total, int entry, bool pairs = false) {
     for (std::int64_t done = 0; done < total; done += B) {
       Batch b;
       b.first = first + done * stride;
       b.stride = stride;
       b.count = static_cast<int>(total - done < B ? total - done : B);
       b.entry = entry;
+      b.pairs = pairs;
       f(b);
     }
   };
+  if (g.runs && g.pair_skew >= 0) {
+    // chunks of kChunk / 2 pairs from the run's first whole pair; its odd elements go alone to
+    // threads 0 (first) and 1 (last) of chunk 0
+    constexpr std::int64_t kChunkPairs = kChunk / 2;
+    const std::int64_t base = s.row * g.inner, end = base + g.inner;
+    const std::int64_t paired = base + ((base + g.pair_skew) & 1), pairs = (end - paired) / 2;
+    for (std::int64_t chunk = bx; chunk < g.blocks_x; chunk += gx) {
+      const std::int64_t start = chunk * kChunkPairs + tx, stop = chunk * kChunkPairs + kChunkPairs < pairs ? chunk * kChunkPairs + kChunkPairs : pairs;
+      if (start < stop) split(paired + 2 * start, 2 * kThreads, (stop - start + kThreads - 1) / kThreads, 0, true);
+      if (chunk == 0 && tx == 0 && paired > base) split(base, 1, 1, 0);
+      if (chunk == 0 && tx == 1 && paired + 2 * pairs < end) split(end - 1, 1, 1, 0);
+    }
+    return;
+  }
   if (g.runs) {
     const std::int64_t base = s.row * g.inner;
     for (std::int64_t chunk = bx; chunk < g.blocks_x; chunk += gx) {
@@ -152,7 +192,7 @@ QDQ_HD void for_each_batch(const Geometry& g, const Segment& s, std::int64_t bx,
 template <int B = 8, class F>
 QDQ_HD void for_each_element(const Geometry& g, const Segment& s, std::int64_t bx, std::int64_t gx, int tx, F&& f) {
   for_each_batch<B>(g, s, bx, gx, tx, [&](const Batch& b) {
-    for (int i = 0; i < b.count; ++i) f(b.first + i * b.stride, b.entry);
+    for (int j = 0; j < b.elements(); ++j) f(b.at(j), b.entry);
   });
 }
 

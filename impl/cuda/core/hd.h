@@ -21,6 +21,13 @@
 #define QDQ_HD inline
 #endif
 
+// Unrolls the loop that follows on the device (the host compiler decides for itself).
+#if defined(__CUDACC__)
+#define QDQ_UNROLL _Pragma("unroll")
+#else
+#define QDQ_UNROLL
+#endif
+
 namespace qdq::cuda {
 
 QDQ_HD float add_rn(float a, float b) {
@@ -144,6 +151,25 @@ QDQ_HD double double_of(std::uint64_t u) {
   double x;
   std::memcpy(&x, &u, sizeof x);
   return x;
+#endif
+}
+
+// The 32-bit word at `at` (precondition: 4-byte aligned), and its store: two 16-bit elements in
+// one access, the lower address in the low half (both the host and the device are little-endian).
+QDQ_HD std::uint32_t load_word(const std::uint16_t* at) {
+#ifdef __CUDA_ARCH__
+  return *reinterpret_cast<const std::uint32_t*>(at);
+#else
+  std::uint32_t w;
+  std::memcpy(&w, at, sizeof w);
+  return w;
+#endif
+}
+QDQ_HD void store_word(std::uint16_t* at, std::uint32_t w) {
+#ifdef __CUDA_ARCH__
+  *reinterpret_cast<std::uint32_t*>(at) = w;
+#else
+  std::memcpy(at, &w, sizeof w);
 #endif
 }
 

@@ -5,6 +5,7 @@
 #include <cub/block/block_reduce.cuh>
 
 #include "impl/cuda/core/rules.h"
+#include "impl/cuda/core/thread_batch.h"
 #include "impl/cuda/device/api.h"
 
 namespace qdq::cuda {
@@ -35,7 +36,7 @@ struct MergeKeys {
 // Measured ranges: each thread's extremes, combined per channel in the block (CUB in the runs
 // layout, shared-memory atomics in the columns layout), then once per block and channel into
 // `keys` in global memory, which starts zeroed. Every kernel loads a whole batch of its thread's
-// elements before using any (geometry.h).
+// elements before using any (thread_batch.h).
 template <typename U, typename C>
 __global__ void __launch_bounds__(kThreads) range_kernel(const U* __restrict__ x, Geometry g, SoftEnv<C> dev,
                                                          RangeKeys* __restrict__ keys) {
@@ -47,17 +48,7 @@ __global__ void __launch_bounds__(kThreads) range_kernel(const U* __restrict__ x
     RangeKeys mine;
     int entry = -1;
     for_each_batch<kB>(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](const Batch& b) {
-      U v[kB];
-#pragma unroll
-      for (int i = 0; i < kB; ++i) {
-        if (i < b.count) v[i] = x[b.first + i * b.stride];
-      }
-#pragma unroll
-      for (int i = 0; i < kB; ++i) {
-        if (i >= b.count) continue;
-        const C e = dev.read(dev.load(v[i]));
-        if (!is_nan(e)) include(mine, e);
-      }
+      range_batch<kB>(dev, x, b, mine);
       entry = b.entry;
     });
     if (g.runs) {
@@ -102,18 +93,8 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(const U* __restrict__
   for_each_segment(g, blockIdx.x, blockIdx.y, gridDim.x, gridDim.y, [&](const Segment& s) {
     for (int t = threadIdx.x; t < s.count; t += kThreads) table[t] = channel_scale(r, src, (s.first + t) % g.depth);
     __syncthreads();
-    for_each_batch<kB>(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](const Batch& b) {
-      U v[kB];
-#pragma unroll
-      for (int i = 0; i < kB; ++i) {
-        if (i < b.count) v[i] = x[b.first + i * b.stride];
-      }
-      const Scale<C> sc = table[b.entry];
-#pragma unroll
-      for (int i = 0; i < kB; ++i) {
-        if (i < b.count) y[b.first + i * b.stride] = static_cast<U>(quantize(r, sc, v[i]));
-      }
-    });
+    for_each_batch<kB>(g, s, blockIdx.x, gridDim.x, threadIdx.x,
+                       [&](const Batch& b) { forward_batch<kB>(r, table[b.entry], x, y, b); });
     __syncthreads();
   });
   if (finished) reset_when_last(keys, g.depth, finished);
@@ -127,16 +108,7 @@ __global__ void __launch_bounds__(kThreads) gradient_kernel(const U* __restrict_
   for_each_segment(g, blockIdx.x, blockIdx.y, gridDim.x, gridDim.y, [&](const Segment& s) {
     for_each_batch<kB>(g, s, blockIdx.x, gridDim.x, threadIdx.x, [&](const Batch& b) {
       const std::int64_t ch = (s.first + b.entry) % g.depth;
-      const U l = lo[ch], h = hi[ch];
-      U gv[kB], xv[kB];
-#pragma unroll
-      for (int i = 0; i < kB; ++i) {
-        if (i < b.count) gv[i] = dy[b.first + i * b.stride], xv[i] = x[b.first + i * b.stride];
-      }
-#pragma unroll
-      for (int i = 0; i < kB; ++i) {
-        if (i < b.count) dx[b.first + i * b.stride] = static_cast<U>(gradient(dev, gv[i], xv[i], l, h));
-      }
+      gradient_batch<kB>(dev, dy, x, lo[ch], hi[ch], dx, b);
     });
   });
 }
@@ -150,8 +122,9 @@ dim3 grid_for(const Geometry& g) {
 }
 
 template <typename U, typename C>
-cudaError_t forward(const Profile& p, DType t, const Attrs& a, const Geometry& g, const void* input, const void* lo,
+cudaError_t forward(const Profile& p, DType t, const Attrs& a, Geometry g, const void* input, const void* lo,
                     const void* hi, void* output, void* workspace, cudaStream_t stream) {
+  g.pair_skew = pair_skew_of(sizeof(U), {input, output});
   const Rules<C> r = make_rules<C>(p, t, a);
   const auto* x = static_cast<const U*>(input);
   RangeSource<U> src;
@@ -173,8 +146,9 @@ cudaError_t forward(const Profile& p, DType t, const Attrs& a, const Geometry& g
 }
 
 template <typename U, typename C>
-cudaError_t gradient(const Profile& p, DType t, const Geometry& g, const void* dy, const void* x, const void* lo,
+cudaError_t gradient(const Profile& p, DType t, Geometry g, const void* dy, const void* x, const void* lo,
                      const void* hi, void* dx, cudaStream_t stream) {
+  g.pair_skew = pair_skew_of(sizeof(U), {dy, x, dx});
   gradient_kernel<U, C><<<grid_for(g), kThreads, 0, stream>>>(
       static_cast<const U*>(dy), static_cast<const U*>(x), static_cast<const U*>(lo), static_cast<const U*>(hi),
       static_cast<U*>(dx), g, gradient_env<C>(p, t));

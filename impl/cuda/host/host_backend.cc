@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "impl/cuda/core/rules.h"
+#include "impl/cuda/core/thread_batch.h"
 
 namespace qdq::cuda {
 namespace {
@@ -34,10 +35,9 @@ std::vector<RangeKeys> measure(const Geometry& g, const SoftEnv<C>& dev, const U
       for (int tx = 0; tx < kThreads; ++tx) {
         RangeKeys mine;
         int entry = -1;
-        for_each_element(g, s, bx, l.x, tx, [&](std::int64_t k, int e) {
-          const C v = dev.read(dev.load(x[k]));
-          if (!is_nan(v)) include(mine, v);
-          entry = e;
+        for_each_batch<batch_of(sizeof(U))>(g, s, bx, l.x, tx, [&](const Batch& b) {
+          range_batch<batch_of(sizeof(U))>(dev, x, b, mine);
+          entry = b.entry;
         });
         if (entry >= 0) merge(part[static_cast<std::size_t>(entry)], mine);
       }
@@ -52,11 +52,12 @@ Outcome forward(const Profile& p, const OpCase& c) {
   const DType t = c.input.dtype;
   Outcome out;
   out.outputs.emplace_back(t, c.input.shape);
-  const Geometry g = case_geometry(c.input.shape, c.attrs.axis);
+  Geometry g = case_geometry(c.input.shape, c.attrs.axis);
   if (g.n == 0) return out;
   const Rules<C> r = make_rules<C>(p, t, c.attrs);
   const U* x = elements<U>(c.input);
   U* y = elements<U>(out.outputs[0]);
+  g.pair_skew = pair_skew_of(sizeof(U), {x, y});
   std::vector<RangeKeys> keys;
   RangeSource<U> src;
   if (c.attrs.range_given) {
@@ -71,8 +72,8 @@ Outcome forward(const Profile& p, const OpCase& c) {
       std::array<Scale<C>, kThreads> table;
       for (int e = 0; e < s.count; ++e) table[static_cast<std::size_t>(e)] = channel_scale(r, src, (s.first + e) % g.depth);
       for (int tx = 0; tx < kThreads; ++tx) {
-        for_each_element(g, s, bx, l.x, tx, [&](std::int64_t k, int e) {
-          y[k] = static_cast<U>(quantize(r, table[static_cast<std::size_t>(e)], x[k]));
+        for_each_batch<batch_of(sizeof(U))>(g, s, bx, l.x, tx, [&](const Batch& b) {
+          forward_batch<batch_of(sizeof(U))>(r, table[static_cast<std::size_t>(b.entry)], x, y, b);
         });
       }
     });
@@ -83,18 +84,19 @@ Outcome forward(const Profile& p, const OpCase& c) {
 template <typename U, typename C>
 Outcome gradient(const Profile& p, const OpCase& c) {
   Outcome out = gradient_outputs(c);
-  const Geometry g = case_geometry(c.input.shape, c.attrs.axis);
+  Geometry g = case_geometry(c.input.shape, c.attrs.axis);
   if (g.n == 0) return out;
   const SoftEnv<C> dev = gradient_env<C>(p, c.input.dtype);
   const U *x = elements<U>(c.input), *dy = elements<U>(c.gradients);
   const U *lo = elements<U>(c.input_min), *hi = elements<U>(c.input_max);
   U* dx = elements<U>(out.outputs[0]);
+  g.pair_skew = pair_skew_of(sizeof(U), {dy, x, dx});
   for_each_block(g, [&](std::int64_t bx, std::int64_t by, const Launch& l) {
     for_each_segment(g, bx, by, l.x, l.y, [&](const Segment& s) {
       for (int tx = 0; tx < kThreads; ++tx) {
-        for_each_element(g, s, bx, l.x, tx, [&](std::int64_t k, int e) {
-          const std::int64_t ch = (s.first + e) % g.depth;
-          dx[k] = static_cast<U>(gradient(dev, dy[k], x[k], lo[ch], hi[ch]));
+        for_each_batch<batch_of(sizeof(U))>(g, s, bx, l.x, tx, [&](const Batch& b) {
+          const std::int64_t ch = (s.first + b.entry) % g.depth;
+          gradient_batch<batch_of(sizeof(U))>(dev, dy, x, lo[ch], hi[ch], dx, b);
         });
       }
     });
