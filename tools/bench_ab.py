@@ -24,7 +24,7 @@ UNIT = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9}
 def one_run(qdq, args):
     """{case: rate} from one run of `qdq bench`; exits naming the binary if it fails."""
     cmd = [qdq, "bench", "--benchmark_min_time=%s" % args.min_time, "--benchmark_filter=" + args.filter]
-    cmd += ["--kernels"] if args.kernels else ["--max-bytes", str(args.max_bytes)]
+    cmd += ["--kernels"] if args.kernels else ["--max-bytes", str(args.max_bytes)] + (["--channel-last"] if args.channel_last else [])
     try:
         run = subprocess.run(cmd, capture_output=True, text=True)
     except OSError as e:
@@ -48,6 +48,7 @@ def main():
     ap.add_argument("--filter", default=".", help="Google Benchmark filter (default: every case)")
     ap.add_argument("--max-bytes", type=int, default=16 << 20, help="largest tensor (default 16 MiB)")
     ap.add_argument("--kernels", action="store_true", help="time the SIMD kernels alone (qdq bench --kernels)")
+    ap.add_argument("--channel-last", action="store_true", help="add the per-channel-last cases (qdq bench --channel-last)")
     ap.add_argument("--reps", type=int, default=5, help="runs of each binary, in turn (default 5)")
     ap.add_argument("--min-time", default="0.2", help="--benchmark_min_time of each run (default 0.2)")
     args = ap.parse_args()

@@ -9,19 +9,35 @@
 
 namespace qdq::tools {
 
+std::vector<BenchConfig> bench_configs(bool channel_last) {
+  std::vector<BenchConfig> out;
+  for (DType t : kAllDTypes) {
+    for (BenchLayout l : {BenchLayout::PerTensor, BenchLayout::PerChannel, BenchLayout::PerChannelLast}) {
+      if (l == BenchLayout::PerChannelLast && !channel_last) continue;
+      for (bool given : {true, false}) out.push_back({t, l, given});
+    }
+  }
+  return out;
+}
+
 std::string bench_name(const std::string& prefix, const BenchConfig& c) {
-  return fmt::format("{}/{}/{}/{}", prefix, dtype_name(c.dtype), c.per_channel ? "per-channel" : "per-tensor",
-                     c.range_given ? "given" : "measured");
+  const char* layout = c.layout == BenchLayout::PerTensor ? "per-tensor" : c.layout == BenchLayout::PerChannel ? "per-channel" : "per-channel-last";
+  return fmt::format("{}/{}/{}/{}", prefix, dtype_name(c.dtype), layout, c.range_given ? "given" : "measured");
 }
 
 Shape bench_shape(const BenchConfig& c, std::int64_t bytes) {
   const std::int64_t n = bytes / byte_width(c.dtype);
-  return c.per_channel ? Shape{std::max<std::int64_t>(1, n / (kBenchChannels * 64)), kBenchChannels, 64} : Shape{n};
+  switch (c.layout) {
+    case BenchLayout::PerTensor: return Shape{n};
+    case BenchLayout::PerChannel: return Shape{std::max<std::int64_t>(1, n / (kBenchChannels * 64)), kBenchChannels, 64};
+    case BenchLayout::PerChannelLast: return Shape{std::max<std::int64_t>(1, n / kBenchChannels), kBenchChannels};
+  }
+  return {};
 }
 
 ProfileId bench_profile(const BenchConfig& c) {
   const bool narrow = c.dtype == DType::BFloat16 || c.dtype == DType::Float16;
-  return narrow || (c.per_channel && c.range_given) ? ProfileId::TfXla : ProfileId::TfCpu;
+  return narrow || (c.per_channel() && c.range_given) ? ProfileId::TfXla : ProfileId::TfCpu;
 }
 
 std::uint64_t bench_bits(DType t, double v) {
@@ -38,10 +54,10 @@ OpCase bench_case(const BenchConfig& cfg, std::int64_t bytes) {
   OpCase c;
   c.profile = bench_profile(cfg);
   c.attrs.range_given = cfg.range_given;
-  c.attrs.axis = cfg.per_channel ? 1 : -1;
+  c.attrs.axis = cfg.per_channel() ? 1 : -1;
   c.input = Tensor(cfg.dtype, bench_shape(cfg, bytes));
   for (std::size_t i = 0; i < c.input.size(); ++i) c.input.set_bits(i, bench_bits(cfg.dtype, bench_value(i)));
-  const Shape range_shape = cfg.per_channel ? Shape{kBenchChannels} : Shape{};
+  const Shape range_shape = cfg.per_channel() ? Shape{kBenchChannels} : Shape{};
   c.input_min = Tensor(cfg.dtype, range_shape);
   c.input_max = Tensor(cfg.dtype, range_shape);
   for (std::size_t i = 0; i < c.input_min.size(); ++i) {

@@ -1,23 +1,35 @@
 // The cases `qdq bench` times, the same for every backend: each dtype × per-tensor/per-channel ×
-// range given/measured on a tensor of a given size in bytes.
+// range given/measured on a tensor of a given size in bytes, and on request per channel with the
+// channel axis last.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "impl/cuda/core/hd.h"
 #include "reference/contract/backend.h"
 
 namespace qdq::tools {
 
+// Per-channel benchmarks have 256 channels on axis 1:
+// - per-channel: [max(1, n / (256 * 64)), 256, 64], runs of 64 elements, so never below 256 x 64
+//   elements (the 4 KiB and 32 KiB per-channel rows move 64 KiB or 128 KiB);
+// - per-channel-last: [max(1, n / 256), 256], the channel axis last (runs of one element, as in
+//   NHWC activations and HWIO weights), never below 256 elements.
+enum class BenchLayout { PerTensor, PerChannel, PerChannelLast };
+constexpr std::int64_t kBenchChannels = 256;
+
 struct BenchConfig {
   DType dtype;
-  bool per_channel, range_given;
+  BenchLayout layout;
+  bool range_given;
+  bool per_channel() const { return layout != BenchLayout::PerTensor; }
 };
 
-// Per-channel benchmarks: axis 1 of [max(1, n / (256 * 64)), 256, 64], so never below 256 x 64
-// elements (the 4 KiB and 32 KiB per-channel rows move 64 KiB or 128 KiB).
-constexpr std::int64_t kBenchChannels = 256;
+// Every dtype x per-tensor, per-channel (and, with `channel_last`, per-channel-last) x range
+// given and measured, in the order the benchmarks run.
+std::vector<BenchConfig> bench_configs(bool channel_last);
 
 // "<prefix>/float32/per-tensor/given"
 std::string bench_name(const std::string& prefix, const BenchConfig& c);

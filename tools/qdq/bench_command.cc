@@ -1,5 +1,6 @@
 // `qdq bench`: Google Benchmark runs of an optimized backend for each dtype × per-tensor/per-channel
-// × range given/measured on tensors from 4 KiB up (bench_cases.h), each right after the bandwidth
+// (with --channel-last, per-channel-last too) × range given/measured on tensors from 4 KiB up
+// (bench_cases.h), each right after the bandwidth
 // bound of the same size measured in the same run. `cpu` (default): the op on host tensors, bound
 // by a plain read-scale-write loop over the same threads (through the caches and with
 // non-temporal stores). `cuda` (cuda_bench.cu): the kernels on device-resident tensors timed with
@@ -209,6 +210,10 @@ Command add_bench_command(CLI::App& app) {
                   "cpu: time the SIMD kernels alone instead, one thread on 64K elements in the L2 cache, per dtype, "
                   "rounding and clamp (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
                   "also rounded in integers (bfloat16-integer), as on CPUs without it");
+  auto channel_last = std::make_shared<bool>(false);
+  bench->add_flag("--channel-last", *channel_last,
+                  "also time per channel with the channel axis last (per-channel-last: [n / 256, 256], axis 1, runs of "
+                  "one element, as in NHWC activations and HWIO weights)");
   auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
   add_case_timeout_option(bench, *case_timeout);
   bench->allow_extras();
@@ -233,21 +238,16 @@ Command add_bench_command(CLI::App& app) {
                 }
               }
             } else if (cuda) {
-              register_cuda_benchmarks(sizes, *max_host_bytes);
+              register_cuda_benchmarks(sizes, *max_host_bytes, bench_configs(*channel_last));
             } else {
               // Each op right after the two bandwidth loops at its size: ratios of neighbours in time.
               for (std::int64_t b : sizes) {
-                for (DType t : kAllDTypes) {
-                  for (bool per_channel : {false, true}) {
-                    for (bool given : {true, false}) {
-                      const BenchConfig cfg{t, per_channel, given};
-                      if (other && !other->supports_op(Op::Forward, bench_profile(cfg), t)) continue;
-                      benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth, false)->Arg(b)->UseRealTime();
-                      benchmark::RegisterBenchmark("bandwidth/read-scale-stream", bench_bandwidth, true)->Arg(b)->UseRealTime();
-                      if (other) benchmark::RegisterBenchmark(bench_name("qdq", cfg).c_str(), bench_backend, other, cfg)->Arg(b)->UseRealTime();
-                      else benchmark::RegisterBenchmark(bench_name("qdq", cfg).c_str(), bench_op, cfg)->Arg(b)->UseRealTime();
-                    }
-                  }
+                for (const BenchConfig& cfg : bench_configs(*channel_last)) {
+                  if (other && !other->supports_op(Op::Forward, bench_profile(cfg), cfg.dtype)) continue;
+                  benchmark::RegisterBenchmark("bandwidth/read-scale-write", bench_bandwidth, false)->Arg(b)->UseRealTime();
+                  benchmark::RegisterBenchmark("bandwidth/read-scale-stream", bench_bandwidth, true)->Arg(b)->UseRealTime();
+                  if (other) benchmark::RegisterBenchmark(bench_name("qdq", cfg).c_str(), bench_backend, other, cfg)->Arg(b)->UseRealTime();
+                  else benchmark::RegisterBenchmark(bench_name("qdq", cfg).c_str(), bench_op, cfg)->Arg(b)->UseRealTime();
                 }
               }
             }

@@ -122,11 +122,11 @@ void bench_device_op(benchmark::State& state, BenchConfig cfg) {
   OpCase c;
   c.profile = bench_profile(cfg);
   c.attrs.range_given = cfg.range_given;
-  c.attrs.axis = cfg.per_channel ? 1 : -1;
+  c.attrs.axis = cfg.per_channel() ? 1 : -1;
   c.input = Tensor(cfg.dtype, {0});
   c.input.shape = bench_shape(cfg, state.range(0));
   const auto n = static_cast<std::size_t>(num_elements(c.input.shape));
-  const std::size_t w = static_cast<std::size_t>(byte_width(cfg.dtype)), channels = cfg.per_channel ? kBenchChannels : 1;
+  const std::size_t w = static_cast<std::size_t>(byte_width(cfg.dtype)), channels = cfg.per_channel() ? kBenchChannels : 1;
   DeviceBytes x(n * w), y(n * w), lo(channels * w), hi(channels * w), ws(cuda::forward_workspace_bytes(c.input.shape, c.attrs));
   fill_inputs<<<1024, 256>>>(static_cast<unsigned char*>(x.p), n, cfg.dtype);
   check(cudaMemset(ws.p, 0, cuda::forward_workspace_bytes(c.input.shape, c.attrs)), "zeroing the workspace");
@@ -158,27 +158,17 @@ void bench_host_to_host(benchmark::State& state, BenchConfig cfg) {
 
 }  // namespace
 
-void register_cuda_benchmarks(const std::vector<std::int64_t>& sizes, std::int64_t max_host_bytes) {
+void register_cuda_benchmarks(const std::vector<std::int64_t>& sizes, std::int64_t max_host_bytes, const std::vector<BenchConfig>& configs) {
   if (!cuda::device_unavailable_reason().empty()) throw std::runtime_error("no CUDA device: " + cuda::device_unavailable_reason());
   for (std::int64_t b : sizes) {
     benchmark::RegisterBenchmark("bandwidth/cuda-read-scale-write", bench_bound, false)->Arg(b)->UseManualTime();
     benchmark::RegisterBenchmark("bandwidth/cuda-memcpy-d2d", bench_bound, true)->Arg(b)->UseManualTime();
-    for (DType t : kAllDTypes) {
-      for (bool per_channel : {false, true}) {
-        for (bool given : {true, false}) {
-          const BenchConfig cfg{t, per_channel, given};
-          benchmark::RegisterBenchmark(bench_name("cuda", cfg).c_str(), bench_device_op, cfg)->Arg(b)->UseManualTime();
-        }
-      }
+    for (const BenchConfig& cfg : configs) {
+      benchmark::RegisterBenchmark(bench_name("cuda", cfg).c_str(), bench_device_op, cfg)->Arg(b)->UseManualTime();
     }
     if (b > max_host_bytes) continue;
-    for (DType t : kAllDTypes) {
-      for (bool per_channel : {false, true}) {
-        for (bool given : {true, false}) {
-          const BenchConfig cfg{t, per_channel, given};
-          benchmark::RegisterBenchmark(bench_name("cuda-host-to-host", cfg).c_str(), bench_host_to_host, cfg)->Arg(b)->UseRealTime();
-        }
-      }
+    for (const BenchConfig& cfg : configs) {
+      benchmark::RegisterBenchmark(bench_name("cuda-host-to-host", cfg).c_str(), bench_host_to_host, cfg)->Arg(b)->UseRealTime();
     }
   }
 }
