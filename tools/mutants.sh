@@ -92,7 +92,8 @@ mutants=(
   "simd-scales-narrowing-skipped|scales.cc|if (r_.narrowed) return|if (false) return"
   "simd-scales-side-flipped|scales.cc|hn::And(all, hn::Lt(s_lo, s_hi))|hn::And(all, hn::Lt(s_hi, s_lo))"
   "simd-minmax-lanes-tail-skipped|kernels.cc|for (; i < inner; ++i) MinMax1(d1, load(d1, at + i), l1, h1);|"
-  "simd-narrow-rows-inverse-of-position-0|kernels.cc|hn::LoadU(d, p.inv + i), hn::LoadU(d, p.lo + i),|hn::LoadU(d, p.inv), hn::LoadU(d, p.lo + i),"
+  "simd-narrow-rows-inverse-of-position-0|kernels.cc|(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv + k),|(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv),"
+  "simd-rows-position-never-wraps|kernels.cc|      if (pos >= length) pos -= length;|"
   "simd-minmax-lanes-reduced-as-one|simd_backend.cc|lo.size(), lanes, lo.data(), hi.data());|lo.size(), 1, lo.data(), hi.data());"
 )
 

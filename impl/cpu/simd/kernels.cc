@@ -182,6 +182,35 @@ HWY_INLINE void ForEachRun(size_t first, size_t count, size_t depth, F&& f) {
   }
 }
 
+// The walk of the rows kernels over `rows` rows of `length` elements as one span of n elements:
+// `pos`, the position in its row of the element at hand, kept up to date as the walk goes, which
+// is where that element's parameters lie (RowParams: a vector from there reads on into the pad).
+static_assert(2 * hn::MaxLanes(hn::ScalableTag<float>()) <= kRowPad && hn::MaxLanes(hn::ScalableTag<double>()) <= kRowPad,
+              "RowParams' pad holds what a vector reads past a row's last position");
+struct RowWalk {
+  size_t length, n, pos = 0, step, wrap;
+  RowWalk(size_t length_, size_t rows, size_t vector) : length(length_), n(rows * length_), step(vector), wrap(vector % length_) {}
+  // one(i) for the first `peel` elements, then vector(i) for each whole vector of `step`
+  // elements, then one(i) for the rest; pos is i's position at each call.
+  template <class One, class Vector>
+  HWY_INLINE void run(size_t peel, One&& one, Vector&& vector) {
+    size_t i = 0;
+    for (; i < peel && i < n; ++i) {
+      one(i);
+      if (++pos == length) pos = 0;
+    }
+    for (; i + step <= n; i += step) {
+      vector(i);
+      pos += wrap;  // (pos + step) mod length: pos < length and wrap < length
+      if (pos >= length) pos -= length;
+    }
+    for (; i < n; ++i) {
+      one(i);
+      if (++pos == length) pos = 0;
+    }
+  }
+};
+
 template <Rounding r, Clamp c, bool kFlush, typename T>
 void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
   const size_t vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
@@ -198,25 +227,20 @@ void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams
 }
 
 template <Rounding r, Clamp c, bool kFlush, typename T>
-void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& p) {
+void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& params) {
+  const RowParams<T> p = params;  // kept in registers: y's stores may alias anything (QuantizeNarrowSpan)
   const hn::ScalableTag<T> d;
   const hn::CappedTag<T, 1> d1;
-  const size_t N = hn::Lanes(d), L = p.length;
-  for (size_t row = 0; row < rows; ++row) {
-    const T* xr = x + row * L;
-    T* yr = y + row * L;
-    size_t i = 0;
-    for (; i + N <= L; i += N) {
-      hn::StoreU(Quantize1<r, c, kFlush>(d, hn::LoadU(d, xr + i), hn::LoadU(d, p.scale + i), hn::LoadU(d, p.inv + i),
-                                 hn::LoadU(d, p.lo + i), hn::LoadU(d, p.hi + i)),
-                 d, yr + i);
-    }
-    for (; i < L; ++i) {
-      hn::StoreU(Quantize1<r, c, kFlush>(d1, hn::LoadU(d1, xr + i), hn::LoadU(d1, p.scale + i), hn::LoadU(d1, p.inv + i),
-                                 hn::LoadU(d1, p.lo + i), hn::LoadU(d1, p.hi + i)),
-                 d1, yr + i);
-    }
-  }
+  const size_t N = hn::Lanes(d);
+  RowWalk walk(p.length, rows, N);
+  const auto at = [&](auto dv, size_t i) {
+    const size_t k = walk.pos;
+    return Quantize1<r, c, kFlush>(dv, hn::LoadU(dv, x + i), hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv + k),
+                                   hn::LoadU(dv, p.lo + k), hn::LoadU(dv, p.hi + k));
+  };
+  const auto one = [&](size_t i) { hn::StoreU(at(d1, i), d1, y + i); };
+  if (p.stream) walk.run(PeelToVector(y, N * sizeof(T), walk.n), one, [&](size_t i) { hn::Stream(at(d, i), d, y + i); });
+  else walk.run(0, one, [&](size_t i) { hn::StoreU(at(d, i), d, y + i); });
 }
 
 // NaN replaced by the reduction's identity. Subnormals are not flushed here: an extreme that is a
@@ -610,31 +634,37 @@ void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t co
 }
 
 // QuantizeRowsT of bfloat16/float16: position i of every row with p's i-th parameters (values of
-// the dtype, in float), each vector of float32 lanes packed on its own.
+// the dtype, in float), NarrowLanes() elements at a time as QuantizeNarrowSpan packs them.
 template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
-void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowParams<float>& p) {
+void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowParams<float>& params) {
   using Ops = NarrowOps<t, kInstructions>;
+  const RowParams<float> p = params;  // kept in registers (QuantizeRowsT)
   const hn::ScalableTag<float> d;
   const hn::CappedTag<float, 1> d1;
-  const hn::Rebind<uint16_t, decltype(d)> du16;
   const hn::Rebind<uint16_t, decltype(d1)> du16_1;
-  const size_t N = hn::Lanes(d), L = p.length;
-  for (size_t row = 0; row < rows; ++row) {
-    const uint16_t* xr = x + row * L;
-    uint16_t* yr = y + row * L;
-    size_t i = 0;
-    for (; i + N <= L; i += N) {
-      hn::StoreU(Ops::Pack(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, xr + i, hn::LoadU(d, p.scale + i),
-                                                                              hn::LoadU(d, p.inv + i), hn::LoadU(d, p.lo + i),
-                                                                              hn::LoadU(d, p.hi + i))),
-                 du16, yr + i);
+  const size_t N = hn::Lanes(d);
+  RowWalk walk(p.length, rows, NarrowLanes());
+  // the float32 lanes of the elements from i, whose first is at position k
+  const auto at = [&](auto dv, size_t i, size_t k) {
+    return QuantizeNarrow1<t, r, c, kFlush, kInstructions>(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv + k),
+                                                           hn::LoadU(dv, p.lo + k), hn::LoadU(dv, p.hi + k));
+  };
+  const auto vector = [&](size_t i, auto streamed) {
+    if constexpr (Ops::kPairs) {
+      const hn::Repartition<uint16_t, decltype(d)> du16;
+      const auto v = Ops::Pack2(d, at(d, i, walk.pos), at(d, i + N, walk.pos + N));
+      if constexpr (decltype(streamed)::value) hn::Stream(v, du16, y + i);
+      else hn::StoreU(v, du16, y + i);
+    } else {
+      const hn::Rebind<uint16_t, decltype(d)> du16;
+      hn::StoreU(Ops::Pack(d, at(d, i, walk.pos)), du16, y + i);
     }
-    for (; i < L; ++i) {
-      hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d1, xr + i, hn::LoadU(d1, p.scale + i),
-                                                                                hn::LoadU(d1, p.inv + i), hn::LoadU(d1, p.lo + i),
-                                                                                hn::LoadU(d1, p.hi + i))),
-                 du16_1, yr + i);
-    }
+  };
+  const auto one = [&](size_t i) { hn::StoreU(Ops::Pack(d1, at(d1, i, walk.pos)), du16_1, y + i); };
+  if (p.stream && Ops::kPairs) {
+    walk.run(PeelToVector(y, NarrowLanes() * sizeof(uint16_t), walk.n), one, [&](size_t i) { vector(i, std::true_type{}); });
+  } else {
+    walk.run(0, one, [&](size_t i) { vector(i, std::false_type{}); });
   }
 }
 

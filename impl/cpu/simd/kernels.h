@@ -44,12 +44,17 @@ struct RunParams {
   bool flush = true;  // whether any channel's Params::flush is set
 };
 
-// Parameters per position of a row of `length` elements (per-channel with short inner runs).
+// Parameters per position of a row of `length` elements (per-channel with short inner runs):
+// position i's are scale[i], inv[i], lo[i], hi[i]. Each array holds length + kRowPad entries,
+// entry j equal to entry j mod length, so that a vector starting at any position of a row (and
+// running into the next) loads its lanes' parameters in one go.
+constexpr std::size_t kRowPad = 64;  // at least two vectors' lanes of any type on any target
 template <typename T>
 struct RowParams {
   const T *scale, *inv, *lo, *hi;
   std::size_t length;
-  bool flush = true;  // whether any position's channel needs Params::flush
+  bool flush = true;    // whether any position's channel needs Params::flush
+  bool stream = false;  // as Params::stream
 };
 
 // Orders this thread's non-temporal stores before whatever it does next (a store fence).
@@ -64,7 +69,7 @@ void quantize_runs(const float* x, float* y, std::size_t first, std::size_t coun
 void quantize_runs(const double* x, double* y, std::size_t first, std::size_t count, const RunParams<double>& p,
                    Rounding r, Clamp c);
 // The same for `rows` consecutive rows of p.length elements, position i of every row with p's i-th
-// parameters.
+// parameters; the rows are taken as one span, whole vectors across row ends.
 void quantize_rows(const float* x, float* y, std::size_t rows, const RowParams<float>& p, Rounding r, Clamp c);
 void quantize_rows(const double* x, double* y, std::size_t rows, const RowParams<double>& p, Rounding r, Clamp c);
 

@@ -157,7 +157,7 @@ void select_scales(const ScaleRule<double>& r, const double* lo, const double* h
 
 template <typename C>
 std::optional<ScaleRule<C>> scale_rule(const Profile& p, const Env<C>& host, C qmin, C qmax) {
-  ScaleRule<C> r{qmin, qmax, host.max_finite()};
+  ScaleRule<C> r{qmin, qmax, host.max_finite(), std::nullopt};
   if (host.dtype() == DType::BFloat16) r.narrowed = Narrow::BFloat16;
   if (host.dtype() == DType::Float16) r.narrowed = Narrow::Float16;
   r.via_reciprocal = p.divides_by_constant_via_reciprocal;

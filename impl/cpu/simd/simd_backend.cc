@@ -202,15 +202,17 @@ void measure(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, RunsK
 // task size), C the parameters'.
 template <typename T, typename C, class Kernel>
 void quantize_rows_of(const ChannelView& v, const std::vector<simd::Params<C>>& params, bool any_flush, Kernel&& kernel) {
-  const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
-  std::vector<C> scale(L), inv(L), plo(L), phi(L);
-  for (std::size_t i = 0; i < L; ++i) {
-    const simd::Params<C>& pq = params[i / static_cast<std::size_t>(v.inner)];
+  const std::size_t L = static_cast<std::size_t>(v.depth * v.inner), padded = L + simd::kRowPad;
+  std::vector<C> scale(padded), inv(padded), plo(padded), phi(padded);
+  for (std::size_t i = 0, ch = 0, in_run = 0; i < padded; ++i) {  // position i % L of channel ch
+    const simd::Params<C>& pq = params[ch];
     scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
+    if (++in_run == static_cast<std::size_t>(v.inner)) in_run = 0, ch = ch + 1 == params.size() ? 0 : ch + 1;
   }
-  const simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush};
+  const simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush, params[0].stream};
   for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain<T> / L)), [&](auto r) {
     kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rows);
+    simd::end_streams();
   });
 }
 

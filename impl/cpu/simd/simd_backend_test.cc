@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstring>
 #include <random>
 #include <string>
@@ -310,6 +311,68 @@ TEST(SimdKernels, NarrowMisalignedStartsAndTails) {
   });
 }
 
+// The rows kernels against the one-channel kernel element by element (each position's own
+// parameters): rows of every length around the vector sizes, from every offset of a vector
+// boundary, with ordinary and non-temporal stores (a peel to the boundary, then vectors across row
+// ends, each reading its parameters on into RowParams' pad); nothing written outside.
+TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
+  with_each_bf16_rounding([&] {
+    std::mt19937 rng(41);
+    constexpr std::size_t kSize = 700;
+    std::vector<float> xf(kSize), af(kSize);
+    std::vector<std::uint16_t> xn(kSize), an(kSize);
+    for (std::size_t L : {1, 2, 3, 5, 8, 15, 16, 17, 31, 32, 33, 40, 70}) {
+      std::vector<simd::Params<float>> at(L);
+      for (std::size_t i = 0; i < L; ++i) {  // bfloat16-exact parameters, so every kernel takes them as they are
+        const float s = bfloat16_to_float(float_to_bfloat16(static_cast<float>(4 + rng() % 60)));
+        at[i] = {s, bfloat16_to_float(float_to_bfloat16(1.0f / s)), i % 3 == 0 ? -1.0f : -0.5f, i % 2 == 0 ? 1.0f : 0.75f};
+        at[i].flush = false;
+      }
+      std::vector<float> scale(L + simd::kRowPad), inv(L + simd::kRowPad), lo(L + simd::kRowPad), hi(L + simd::kRowPad);
+      for (std::size_t j = 0; j < scale.size(); ++j) scale[j] = at[j % L].scale, inv[j] = at[j % L].inv, lo[j] = at[j % L].lo, hi[j] = at[j % L].hi;
+      for (std::size_t offset = 0; offset < 33; offset += (offset < 17 ? 1 : 8)) {
+        for (std::size_t rows : {0, 1, 2, 7}) {
+          if (offset + rows * L > kSize) continue;
+          for (bool stream : {false, true}) {
+            const simd::RowParams<float> rp{scale.data(), inv.data(), lo.data(), hi.data(), L, false, stream};
+            for (float& v : xf) v = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
+            std::fill(af.begin(), af.end(), 0.0f);
+            simd::quantize_rows(xf.data() + offset, af.data() + offset, rows, rp, simd::Rounding::HalfUp, simd::Clamp::MaxThenMin);
+            simd::end_streams();
+            for (std::size_t k = 0; k < kSize; ++k) {
+              float want = 0.0f;
+              if (k >= offset && k < offset + rows * L) {
+                simd::quantize(xf.data() + k, &want, 1, at[(k - offset) % L], simd::Rounding::HalfUp, simd::Clamp::MaxThenMin);
+              }
+              ASSERT_EQ(std::bit_cast<std::uint32_t>(af[k]), std::bit_cast<std::uint32_t>(want))
+                  << "float32, length " << L << ", offset " << offset << ", rows " << rows << ", stream " << stream << ", element " << k;
+            }
+            for (simd::Narrow t : {simd::Narrow::BFloat16, simd::Narrow::Float16}) {
+              for (std::uint16_t& v : xn) {
+                const float f = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
+                v = t == simd::Narrow::BFloat16 ? float_to_bfloat16(f) : float_to_float16(f);
+              }
+              std::fill(an.begin(), an.end(), std::uint16_t{0});
+              simd::quantize_narrow_rows(t, xn.data() + offset, an.data() + offset, rows, rp, simd::Rounding::HalfToEven,
+                                         simd::Clamp::MaxThenMin);
+              simd::end_streams();
+              for (std::size_t k = 0; k < kSize; ++k) {
+                std::uint16_t want = 0;
+                if (k >= offset && k < offset + rows * L) {
+                  simd::quantize_narrow(t, xn.data() + k, &want, 1, at[(k - offset) % L], simd::Rounding::HalfToEven,
+                                        simd::Clamp::MaxThenMin);
+                }
+                ASSERT_EQ(an[k], want) << (t == simd::Narrow::BFloat16 ? "bfloat16" : "float16") << ", length " << L << ", offset "
+                                       << offset << ", rows " << rows << ", stream " << stream << ", element " << k;
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
 // A part of a measured reduction that sees only NaN (a position of short per-channel runs, a
 // channel of long runs in one task, a per-tensor chunk) has +inf / -inf as its extremes; they must
 // not become the range (XLA skips NaN: fuzz/regressions/README.md).
@@ -361,18 +424,18 @@ TEST(SimdBackend, MeasuredRangesOfFewAndManyChannels) {
 TEST(SimdBackend, TensOfMillionsThroughTheThreadedPath) {
   std::mt19937_64 rng(29);
   const std::int64_t n = 20'000'000;
-  // 80 MB outputs: non-temporal stores per tensor and per channel in runs of 32 (whole vectors from
-  // the first element: tensor storage is aligned to 64 bytes); runs of 40 floats are not whole
-  // vectors and are stored normally.
+  // 80 MB outputs: non-temporal stores per tensor, per channel in runs of 32 (whole vectors from
+  // the first element: tensor storage is aligned to 64 bytes) and in rows of 8 channels (short
+  // runs: whole vectors across rows); runs of 40 floats are not whole vectors and are stored normally.
   for (const auto& [shape, axis] : {std::pair{Shape{n}, std::int64_t{-1}}, std::pair{Shape{n / 8, 8}, std::int64_t{1}},
                                     std::pair{Shape{n / 128, 4, 32}, std::int64_t{1}},
                                     std::pair{Shape{n / 120, 3, 40}, std::int64_t{1}}}) {
     expect_same(random_case(rng, DType::Float32, shape, axis, true));
   }
-  // bfloat16: 40 MB outputs, streamed per tensor and in runs of 64 (two vectors of 16-bit lanes on
-  // AVX-512), not in runs of 40.
+  // bfloat16: 40 MB outputs, streamed per tensor, in runs of 64 (two vectors of 16-bit lanes on
+  // AVX-512) and in rows of 3 channels x 5 (short runs: whole vectors across rows), not in runs of 40.
   for (const auto& [shape, axis] : {std::pair{Shape{n}, std::int64_t{-1}}, std::pair{Shape{n / 256, 4, 64}, std::int64_t{1}},
-                                    std::pair{Shape{n / 120, 3, 40}, std::int64_t{1}}}) {
+                                    std::pair{Shape{n / 120, 3, 40}, std::int64_t{1}}, std::pair{Shape{n / 15, 3, 5}, std::int64_t{1}}}) {
     expect_same(narrow_case(rng, DType::BFloat16, shape, axis));
   }
   RecordProperty("target", simd::current_target());
