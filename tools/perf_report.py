@@ -13,7 +13,8 @@ ours for the same case (see those scripts), so their ratios to ours are same-min
 the pictures count the bytes our op moves (given: a read and a write per element; measured: one more read).
 
 With --svg DIR (needs matplotlib: tools/bench_env.sh), one picture per dtype, DIR/<dtype>.svg: GB/s (log
-scale) against tensor size, per tensor and per channel side by side, one line per configuration (ours, TF, PyTorch; range
+scale) against tensor size, per tensor and per channel (and per channel with the channel axis last, where
+the run has it) side by side, one line per configuration (ours, TF, PyTorch; range
 given and measured), the bound as a band from the slowest to the fastest reading of the faster bandwidth loop
 at that size.
 """
@@ -22,7 +23,7 @@ import json
 import os
 
 DTYPES = ("float32", "float64", "bfloat16", "float16")
-LAYOUTS = ("per-tensor", "per-channel")
+LAYOUTS = ("per-tensor", "per-channel", "per-channel-last")  # the last only from `qdq bench --channel-last`
 RANGES = ("given", "measured")
 
 
@@ -82,6 +83,12 @@ def ratio_table(title, pairs):
         print("| %s | %s |" % (label, " | ".join(cells)))
 
 
+def layouts_in(rate):
+    """The layouts the run timed, in LAYOUTS' order."""
+    seen = {name.split("/")[2] for name, _ in rate}
+    return [layout for layout in LAYOUTS if layout in seen]
+
+
 def tables(rate, bound, loops, tf, torch):
     sizes = sorted(loops)
     print("| size | " + " | ".join(human(s) for s in sizes) + " |")
@@ -89,7 +96,7 @@ def tables(rate, bound, loops, tf, torch):
     print("| bandwidth loop (lowest-highest) | " +
           " | ".join("%.0f-%.0f GB/s" % (min(loops[s]) / 1e9, max(loops[s]) / 1e9) for s in sizes) + " |")
     for dtype in DTYPES:
-        for layout in LAYOUTS:
+        for layout in layouts_in(rate):
             for rng in RANGES:
                 name = "qdq/%s/%s/%s" % (dtype, layout, rng)
                 cells = ["%.0f GB/s, %.0f %%" % (rate[(name, s)] / 1e9, 100 * rate[(name, s)] / bound[(name, s)])
@@ -111,8 +118,10 @@ def pictures(rate, loops, tf, torch, out_dir):
     sizes = sorted(loops)
     colors = {"given": "tab:blue", "measured": "tab:orange"}
     for dtype in DTYPES:
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
-        for ax, layout in zip(axes, LAYOUTS):
+        layouts = layouts_in(rate)
+        fig, axes = plt.subplots(1, len(layouts), figsize=(5.5 * len(layouts), 4.2), sharey=True, squeeze=False)
+        axes = axes[0]
+        for ax, layout in zip(axes, layouts):
             ax.fill_between(sizes, [min(loops[s]) / 1e9 for s in sizes], [max(loops[s]) / 1e9 for s in sizes],
                             color="0.85", label="bound (bandwidth loop, slowest-fastest)")
             for rng in RANGES:
