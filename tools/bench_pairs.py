@@ -19,10 +19,15 @@ SIZES = [4096 * 8 ** k for k in range(7)]  # 4 KiB .. 1 GiB, as qdq bench
 WIDTH = {"bfloat16": 2, "float16": 2, "float32": 4, "float64": 8}
 
 
-def shape_of(dtype, size, per_channel):
-    """[n] per tensor; [max(1, n / (256 * 64)), 256, 64] per channel (axis 1), n = size / element size."""
+def shape_of(dtype, size, layout):
+    """[n] per tensor; [max(1, n / (256 * 64)), 256, 64] per channel; [max(1, n / 256), 256] per channel with
+    the channel axis last (both axis 1); n = size / element size."""
     n = size // WIDTH[dtype]
-    return [max(1, n // (CHANNELS * 64)), CHANNELS, 64] if per_channel else [n]
+    if layout == "per-channel":
+        return [max(1, n // (CHANNELS * 64)), CHANNELS, 64]
+    if layout == "per-channel-last":
+        return [max(1, n // CHANNELS), CHANNELS]
+    return [n]
 
 
 def inputs(shape):
@@ -31,10 +36,11 @@ def inputs(shape):
     return (((i * 2654435761) % 20001 - 10000).astype(np.float64) / 1000.0).reshape(shape)
 
 
-def cases(dtypes, max_bytes, skip=lambda dtype, layout, rng: False):
-    """(name, size) of `qdq bench`'s cases: qdq/<dtype>/<per-tensor|per-channel>/<given|measured>."""
+def cases(dtypes, max_bytes, skip=lambda dtype, layout, rng: False, channel_last=False):
+    """(name, size) of `qdq bench`'s cases: qdq/<dtype>/<per-tensor|per-channel>/<given|measured>, and
+    per-channel-last with channel_last (as `qdq bench --channel-last`)."""
     for dtype in dtypes:
-        for layout in ("per-tensor", "per-channel"):
+        for layout in ("per-tensor", "per-channel") + (("per-channel-last",) if channel_last else ()):
             for rng in ("given", "measured"):
                 if skip(dtype, layout, rng):
                     continue
@@ -46,7 +52,7 @@ def cases(dtypes, max_bytes, skip=lambda dtype, layout, rng: False):
 def ours_seconds(qdq, name, size):
     """Seconds per call of one `qdq bench` case (its Google Benchmark run, 0.3 s at least)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run([qdq, "bench", "--max-bytes", str(size), "--benchmark_min_time=0.3",
+        subprocess.run([qdq, "bench", "--channel-last", "--max-bytes", str(size), "--benchmark_min_time=0.3",
                         "--benchmark_filter=^%s/%d/real_time$" % (name, size), "--benchmark_out=" + out.name,
                         "--benchmark_out_format=json"], check=True, capture_output=True)
         runs = json.load(open(out.name))["benchmarks"]
@@ -75,18 +81,19 @@ def arguments(doc):
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--max-bytes", type=int, default=1 << 27)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--channel-last", action="store_true", help="also per channel with the channel axis last")
     return ap.parse_args()
 
 
 def compare(args, label, key, dtypes, theirs_seconds, skip=lambda dtype, layout, rng: False, kind=lambda dtype: None):
-    """Times each case for us, then theirs_seconds(dtype, size, per_channel, given); prints a line a case
+    """Times each case for us, then theirs_seconds(dtype, size, layout, given); prints a line a case
     and writes [{"case", "ours_s", key, and "tf": kind(dtype) where kind gives one}] to --json."""
     print("%-46s %12s %12s %10s" % ("case", "ours (s)", "%s (s)" % label, "ours/%s speed" % label))
     results = []
-    for name, size in cases(dtypes, args.max_bytes, skip):
+    for name, size in cases(dtypes, args.max_bytes, skip, args.channel_last):
         _, dtype, layout, rng = name.split("/")
         ours = ours_seconds(args.qdq, name, size)
-        theirs = theirs_seconds(dtype, size, layout == "per-channel", rng == "given")
+        theirs = theirs_seconds(dtype, size, layout, rng == "given")
         row = {"case": "%s/%d" % (name, size), "ours_s": ours, key: theirs}
         if kind(dtype):
             row["tf"] = kind(dtype)

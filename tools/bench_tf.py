@@ -6,10 +6,10 @@ op compiled by XLA (tf.function(jit_compile=True)), against our tf-xla profile, 
 For each case it runs `qdq bench` on that one case right before timing TF (tools/bench_pairs.py), so both are
 measured in the same minute of a shared machine.
 
-  $(tools/tf_oracle/setup.sh) tools/bench_tf.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT]
+  $(tools/tf_oracle/setup.sh) tools/bench_tf.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT] [--channel-last]
 
 Shapes (as in tools/qdq/bench_cases.h): per-tensor [n]; per-channel [max(1, n / (256 * 64)), 256, 64], axis 1
-(so never below 256 x 64 elements), range [-5, 5]. TF 2.21's kernel rejects per-channel given ranges, so those
+(so never below 256 x 64 elements); with --channel-last also [max(1, n / 256), 256], axis 1; range [-5, 5]. TF 2.21's kernel rejects per-channel given ranges, so those
 float32/float64 cases have no TF time (XLA takes them). Time per TF call is the median of five timed batches
 after a warm-up (the XLA compilation happens in the warm-up).
 """
@@ -24,8 +24,9 @@ import tensorflow as tf  # noqa: E402
 XLA_DTYPES = ("bfloat16", "float16")  # timed through XLA: TF's CPU kernel has none
 
 
-def tf_seconds(dtype, size, per_channel, given):
-    shape = shape_of(dtype, size, per_channel)
+def tf_seconds(dtype, size, layout, given):
+    shape = shape_of(dtype, size, layout)
+    per_channel = layout != "per-tensor"
     tdt = getattr(tf, dtype)
     x = tf.constant(inputs(shape), dtype=tf.float64)
     x = tf.cast(x, tdt)
@@ -50,7 +51,7 @@ def main():
     tf.config.threading.set_inter_op_parallelism_threads(1)
     print("TensorFlow %s, %d threads" % (tf.__version__, args.threads))
     # TF 2.21's kernel rejects per-channel given ranges (XLA takes them)
-    skip = lambda dtype, layout, rng: dtype not in XLA_DTYPES and layout == "per-channel" and rng == "given"  # noqa: E731
+    skip = lambda dtype, layout, rng: dtype not in XLA_DTYPES and layout != "per-tensor" and rng == "given"  # noqa: E731
     compare(args, "TF", "tf_s", ("float32", "float64") + XLA_DTYPES, tf_seconds, skip,
             kind=lambda dtype: "xla" if dtype in XLA_DTYPES else "cpu kernel")
 

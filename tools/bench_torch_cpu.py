@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """PyTorch's fake quantization on the CPU against ours, case by case, on the shapes `qdq bench` uses.
 
-  $(tools/bench_env.sh) tools/bench_torch_cpu.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT]
+  $(tools/bench_env.sh) tools/bench_torch_cpu.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT] [--channel-last]
 
 torch.fake_quantize_per_tensor_affine and torch.fake_quantize_per_channel_affine are what a PyTorch user
 takes for fake quantization, on every dtype here (bfloat16 and float16 included), 8 bits signed
 ([-128, 127]) as ours. "given": a fixed scale (5/127, zero point 0) as our range [-5, 5]. "measured": the
-extremes first (torch.aminmax per tensor; amin and amax over dims 0 and 2 per channel), then the scale
+extremes first (torch.aminmax per tensor; amin and amax over the dims besides the channel axis per channel), then the scale
 from them, as a user would write it. The semantics differ from QuantizeAndDequantizeV4: PyTorch takes a
 scale and a zero point (TF derives its scale from a range and nudges the range), rounds x / scale to
 nearest with ties to even (no HALF_UP), has no narrow_range switch, and its measured variant is separate
@@ -20,17 +20,18 @@ import torch
 from bench_pairs import CHANNELS, arguments, compare, inputs, median_seconds, shape_of
 
 
-def torch_seconds(dtype, size, per_channel, given):
-    shape = shape_of(dtype, size, per_channel)
+def torch_seconds(dtype, size, layout, given):
+    shape = shape_of(dtype, size, layout)
     x = torch.from_numpy(inputs(shape)).to(getattr(torch, dtype))
-    if per_channel:
+    others = tuple(d for d in range(len(shape)) if d != 1)  # the dims besides the channel axis (1)
+    if layout != "per-tensor":
         zero = torch.zeros(CHANNELS, dtype=torch.int32)
         if given:
             scale = torch.full((CHANNELS,), 5.0 / 127)
             call = lambda: torch.fake_quantize_per_channel_affine(x, scale, zero, 1, -128, 127)  # noqa: E731
         else:
             def call():
-                lo, hi = x.amin(dim=(0, 2)), x.amax(dim=(0, 2))
+                lo, hi = x.amin(dim=others), x.amax(dim=others)
                 s = torch.maximum(-lo / 128, hi / 127).float().clamp_min(1e-12)
                 return torch.fake_quantize_per_channel_affine(x, s, zero, 1, -128, 127)
     elif given:
