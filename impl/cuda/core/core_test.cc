@@ -167,13 +167,14 @@ TEST(Geometry, EveryElementOnceWithItsChannel) {
               for (int i = 0; b.pairs && i < b.count; ++i) {
                 ASSERT_EQ((b.first + i * b.stride + g.pair_skew) % 2, 0) << "pair at " << b.first + i * b.stride;
               }
-            });
-            for_each_element<B>(g, seg, bx, l.x, tx, [&](std::int64_t k, int e) {
-              ASSERT_GE(k, 0);
-              ASSERT_LT(k, g.n);
-              ASSERT_LT(e, seg.count);
-              ++seen[static_cast<std::size_t>(k)];
-              ASSERT_EQ((seg.first + e) % g.depth, (k / g.inner) % g.depth) << "element " << k;
+              ASSERT_LT(b.entry, seg.count);
+              for (int j = 0; j < b.elements(); ++j) {
+                const std::int64_t k = b.at(j);
+                ASSERT_GE(k, 0);
+                ASSERT_LT(k, g.n);
+                ++seen[static_cast<std::size_t>(k)];
+                ASSERT_EQ((seg.first + b.entry) % g.depth, (k / g.inner) % g.depth) << "element " << k;
+              }
             });
           }
         });

@@ -186,14 +186,4 @@ QDQ_HD void for_each_batch(const Geometry& g, const Segment& s, std::int64_t bx,
   if (first_row < last_row) split(first_row * g.period + j, g.period, last_row - first_row, entry);
 }
 
-// Calls f(k, entry) for each element k that thread tx of block column bx (of gx) visits in
-// segment s; entry is k's channel in the segment's table. A thread's elements all share one entry.
-// (The same elements for any batch size B.)
-template <int B = 8, class F>
-QDQ_HD void for_each_element(const Geometry& g, const Segment& s, std::int64_t bx, std::int64_t gx, int tx, F&& f) {
-  for_each_batch<B>(g, s, bx, gx, tx, [&](const Batch& b) {
-    for (int j = 0; j < b.elements(); ++j) f(b.at(j), b.entry);
-  });
-}
-
 }  // namespace qdq::cuda
