@@ -94,6 +94,9 @@ mutants=(
   "simd-minmax-lanes-tail-skipped|kernels.cc|for (; i < inner; ++i) MinMax1(d1, load(d1, at + i), l1, h1);|"
   "simd-narrow-rows-inverse-of-position-0|kernels.cc|(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv + k),|(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv),"
   "simd-rows-position-never-wraps|kernels.cc|      if (pos >= length) pos -= length;|"
+  "simd-minmax-rows-block-skips-a-row|kernels.cc|for (size_t r = 0; r < kRows; ++r) MinMax1(d, load(d,|for (size_t r = 0; r < (kRows > 1 ? kRows - 1 : 1); ++r) MinMax1(d, load(d,"
+  "simd-wide-rows-fold-skips-a-row|simd_backend.cc|simd::min_max_rows(part.second.data() + L, k - 1, L,|simd::min_max_rows(part.second.data() + L, k > 1 ? k - 2 : 0, L,"
+  "simd-wide-rows-rest-left-out|simd_backend.cc|  if (outer % k != 0) {|  if (false) {"
   "simd-minmax-lanes-reduced-as-one|simd_backend.cc|lo.size(), lanes, lo.data(), hi.data());|lo.size(), 1, lo.data(), hi.data());"
 )
 

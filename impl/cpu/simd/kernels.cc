@@ -325,28 +325,36 @@ void MinMaxT(const T* x, size_t n, T* lo, T* hi) {
   MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
 }
 
+// kRowBlock rows of L elements from `row` into lo[L], hi[L]: each vector of accumulators loaded
+// and stored once for the block, so their traffic is a fraction of the rows' own.
+constexpr size_t kRowBlock = 4;
+template <size_t kRows, typename T, class Load>
+HWY_INLINE void MinMaxRowBlock(size_t row, size_t L, T* lo, T* hi, Load& load) {
+  const hn::ScalableTag<T> d;
+  const hn::CappedTag<T, 1> d1;
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + N <= L; i += N) {
+    auto l = hn::LoadU(d, lo + i), h = hn::LoadU(d, hi + i);
+    for (size_t r = 0; r < kRows; ++r) MinMax1(d, load(d, (row + r) * L + i), l, h);
+    hn::StoreU(l, d, lo + i);
+    hn::StoreU(h, d, hi + i);
+  }
+  for (; i < L; ++i) {
+    auto l = hn::LoadU(d1, lo + i), h = hn::LoadU(d1, hi + i);
+    for (size_t r = 0; r < kRows; ++r) MinMax1(d1, load(d1, (row + r) * L + i), l, h);
+    hn::StoreU(l, d1, lo + i);
+    hn::StoreU(h, d1, hi + i);
+  }
+}
+
 // The per-position min/max pass over `rows` rows of L elements into lo[L], hi[L]; load(d, i) gives
 // the vector of elements from i (counted from the first row's start).
 template <typename T, class Load>
 void MinMaxRowsLanes(size_t rows, size_t L, T* lo, T* hi, Load&& load) {
-  const hn::ScalableTag<T> d;
-  const hn::CappedTag<T, 1> d1;
-  const size_t N = hn::Lanes(d);
-  for (size_t row = 0; row < rows; ++row) {
-    size_t i = 0;
-    for (; i + N <= L; i += N) {
-      auto l = hn::LoadU(d, lo + i), h = hn::LoadU(d, hi + i);
-      MinMax1(d, load(d, row * L + i), l, h);
-      hn::StoreU(l, d, lo + i);
-      hn::StoreU(h, d, hi + i);
-    }
-    for (; i < L; ++i) {
-      auto l = hn::LoadU(d1, lo + i), h = hn::LoadU(d1, hi + i);
-      MinMax1(d1, load(d1, row * L + i), l, h);
-      hn::StoreU(l, d1, lo + i);
-      hn::StoreU(h, d1, hi + i);
-    }
-  }
+  size_t row = 0;
+  for (; row + kRowBlock <= rows; row += kRowBlock) MinMaxRowBlock<kRowBlock>(row, L, lo, hi, load);
+  for (; row < rows; ++row) MinMaxRowBlock<1>(row, L, lo, hi, load);
 }
 
 template <typename T>

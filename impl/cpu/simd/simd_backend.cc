@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "impl/cpu/common/host_params.h"
@@ -158,26 +159,53 @@ void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
   });
 }
 
+// Rows of a view with short runs are measured this many at a time as one wide row, whose
+// position p belongs to position p mod L of a row: k = 64 / gcd(L, 64) rows make a multiple of 64
+// elements, whole vectors on every target, where a row of L alone would end in a lane-by-lane tail
+// (all of it, for rows shorter than a vector: few channels, axis last). 1 where such a wide row
+// would pass kWideRowLimit elements (per-position accumulators past what the L1 cache holds); a
+// row that long has a tail small next to its vectors.
+constexpr std::size_t kWideRowLimit = 4096;
+inline std::size_t rows_per_wide_row(std::size_t L) {
+  const std::size_t k = 64 / std::gcd(L, std::size_t{64});
+  return k * L <= kWideRowLimit ? k : 1;
+}
+
 // Per-channel extremes of a view with short runs (inner < kLongRun, outer > 1), merged into lo[c]
-// and hi[c] (which hold ±inf): each task's rows of depth*inner elements into its thread's
-// per-position accumulators, kernel(first row, rows, lo[L], hi[L]) (min_max_rows or
-// min_max_narrow_rows), then each channel's positions of every thread into lo and hi. T is the
-// element type (for the task size), A the accumulator's.
+// and hi[c] (which hold ±inf): each task's rows (wide rows of rows_per_wide_row(L) rows of L
+// elements) into its thread's per-position accumulators, kernel(first element, rows, row length,
+// lo[length], hi[length]) (min_max_rows or min_max_narrow_rows); the rows that do not fill a wide
+// row into the first L positions of this thread's; then each thread's positions folded mod L and
+// each channel's positions into lo and hi. T is the element type (for the task size), A the
+// accumulator's.
 template <typename T, typename A, class Kernel>
 void measure_rows(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, Kernel&& kernel) {
   constexpr A inf = std::numeric_limits<A>::infinity();
-  const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
+  const std::size_t L = static_cast<std::size_t>(v.depth * v.inner), k = rows_per_wide_row(L), wide = k * L;
+  const std::size_t outer = static_cast<std::size_t>(v.outer), wide_rows = outer / k;
   tbb::combinable<std::pair<std::vector<A>, std::vector<A>>> acc([&] {
-    return std::make_pair(std::vector<A>(L, inf), std::vector<A>(L, -inf));
+    return std::make_pair(std::vector<A>(wide, inf), std::vector<A>(wide, -inf));
   });
-  for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::int64_t>(1, kGrain<T> / L)), [&](auto r) {
+  for_tasks(tbb::blocked_range<std::size_t>(0, wide_rows, std::max<std::size_t>(1, kGrain<T> / wide)), [&](auto r) {
     auto& [l, h] = acc.local();
-    kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), l.data(), h.data());
+    kernel(r.begin() * wide, r.size(), wide, l.data(), h.data());
   });
+  if (outer % k != 0) {
+    auto& [l, h] = acc.local();
+    kernel(wide_rows * wide, outer % k, L, l.data(), h.data());
+  }
+  std::vector<A> min_of(L), max_of(L), unused(L);
   acc.combine_each([&](const auto& part) {
+    // The minima of the k rows of lo into min_of only, the maxima of those of hi into max_of only.
+    std::copy_n(part.first.begin(), L, min_of.begin());
+    std::fill(unused.begin(), unused.end(), -inf);
+    simd::min_max_rows(part.first.data() + L, k - 1, L, min_of.data(), unused.data());
+    std::copy_n(part.second.begin(), L, max_of.begin());
+    std::fill(unused.begin(), unused.end(), inf);
+    simd::min_max_rows(part.second.data() + L, k - 1, L, unused.data(), max_of.data());
     for (std::int64_t c = 0; c < v.depth; ++c) {
       const std::size_t at = static_cast<std::size_t>(c * v.inner);
-      merge_extremes(part.first.data() + at, part.second.data() + at, static_cast<std::size_t>(v.inner), lo[c], hi[c]);
+      merge_extremes(min_of.data() + at, max_of.data() + at, static_cast<std::size_t>(v.inner), lo[c], hi[c]);
     }
   });
 }
@@ -246,13 +274,13 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
       merge_extremes(&lh.first, &lh.second, 1, lo[0], hi[0]);
     });
   } else {
-    const auto inner = static_cast<std::size_t>(v.inner), depth = static_cast<std::size_t>(v.depth), L = inner * depth;
+    const auto inner = static_cast<std::size_t>(v.inner), depth = static_cast<std::size_t>(v.depth);
     measure<T, T>(
         v, lo, hi,
         [&](std::size_t first, std::size_t count, std::size_t lanes, T* l, T* h) {
           simd::min_max_runs(x, first, count, inner, depth, lanes, l, h);
         },
-        [&](std::size_t row, std::size_t rows, T* l, T* h) { simd::min_max_rows(x + row * L, rows, L, l, h); });
+        [&](std::size_t at, std::size_t rows, std::size_t length, T* l, T* h) { simd::min_max_rows(x + at, rows, length, l, h); });
   }
 
   const std::pair<T, T> q = integer_range(p, host, a);
@@ -330,13 +358,15 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     });
     part.combine_each([&](const auto& lh) { merge_extremes(&lh.first, &lh.second, 1, lo[0], hi[0]); });
   } else {
-    const auto inner = static_cast<std::size_t>(v.inner), depth = static_cast<std::size_t>(v.depth), L = inner * depth;
+    const auto inner = static_cast<std::size_t>(v.inner), depth = static_cast<std::size_t>(v.depth);
     measure<std::uint16_t, float>(
         v, lo, hi,
         [&](std::size_t first, std::size_t count, std::size_t lanes, float* l, float* h) {
           simd::min_max_narrow_runs(kind, x, first, count, inner, depth, lanes, l, h);
         },
-        [&](std::size_t row, std::size_t rows, float* l, float* h) { simd::min_max_narrow_rows(kind, x + row * L, rows, L, l, h); });
+        [&](std::size_t at, std::size_t rows, std::size_t length, float* l, float* h) {
+          simd::min_max_narrow_rows(kind, x + at, rows, length, l, h);
+        });
   }
   const auto [qmin, qmax] = integer_range(p, host, a);  // (passed, never captured: clang 14 lambdas cannot)
   const simd::Rounding rounding = round_mode_of(a) == RoundMode::HalfUp ? simd::Rounding::HalfUp : simd::Rounding::HalfToEven;

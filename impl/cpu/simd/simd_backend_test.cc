@@ -421,6 +421,34 @@ TEST(SimdBackend, MeasuredRangesOfFewAndManyChannels) {
   }
 }
 
+// Measured ranges of short rows (runs shorter than kLongRun) are taken k rows at a time as one
+// wide row of a multiple of 64 elements and folded back per position (simd_backend.cc,
+// rows_per_wide_row): every row length from 1 to 40 and some past it, in enough rows for several
+// tasks and a last group of rows that fills no wide row, for every dtype. Infinities become ±1
+// (the top exponent bit cleared), so that each channel's extremes are finite values that few rows
+// hold and a row left out changes them.
+TEST(SimdBackend, MeasuredShortRowsOfEveryLength) {
+  std::mt19937_64 rng(41);
+  const auto finite = [](OpCase c) {
+    const DType t = c.input.dtype;
+    for (std::size_t i = 0; i < c.input.size(); ++i) {
+      const std::uint64_t b = c.input.bits(i);
+      if ((b & ~sign_mask(t)) == exponent_mask(t)) c.input.set_bits(i, b & ~(sign_mask(t) >> 1));
+    }
+    c.attrs.range_given = false;
+    return c;
+  };
+  std::vector<Shape> shapes;
+  for (std::int64_t L = 1; L <= 40; ++L) shapes.push_back({70'000 / L + 3, L});  // axis last: runs of 1
+  for (const Shape& s : {Shape{4'000, 3, 5}, Shape{1'000, 7, 9}, Shape{700, 10, 15}, Shape{300, 255, 1}, Shape{300, 257, 1}})
+    shapes.push_back(s);
+  for (const Shape& shape : shapes) {
+    SCOPED_TRACE(shape_string(shape));
+    for (DType t : {DType::Float32, DType::Float64}) expect_same(finite(random_case(rng, t, shape, 1, true)));
+    for (DType t : {DType::BFloat16, DType::Float16}) expect_same(finite(narrow_case(rng, t, shape, 1)));
+  }
+}
+
 TEST(SimdBackend, TensOfMillionsThroughTheThreadedPath) {
   std::mt19937_64 rng(29);
   const std::int64_t n = 20'000'000;
