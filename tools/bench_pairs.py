@@ -19,14 +19,23 @@ SIZES = [4096 * 8 ** k for k in range(7)]  # 4 KiB .. 1 GiB, as qdq bench
 WIDTH = {"bfloat16": 2, "float16": 2, "float32": 4, "float64": 8}
 
 
+LAYOUTS = ("per-tensor", "per-channel")
+CHANNEL_LAST_LAYOUTS = ("per-channel-last", "per-4-channels-last")  # only with --channel-last
+
+
+def channels_of(layout):
+    """Channels on axis 1 (1 per tensor)."""
+    return {"per-tensor": 1, "per-4-channels-last": 4}.get(layout, CHANNELS)
+
+
 def shape_of(dtype, size, layout):
-    """[n] per tensor; [max(1, n / (256 * 64)), 256, 64] per channel; [max(1, n / 256), 256] per channel with
-    the channel axis last (both axis 1); n = size / element size."""
+    """[n] per tensor; [max(1, n / (256 * 64)), 256, 64] per channel; [max(1, n / c), c] per channel with
+    the channel axis last, c = 256 or 4 (all axis 1); n = size / element size."""
     n = size // WIDTH[dtype]
     if layout == "per-channel":
         return [max(1, n // (CHANNELS * 64)), CHANNELS, 64]
-    if layout == "per-channel-last":
-        return [max(1, n // CHANNELS), CHANNELS]
+    if layout in CHANNEL_LAST_LAYOUTS:
+        return [max(1, n // channels_of(layout)), channels_of(layout)]
     return [n]
 
 
@@ -38,9 +47,9 @@ def inputs(shape):
 
 def cases(dtypes, max_bytes, skip=lambda dtype, layout, rng: False, channel_last=False):
     """(name, size) of `qdq bench`'s cases: qdq/<dtype>/<per-tensor|per-channel>/<given|measured>, and
-    per-channel-last with channel_last (as `qdq bench --channel-last`)."""
+    the channel-last layouts with channel_last (as `qdq bench --channel-last`)."""
     for dtype in dtypes:
-        for layout in ("per-tensor", "per-channel") + (("per-channel-last",) if channel_last else ()):
+        for layout in LAYOUTS + (CHANNEL_LAST_LAYOUTS if channel_last else ()):
             for rng in ("given", "measured"):
                 if skip(dtype, layout, rng):
                     continue
@@ -75,14 +84,20 @@ def median_seconds(call, n):
 
 
 def arguments(doc):
-    """The command line both scripts take: the qdq binary, --threads, --max-bytes, --json."""
+    """The command line both scripts take: the qdq binary, --threads, --max-bytes, --json, --channel-last,
+    --layout."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("qdq", help="the qdq binary (build/bin/qdq)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--max-bytes", type=int, default=1 << 27)
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--channel-last", action="store_true", help="also per channel with the channel axis last")
-    return ap.parse_args()
+    ap.add_argument("--layout", action="append", choices=LAYOUTS + CHANNEL_LAST_LAYOUTS,
+                    help="time only this layout (repeatable; the channel-last ones need --channel-last)")
+    args = ap.parse_args()
+    if args.layout and not args.channel_last and set(args.layout) & set(CHANNEL_LAST_LAYOUTS):
+        ap.error("--layout %s needs --channel-last" % "/".join(sorted(set(args.layout) & set(CHANNEL_LAST_LAYOUTS))))
+    return args
 
 
 def compare(args, label, key, dtypes, theirs_seconds, skip=lambda dtype, layout, rng: False, kind=lambda dtype: None):
@@ -92,6 +107,8 @@ def compare(args, label, key, dtypes, theirs_seconds, skip=lambda dtype, layout,
     results = []
     for name, size in cases(dtypes, args.max_bytes, skip, args.channel_last):
         _, dtype, layout, rng = name.split("/")
+        if args.layout and layout not in args.layout:
+            continue
         ours = ours_seconds(args.qdq, name, size)
         theirs = theirs_seconds(dtype, size, layout, rng == "given")
         row = {"case": "%s/%d" % (name, size), "ours_s": ours, key: theirs}

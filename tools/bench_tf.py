@@ -6,16 +6,17 @@ op compiled by XLA (tf.function(jit_compile=True)), against our tf-xla profile, 
 For each case it runs `qdq bench` on that one case right before timing TF (tools/bench_pairs.py), so both are
 measured in the same minute of a shared machine.
 
-  $(tools/tf_oracle/setup.sh) tools/bench_tf.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT] [--channel-last]
+  $(tools/tf_oracle/setup.sh) tools/bench_tf.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT] [--channel-last] [--layout L ...]
 
 Shapes (as in tools/qdq/bench_cases.h): per-tensor [n]; per-channel [max(1, n / (256 * 64)), 256, 64], axis 1
-(so never below 256 x 64 elements); with --channel-last also [max(1, n / 256), 256], axis 1; range [-5, 5]. TF 2.21's kernel rejects per-channel given ranges, so those
+(so never below 256 x 64 elements); with --channel-last also [max(1, n / 256), 256] and [max(1, n / 4), 4], axis 1;
+range [-5, 5]. TF 2.21's kernel rejects per-channel given ranges, so those
 float32/float64 cases have no TF time (XLA takes them). Time per TF call is the median of five timed batches
 after a warm-up (the XLA compilation happens in the warm-up).
 """
 import os
 
-from bench_pairs import CHANNELS, arguments, compare, inputs, median_seconds, shape_of
+from bench_pairs import arguments, channels_of, compare, inputs, median_seconds, shape_of
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
@@ -30,7 +31,7 @@ def tf_seconds(dtype, size, layout, given):
     tdt = getattr(tf, dtype)
     x = tf.constant(inputs(shape), dtype=tf.float64)
     x = tf.cast(x, tdt)
-    rshape = [CHANNELS] if per_channel else []
+    rshape = [channels_of(layout)] if per_channel else []
     lo, hi = tf.cast(tf.fill(rshape, -5.0), tdt), tf.cast(tf.fill(rshape, 5.0), tdt)
 
     def op(x, lo, hi):

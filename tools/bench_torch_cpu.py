@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch's fake quantization on the CPU against ours, case by case, on the shapes `qdq bench` uses.
 
-  $(tools/bench_env.sh) tools/bench_torch_cpu.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT] [--channel-last]
+  $(tools/bench_env.sh) tools/bench_torch_cpu.py build/bin/qdq [--threads N] [--max-bytes N] [--json OUT] [--channel-last] [--layout L ...]
 
 torch.fake_quantize_per_tensor_affine and torch.fake_quantize_per_channel_affine are what a PyTorch user
 takes for fake quantization, on every dtype here (bfloat16 and float16 included), 8 bits signed
@@ -17,7 +17,7 @@ read and a write per element; measured, one more read.
 
 import torch
 
-from bench_pairs import CHANNELS, arguments, compare, inputs, median_seconds, shape_of
+from bench_pairs import arguments, channels_of, compare, inputs, median_seconds, shape_of
 
 
 def torch_seconds(dtype, size, layout, given):
@@ -25,9 +25,9 @@ def torch_seconds(dtype, size, layout, given):
     x = torch.from_numpy(inputs(shape)).to(getattr(torch, dtype))
     others = tuple(d for d in range(len(shape)) if d != 1)  # the dims besides the channel axis (1)
     if layout != "per-tensor":
-        zero = torch.zeros(CHANNELS, dtype=torch.int32)
+        zero = torch.zeros(channels_of(layout), dtype=torch.int32)
         if given:
-            scale = torch.full((CHANNELS,), 5.0 / 127)
+            scale = torch.full((channels_of(layout),), 5.0 / 127)
             call = lambda: torch.fake_quantize_per_channel_affine(x, scale, zero, 1, -128, 127)  # noqa: E731
         else:
             def call():

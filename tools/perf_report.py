@@ -23,7 +23,7 @@ import json
 import os
 
 DTYPES = ("float32", "float64", "bfloat16", "float16")
-LAYOUTS = ("per-tensor", "per-channel", "per-channel-last")  # the last only from `qdq bench --channel-last`
+LAYOUTS = ("per-tensor", "per-channel", "per-channel-last", "per-4-channels-last")  # the last two only from `qdq bench --channel-last`
 RANGES = ("given", "measured")
 
 

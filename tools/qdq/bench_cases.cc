@@ -12,8 +12,9 @@ namespace qdq::tools {
 std::vector<BenchConfig> bench_configs(bool channel_last) {
   std::vector<BenchConfig> out;
   for (DType t : kAllDTypes) {
-    for (BenchLayout l : {BenchLayout::PerTensor, BenchLayout::PerChannel, BenchLayout::PerChannelLast}) {
-      if (l == BenchLayout::PerChannelLast && !channel_last) continue;
+    for (BenchLayout l : {BenchLayout::PerTensor, BenchLayout::PerChannel, BenchLayout::PerChannelLast,
+                          BenchLayout::PerFourChannelsLast}) {
+      if ((l == BenchLayout::PerChannelLast || l == BenchLayout::PerFourChannelsLast) && !channel_last) continue;
       for (bool given : {true, false}) out.push_back({t, l, given});
     }
   }
@@ -21,7 +22,13 @@ std::vector<BenchConfig> bench_configs(bool channel_last) {
 }
 
 std::string bench_name(const std::string& prefix, const BenchConfig& c) {
-  const char* layout = c.layout == BenchLayout::PerTensor ? "per-tensor" : c.layout == BenchLayout::PerChannel ? "per-channel" : "per-channel-last";
+  const char* layout = "per-tensor";
+  switch (c.layout) {
+    case BenchLayout::PerTensor: break;
+    case BenchLayout::PerChannel: layout = "per-channel"; break;
+    case BenchLayout::PerChannelLast: layout = "per-channel-last"; break;
+    case BenchLayout::PerFourChannelsLast: layout = "per-4-channels-last"; break;
+  }
   return fmt::format("{}/{}/{}/{}", prefix, dtype_name(c.dtype), layout, c.range_given ? "given" : "measured");
 }
 
@@ -30,7 +37,8 @@ Shape bench_shape(const BenchConfig& c, std::int64_t bytes) {
   switch (c.layout) {
     case BenchLayout::PerTensor: return Shape{n};
     case BenchLayout::PerChannel: return Shape{std::max<std::int64_t>(1, n / (kBenchChannels * 64)), kBenchChannels, 64};
-    case BenchLayout::PerChannelLast: return Shape{std::max<std::int64_t>(1, n / kBenchChannels), kBenchChannels};
+    case BenchLayout::PerChannelLast:
+    case BenchLayout::PerFourChannelsLast: return Shape{std::max<std::int64_t>(1, n / c.channels()), c.channels()};
   }
   return {};
 }
@@ -57,7 +65,7 @@ OpCase bench_case(const BenchConfig& cfg, std::int64_t bytes) {
   c.attrs.axis = cfg.per_channel() ? 1 : -1;
   c.input = Tensor(cfg.dtype, bench_shape(cfg, bytes));
   for (std::size_t i = 0; i < c.input.size(); ++i) c.input.set_bits(i, bench_bits(cfg.dtype, bench_value(i)));
-  const Shape range_shape = cfg.per_channel() ? Shape{kBenchChannels} : Shape{};
+  const Shape range_shape = cfg.per_channel() ? Shape{cfg.channels()} : Shape{};
   c.input_min = Tensor(cfg.dtype, range_shape);
   c.input_max = Tensor(cfg.dtype, range_shape);
   for (std::size_t i = 0; i < c.input_min.size(); ++i) {

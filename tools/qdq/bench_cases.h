@@ -1,6 +1,6 @@
 // The cases `qdq bench` times, the same for every backend: each dtype × per-tensor/per-channel ×
 // range given/measured on a tensor of a given size in bytes, and on request per channel with the
-// channel axis last.
+// channel axis last (256 channels, and 4).
 #pragma once
 
 #include <cstdint>
@@ -16,19 +16,26 @@ namespace qdq::tools {
 // - per-channel: [max(1, n / (256 * 64)), 256, 64], runs of 64 elements, so never below 256 x 64
 //   elements (the 4 KiB and 32 KiB per-channel rows move 64 KiB or 128 KiB);
 // - per-channel-last: [max(1, n / 256), 256], the channel axis last (runs of one element, as in
-//   NHWC activations and HWIO weights), never below 256 elements.
-enum class BenchLayout { PerTensor, PerChannel, PerChannelLast };
+//   NHWC activations and HWIO weights), never below 256 elements;
+// - per-4-channels-last: [max(1, n / 4), 4], the same with 4 channels (rows shorter than a vector,
+//   as in RGBA images or a layer of few outputs).
+enum class BenchLayout { PerTensor, PerChannel, PerChannelLast, PerFourChannelsLast };
 constexpr std::int64_t kBenchChannels = 256;
+constexpr std::int64_t kBenchFewChannels = 4;
 
 struct BenchConfig {
   DType dtype;
   BenchLayout layout;
   bool range_given;
   bool per_channel() const { return layout != BenchLayout::PerTensor; }
+  // Channels of the range tensors: 1 per tensor.
+  std::int64_t channels() const {
+    return layout == BenchLayout::PerTensor ? 1 : layout == BenchLayout::PerFourChannelsLast ? kBenchFewChannels : kBenchChannels;
+  }
 };
 
-// Every dtype x per-tensor, per-channel (and, with `channel_last`, per-channel-last) x range
-// given and measured, in the order the benchmarks run.
+// Every dtype x per-tensor, per-channel (and, with `channel_last`, per-channel-last and
+// per-4-channels-last) x range given and measured, in the order the benchmarks run.
 std::vector<BenchConfig> bench_configs(bool channel_last);
 
 // "<prefix>/float32/per-tensor/given"

@@ -1,5 +1,5 @@
 // `qdq bench`: Google Benchmark runs of an optimized backend for each dtype × per-tensor/per-channel
-// (with --channel-last, per-channel-last too) × range given/measured on tensors from 4 KiB up
+// (with --channel-last, per-channel-last and per-4-channels-last too) × range given/measured on tensors from 4 KiB up
 // (bench_cases.h), each right after the bandwidth
 // bound of the same size measured in the same run. `cpu` (default): the op on host tensors, bound
 // by a plain read-scale-write loop over the same threads (through the caches and with
@@ -213,7 +213,8 @@ Command add_bench_command(CLI::App& app) {
   auto channel_last = std::make_shared<bool>(false);
   bench->add_flag("--channel-last", *channel_last,
                   "also time per channel with the channel axis last (per-channel-last: [n / 256, 256], axis 1, runs of "
-                  "one element, as in NHWC activations and HWIO weights)");
+                  "one element, as in NHWC activations and HWIO weights; per-4-channels-last: [n / 4, 4], rows "
+                  "shorter than a vector)");
   auto case_timeout = std::make_shared<double>(conformance::BackendOptions{}.case_timeout_s);
   add_case_timeout_option(bench, *case_timeout);
   bench->allow_extras();

@@ -126,7 +126,7 @@ void bench_device_op(benchmark::State& state, BenchConfig cfg) {
   c.input = Tensor(cfg.dtype, {0});
   c.input.shape = bench_shape(cfg, state.range(0));
   const auto n = static_cast<std::size_t>(num_elements(c.input.shape));
-  const std::size_t w = static_cast<std::size_t>(byte_width(cfg.dtype)), channels = cfg.per_channel() ? kBenchChannels : 1;
+  const std::size_t w = static_cast<std::size_t>(byte_width(cfg.dtype)), channels = static_cast<std::size_t>(cfg.channels());
   DeviceBytes x(n * w), y(n * w), lo(channels * w), hi(channels * w), ws(cuda::forward_workspace_bytes(c.input.shape, c.attrs));
   fill_inputs<<<1024, 256>>>(static_cast<unsigned char*>(x.p), n, cfg.dtype);
   check(cudaMemset(ws.p, 0, cuda::forward_workspace_bytes(c.input.shape, c.attrs)), "zeroing the workspace");
