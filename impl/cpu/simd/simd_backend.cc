@@ -194,18 +194,22 @@ void measure_rows(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
     auto& [l, h] = acc.local();
     kernel(wide_rows * wide, outer % k, L, l.data(), h.data());
   }
-  std::vector<A> min_of(L), max_of(L), unused(L);
+  const std::size_t folded = k > 1 ? L : 0;  // (one row a wide row: nothing to fold, nothing to copy)
+  std::vector<A> min_of(folded), max_of(folded), unused(folded);
   acc.combine_each([&](const auto& part) {
-    // The minima of the k rows of lo into min_of only, the maxima of those of hi into max_of only.
-    std::copy_n(part.first.begin(), L, min_of.begin());
-    std::fill(unused.begin(), unused.end(), -inf);
-    simd::min_max_rows(part.first.data() + L, k - 1, L, min_of.data(), unused.data());
-    std::copy_n(part.second.begin(), L, max_of.begin());
-    std::fill(unused.begin(), unused.end(), inf);
-    simd::min_max_rows(part.second.data() + L, k - 1, L, unused.data(), max_of.data());
+    const A *mins = part.first.data(), *maxs = part.second.data();
+    if (k > 1) {  // the minima of the k rows of lo into min_of only, the maxima of those of hi into max_of only
+      std::copy_n(part.first.begin(), L, min_of.begin());
+      std::fill(unused.begin(), unused.end(), -inf);
+      simd::min_max_rows(part.first.data() + L, k - 1, L, min_of.data(), unused.data());
+      std::copy_n(part.second.begin(), L, max_of.begin());
+      std::fill(unused.begin(), unused.end(), inf);
+      simd::min_max_rows(part.second.data() + L, k - 1, L, unused.data(), max_of.data());
+      mins = min_of.data(), maxs = max_of.data();
+    }
     for (std::int64_t c = 0; c < v.depth; ++c) {
       const std::size_t at = static_cast<std::size_t>(c * v.inner);
-      merge_extremes(min_of.data() + at, max_of.data() + at, static_cast<std::size_t>(v.inner), lo[c], hi[c]);
+      merge_extremes(mins + at, maxs + at, static_cast<std::size_t>(v.inner), lo[c], hi[c]);
     }
   });
 }
