@@ -129,9 +129,23 @@ HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi) {
   return hn::Mul(KeepSign(q, s), inv);
 }
 
+// Passes over tensors far larger than the caches (streamed outputs; min/max passes where the
+// caller says so) prefetch the input this many bytes past the element at hand, once a vector. On
+// the 2-core AVX-512 machine of docs/performance.md the hardware prefetchers alone left the core
+// waiting on memory and computing in turn (a 128 MiB bfloat16 pass at about 1/(1/compute +
+// 1/memory)); with these distances the memory streams while the core computes. A prefetch never
+// faults, so the line may lie past the array's end.
+constexpr size_t kQuantizePrefetchBytes = 2048;
+constexpr size_t kMinMaxPrefetchBytes = 4096;  // a read-only pass runs ahead faster
+template <size_t kBytes, typename T>
+HWY_INLINE void PrefetchAhead(const T* p) {
+  hwy::Prefetch(reinterpret_cast<const T*>(reinterpret_cast<uintptr_t>(p) + kBytes));
+}
+
 // y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters. With `stream`, the
 // first `peel` elements one by one (up to a vector boundary of y), then whole vectors with
-// non-temporal stores; otherwise whole vectors with ordinary stores; the rest one by one.
+// non-temporal stores and a prefetch ahead; otherwise whole vectors with ordinary stores; the rest
+// one by one.
 template <Rounding r, Clamp c, bool kFlush, typename T>
 HWY_INLINE void QuantizeSpan(const T* x, T* y, size_t n, const Params<T>& p, bool stream, size_t peel) {
   const hn::ScalableTag<T> d;
@@ -146,7 +160,10 @@ HWY_INLINE void QuantizeSpan(const T* x, T* y, size_t n, const Params<T>& p, boo
   size_t i = 0;
   if (stream) {
     for (; i < peel && i < n; ++i) one(i);
-    for (; i + N <= n; i += N) hn::Stream(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+    for (; i + N <= n; i += N) {
+      PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+      hn::Stream(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+    }
   } else {
     for (; i + N <= n; i += N) hn::StoreU(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
   }
@@ -239,7 +256,12 @@ void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& params) {
                                    hn::LoadU(dv, p.lo + k), hn::LoadU(dv, p.hi + k));
   };
   const auto one = [&](size_t i) { hn::StoreU(at(d1, i), d1, y + i); };
-  if (p.stream) walk.run(PeelToVector(y, N * sizeof(T), walk.n), one, [&](size_t i) { hn::Stream(at(d, i), d, y + i); });
+  if (p.stream) {
+    walk.run(PeelToVector(y, N * sizeof(T), walk.n), one, [&](size_t i) {
+      PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+      hn::Stream(at(d, i), d, y + i);
+    });
+  }
   else walk.run(0, one, [&](size_t i) { hn::StoreU(at(d, i), d, y + i); });
 }
 
@@ -252,6 +274,32 @@ HWY_INLINE void MinMax1(D d, V v, V& lo, V& hi) {
   lo = hn::Min(lo, hn::IfThenElse(nan, hn::Set(d, std::numeric_limits<hn::TFromD<D>>::infinity()), v));
   hi = hn::Max(hi, hn::IfThenElse(nan, hn::Set(d, -std::numeric_limits<hn::TFromD<D>>::infinity()), v));
 }
+
+// Calls f(load), load(d, i) = load_at(d, x + i) (the vector of x's elements from i), preceded where
+// `prefetch` by a prefetch kMinMaxPrefetchBytes ahead: each min/max pass is compiled with and
+// without it.
+template <typename E, class LoadAt, class F>
+HWY_INLINE void WithMinMaxLoad(const E* x, bool prefetch, LoadAt load_at, F&& f) {
+  if (prefetch) {
+    f([x, load_at](auto d, size_t i) {
+      PrefetchAhead<kMinMaxPrefetchBytes>(x + i);
+      return load_at(d, x + i);
+    });
+  } else {
+    f([x, load_at](auto d, size_t i) { return load_at(d, x + i); });
+  }
+}
+// The load of float32/float64 elements.
+struct LoadLanes {
+  template <class D, typename T>
+  HWY_INLINE hn::VFromD<D> operator()(D d, const T* p) const { return hn::LoadU(d, p); }
+};
+// The load of bfloat16/float16 elements into float32 lanes.
+template <Narrow t>
+struct LoadNarrow {
+  template <class D>
+  HWY_INLINE hn::VFromD<D> operator()(D d, const uint16_t* p) const;
+};
 
 // The min/max pass over n elements in lanes of T; load(d, i) gives the vector of elements from i.
 template <typename T, class Load>
@@ -300,8 +348,9 @@ HWY_INLINE void MinMaxRunsLanes(size_t first, size_t count, size_t inner, size_t
 }
 
 template <typename T>
-void MinMaxRunsT(const T* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, T* lo, T* hi) {
-  MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
+void MinMaxRunsT(const T* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, T* lo, T* hi,
+                 bool prefetch) {
+  WithMinMaxLoad(x, prefetch, LoadLanes{}, [&](auto load) { MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, load); });
 }
 
 template <typename T>
@@ -321,8 +370,8 @@ void ReduceLanesT(const T* lo_lanes, const T* hi_lanes, size_t channels, size_t 
 }
 
 template <typename T>
-void MinMaxT(const T* x, size_t n, T* lo, T* hi) {
-  MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
+void MinMaxT(const T* x, size_t n, T* lo, T* hi, bool prefetch) {
+  WithMinMaxLoad(x, prefetch, LoadLanes{}, [&](auto load) { MinMaxLanes(n, lo, hi, load); });
 }
 
 // kRowBlock rows of L elements from `row` into lo[L], hi[L]: each vector of accumulators loaded
@@ -358,8 +407,8 @@ void MinMaxRowsLanes(size_t rows, size_t L, T* lo, T* hi, Load&& load) {
 }
 
 template <typename T>
-void MinMaxRowsT(const T* x, size_t rows, size_t L, T* lo, T* hi) {
-  MinMaxRowsLanes(rows, L, lo, hi, [x](auto d, size_t i) { return hn::LoadU(d, x + i); });
+void MinMaxRowsT(const T* x, size_t rows, size_t L, T* lo, T* hi, bool prefetch) {
+  WithMinMaxLoad(x, prefetch, LoadLanes{}, [&](auto load) { MinMaxRowsLanes(rows, L, lo, hi, load); });
 }
 
 template <class D, class V>
@@ -586,7 +635,8 @@ inline size_t NarrowLanes() { return (NarrowOps<Narrow::BFloat16>::kPairs ? 2 : 
 
 // y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters, NarrowLanes() at a
 // time; with `stream`, the first `peel` elements one by one (up to a vector boundary of y), then
-// whole vectors with non-temporal stores, otherwise ordinary stores; the rest one by one.
+// whole vectors with non-temporal stores and a prefetch ahead, otherwise ordinary stores; the rest
+// one by one.
 template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& params, bool stream,
                                    size_t peel) {
@@ -620,7 +670,10 @@ HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, con
   size_t i = 0;
   if (stream) {
     for (; i < peel && i < n; ++i) one(i);
-    for (; i + step <= n; i += step) store(i, true);
+    for (; i + step <= n; i += step) {
+      PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+      store(i, true);
+    }
   } else {
     for (; i + step <= n; i += step) store(i, false);
   }
@@ -670,15 +723,24 @@ void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowP
   };
   const auto one = [&](size_t i) { hn::StoreU(Ops::Pack(d1, at(d1, i, walk.pos)), du16_1, y + i); };
   if (p.stream && Ops::kPairs) {
-    walk.run(PeelToVector(y, NarrowLanes() * sizeof(uint16_t), walk.n), one, [&](size_t i) { vector(i, std::true_type{}); });
+    walk.run(PeelToVector(y, NarrowLanes() * sizeof(uint16_t), walk.n), one, [&](size_t i) {
+      PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+      vector(i, std::true_type{});
+    });
   } else {
     walk.run(0, one, [&](size_t i) { vector(i, std::false_type{}); });
   }
 }
 
 template <Narrow t>
-void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi) {
-  MinMaxLanes(n, lo, hi, [x](auto d, size_t i) { return NarrowOps<t>::Load(d, x + i); });
+template <class D>
+HWY_INLINE hn::VFromD<D> LoadNarrow<t>::operator()(D d, const uint16_t* p) const {
+  return NarrowOps<t>::Load(d, p);
+}
+
+template <Narrow t>
+void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi, bool prefetch) {
+  WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxLanes(n, lo, hi, load); });
 }
 
 // Calls f.template operator()<t, R, C, kFlush, kInstructions>() for the runtime dtype, rounding,
@@ -714,26 +776,27 @@ void QuantizeNarrowRowsAll(Narrow t, const uint16_t* x, uint16_t* y, size_t rows
     QuantizeNarrowRowsT<T, R, C, F, I>(x, y, rows, p);
   });
 }
-void MinMaxNarrowRowsAll(Narrow t, const uint16_t* x, size_t rows, size_t length, float* lo, float* hi) {
-  if (t == Narrow::BFloat16) {
-    MinMaxRowsLanes(rows, length, lo, hi, [x](auto d, size_t i) { return NarrowOps<Narrow::BFloat16>::Load(d, x + i); });
-  } else {
-    MinMaxRowsLanes(rows, length, lo, hi, [x](auto d, size_t i) { return NarrowOps<Narrow::Float16>::Load(d, x + i); });
-  }
+template <Narrow t>
+void MinMaxNarrowRowsT(const uint16_t* x, size_t rows, size_t length, float* lo, float* hi, bool prefetch) {
+  WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxRowsLanes(rows, length, lo, hi, load); });
 }
-void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi) {
-  if (t == Narrow::BFloat16) MinMaxNarrowT<Narrow::BFloat16>(x, n, lo, hi);
-  else MinMaxNarrowT<Narrow::Float16>(x, n, lo, hi);
+void MinMaxNarrowRowsAll(Narrow t, const uint16_t* x, size_t rows, size_t length, float* lo, float* hi, bool prefetch) {
+  if (t == Narrow::BFloat16) MinMaxNarrowRowsT<Narrow::BFloat16>(x, rows, length, lo, hi, prefetch);
+  else MinMaxNarrowRowsT<Narrow::Float16>(x, rows, length, lo, hi, prefetch);
+}
+void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi, bool prefetch) {
+  if (t == Narrow::BFloat16) MinMaxNarrowT<Narrow::BFloat16>(x, n, lo, hi, prefetch);
+  else MinMaxNarrowT<Narrow::Float16>(x, n, lo, hi, prefetch);
 }
 template <Narrow t>
 void MinMaxNarrowRunsT(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes,
-                       float* lo, float* hi) {
-  MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, [x](auto d, size_t i) { return NarrowOps<t>::Load(d, x + i); });
+                       float* lo, float* hi, bool prefetch) {
+  WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, load); });
 }
 void MinMaxNarrowRunsAll(Narrow t, const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth,
-                         size_t lanes, float* lo, float* hi) {
-  if (t == Narrow::BFloat16) MinMaxNarrowRunsT<Narrow::BFloat16>(x, first, count, inner, depth, lanes, lo, hi);
-  else MinMaxNarrowRunsT<Narrow::Float16>(x, first, count, inner, depth, lanes, lo, hi);
+                         size_t lanes, float* lo, float* hi, bool prefetch) {
+  if (t == Narrow::BFloat16) MinMaxNarrowRunsT<Narrow::BFloat16>(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+  else MinMaxNarrowRunsT<Narrow::Float16>(x, first, count, inner, depth, lanes, lo, hi, prefetch);
 }
 
 void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
@@ -755,15 +818,15 @@ void QuantizeRunsF64(const double* x, double* y, size_t first, size_t count, con
                      Clamp c) {
   WithModes(r, c, p.flush, [&]<Rounding R, Clamp C, bool F>() { QuantizeRunsT<R, C, F>(x, y, first, count, p); });
 }
-void MinMaxF32(const float* x, size_t n, float* lo, float* hi) { MinMaxT(x, n, lo, hi); }
-void MinMaxF64(const double* x, size_t n, double* lo, double* hi) { MinMaxT(x, n, lo, hi); }
+void MinMaxF32(const float* x, size_t n, float* lo, float* hi, bool prefetch) { MinMaxT(x, n, lo, hi, prefetch); }
+void MinMaxF64(const double* x, size_t n, double* lo, double* hi, bool prefetch) { MinMaxT(x, n, lo, hi, prefetch); }
 void MinMaxRunsF32(const float* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, float* lo,
-                   float* hi) {
-  MinMaxRunsT(x, first, count, inner, depth, lanes, lo, hi);
+                   float* hi, bool prefetch) {
+  MinMaxRunsT(x, first, count, inner, depth, lanes, lo, hi, prefetch);
 }
 void MinMaxRunsF64(const double* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, double* lo,
-                   double* hi) {
-  MinMaxRunsT(x, first, count, inner, depth, lanes, lo, hi);
+                   double* hi, bool prefetch) {
+  MinMaxRunsT(x, first, count, inner, depth, lanes, lo, hi, prefetch);
 }
 void ReduceLanesF32(const float* lo_lanes, const float* hi_lanes, size_t channels, size_t lanes, float* lo, float* hi) {
   ReduceLanesT(lo_lanes, hi_lanes, channels, lanes, lo, hi);
@@ -772,8 +835,12 @@ void ReduceLanesF64(const double* lo_lanes, const double* hi_lanes, size_t chann
                     double* hi) {
   ReduceLanesT(lo_lanes, hi_lanes, channels, lanes, lo, hi);
 }
-void MinMaxRowsF32(const float* x, size_t rows, size_t L, float* lo, float* hi) { MinMaxRowsT(x, rows, L, lo, hi); }
-void MinMaxRowsF64(const double* x, size_t rows, size_t L, double* lo, double* hi) { MinMaxRowsT(x, rows, L, lo, hi); }
+void MinMaxRowsF32(const float* x, size_t rows, size_t L, float* lo, float* hi, bool prefetch) {
+  MinMaxRowsT(x, rows, L, lo, hi, prefetch);
+}
+void MinMaxRowsF64(const double* x, size_t rows, size_t L, double* lo, double* hi, bool prefetch) {
+  MinMaxRowsT(x, rows, L, lo, hi, prefetch);
+}
 void GradientF32(const float* g, const float* x, float* dx, size_t n, float lo, float hi) { GradientT(g, x, dx, n, lo, hi); }
 void GradientF64(const double* g, const double* x, double* dx, size_t n, double lo, double hi) { GradientT(g, x, dx, n, lo, hi); }
 const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
@@ -843,15 +910,16 @@ void quantize_narrow_rows(Narrow t, const std::uint16_t* x, std::uint16_t* y, st
                           Rounding r, Clamp c) {
   HWY_DYNAMIC_DISPATCH(QuantizeNarrowRowsAll)(t, x, y, rows, p, r, c);
 }
-void min_max_narrow_rows(Narrow t, const std::uint16_t* x, std::size_t rows, std::size_t length, float* lo, float* hi) {
-  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRowsAll)(t, x, rows, length, lo, hi);
+void min_max_narrow_rows(Narrow t, const std::uint16_t* x, std::size_t rows, std::size_t length, float* lo, float* hi,
+                         bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRowsAll)(t, x, rows, length, lo, hi, prefetch);
 }
-void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi) {
-  HWY_DYNAMIC_DISPATCH(MinMaxNarrowAll)(t, x, n, lo, hi);
+void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi, bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxNarrowAll)(t, x, n, lo, hi, prefetch);
 }
 void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,
-                         std::size_t depth, std::size_t lanes, float* lo, float* hi) {
-  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRunsAll)(t, x, first, count, inner, depth, lanes, lo, hi);
+                         std::size_t depth, std::size_t lanes, float* lo, float* hi, bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRunsAll)(t, x, first, count, inner, depth, lanes, lo, hi, prefetch);
 }
 
 void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, Rounding r, Clamp c) {
@@ -874,15 +942,19 @@ void quantize_rows(const float* x, float* y, std::size_t rows, const RowParams<f
 void quantize_rows(const double* x, double* y, std::size_t rows, const RowParams<double>& p, Rounding r, Clamp c) {
   HWY_DYNAMIC_DISPATCH(QuantizeRowsF64)(x, y, rows, p, r, c);
 }
-void min_max(const float* x, std::size_t n, float* lo, float* hi) { HWY_DYNAMIC_DISPATCH(MinMaxF32)(x, n, lo, hi); }
-void min_max(const double* x, std::size_t n, double* lo, double* hi) { HWY_DYNAMIC_DISPATCH(MinMaxF64)(x, n, lo, hi); }
+void min_max(const float* x, std::size_t n, float* lo, float* hi, bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxF32)(x, n, lo, hi, prefetch);
+}
+void min_max(const double* x, std::size_t n, double* lo, double* hi, bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxF64)(x, n, lo, hi, prefetch);
+}
 void min_max_runs(const float* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
-                  std::size_t lanes, float* lo, float* hi) {
-  HWY_DYNAMIC_DISPATCH(MinMaxRunsF32)(x, first, count, inner, depth, lanes, lo, hi);
+                  std::size_t lanes, float* lo, float* hi, bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxRunsF32)(x, first, count, inner, depth, lanes, lo, hi, prefetch);
 }
 void min_max_runs(const double* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
-                  std::size_t lanes, double* lo, double* hi) {
-  HWY_DYNAMIC_DISPATCH(MinMaxRunsF64)(x, first, count, inner, depth, lanes, lo, hi);
+                  std::size_t lanes, double* lo, double* hi, bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxRunsF64)(x, first, count, inner, depth, lanes, lo, hi, prefetch);
 }
 void reduce_lanes(const float* lo_lanes, const float* hi_lanes, std::size_t channels, std::size_t lanes, float* lo,
                   float* hi) {
@@ -892,11 +964,11 @@ void reduce_lanes(const double* lo_lanes, const double* hi_lanes, std::size_t ch
                   double* hi) {
   HWY_DYNAMIC_DISPATCH(ReduceLanesF64)(lo_lanes, hi_lanes, channels, lanes, lo, hi);
 }
-void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi) {
-  HWY_DYNAMIC_DISPATCH(MinMaxRowsF32)(x, rows, length, lo, hi);
+void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi, bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxRowsF32)(x, rows, length, lo, hi, prefetch);
 }
-void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi) {
-  HWY_DYNAMIC_DISPATCH(MinMaxRowsF64)(x, rows, length, lo, hi);
+void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi, bool prefetch) {
+  HWY_DYNAMIC_DISPATCH(MinMaxRowsF64)(x, rows, length, lo, hi, prefetch);
 }
 void gradient(const float* g, const float* x, float* dx, std::size_t n, float lo, float hi) {
   HWY_DYNAMIC_DISPATCH(GradientF32)(g, x, dx, n, lo, hi);

@@ -27,6 +27,7 @@ struct Params {
   T scale, inv, lo, hi;  // lo/hi: the clamp bounds lo', hi'
   // Write y with non-temporal stores (past the caches), for outputs far larger than the last-level
   // cache: the store then costs one write to memory instead of a read-for-ownership and a write.
+  // The streamed loops also prefetch x ahead of their loads.
   // The thread must call end_streams() before its results are handed to another thread.
   bool stream = false;
   // Read a subnormal input as a zero of its sign (DAZ). false only where the caller has shown that
@@ -74,12 +75,14 @@ void quantize_rows(const float* x, float* y, std::size_t rows, const RowParams<f
 void quantize_rows(const double* x, double* y, std::size_t rows, const RowParams<double>& p, Rounding r, Clamp c);
 
 // *lo = min(*lo, min x[i]), *hi = max(*hi, max x[i]) over i < n, NaN skipped. Subnormals are
-// compared as they are: the caller reads the extremes with DAZ.
-void min_max(const float* x, std::size_t n, float* lo, float* hi);
-void min_max(const double* x, std::size_t n, double* lo, double* hi);
+// compared as they are: the caller reads the extremes with DAZ. `prefetch`: x is part of a tensor
+// far larger than the last-level cache (as for Params::stream), so the pass prefetches ahead of its
+// loads; the results are the same either way. Every min/max pass below takes it too.
+void min_max(const float* x, std::size_t n, float* lo, float* hi, bool prefetch);
+void min_max(const double* x, std::size_t n, double* lo, double* hi, bool prefetch);
 // The same per position over `rows` rows of `length` elements into lo[length], hi[length].
-void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi);
-void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi);
+void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi, bool prefetch);
+void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi, bool prefetch);
 
 // Per-channel extremes of the runs first .. first+count-1 (run k: the `inner` elements from
 // x + k·inner, of channel k mod depth), NaN skipped, merged into `lanes` accumulators a channel:
@@ -92,9 +95,9 @@ void min_max_rows(const double* x, std::size_t rows, std::size_t length, double*
 template <typename T>
 constexpr std::size_t kAccumulatorLanes = 64 / sizeof(T);  // an AVX-512 vector; no target here has more
 void min_max_runs(const float* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
-                  std::size_t lanes, float* lo, float* hi);
+                  std::size_t lanes, float* lo, float* hi, bool prefetch);
 void min_max_runs(const double* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
-                  std::size_t lanes, double* lo, double* hi);
+                  std::size_t lanes, double* lo, double* hi, bool prefetch);
 // lo[c] = min(lo[c], lo_lanes[c·lanes + j] for every j < lanes), hi[c] likewise with max, for
 // c < channels: min_max_runs' accumulators reduced (lanes: as they were made). They hold no NaN
 // (±inf where they saw only NaN); the minima go into lo only and the maxima into hi only, so an
@@ -117,13 +120,14 @@ void quantize_narrow_runs(Narrow t, const std::uint16_t* x, std::uint16_t* y, st
 // The same for `rows` consecutive rows of p.length elements (quantize_rows).
 void quantize_narrow_rows(Narrow t, const std::uint16_t* x, std::uint16_t* y, std::size_t rows, const RowParams<float>& p,
                           Rounding r, Clamp c);
-void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi);
+void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi, bool prefetch);
 // min_max_rows of bfloat16/float16 rows, into float accumulators.
-void min_max_narrow_rows(Narrow t, const std::uint16_t* x, std::size_t rows, std::size_t length, float* lo, float* hi);
+void min_max_narrow_rows(Narrow t, const std::uint16_t* x, std::size_t rows, std::size_t length, float* lo, float* hi,
+                         bool prefetch);
 // min_max_runs of bfloat16/float16 runs, into float32 accumulators (lanes: kAccumulatorLanes<float>
 // or 1).
 void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,
-                         std::size_t depth, std::size_t lanes, float* lo, float* hi);
+                         std::size_t depth, std::size_t lanes, float* lo, float* hi, bool prefetch);
 
 // dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (docs/op-spec.md §5.1), subnormals read as ±0.
 void gradient(const float* g, const float* x, float* dx, std::size_t n, float lo, float hi);

@@ -25,9 +25,13 @@ constexpr std::size_t kGrainBytes = std::size_t{128} << 10;
 template <typename T>
 constexpr std::size_t kGrain = kGrainBytes / sizeof(T);  // elements per task
 constexpr std::int64_t kLongRun = 16;                 // inner runs at least this long are processed run by run
-// Outputs of at least this many bytes are written with non-temporal stores: far past what the last
-// level cache of a server core holds, so the written lines would be evicted unread anyway.
-constexpr std::size_t kStreamBytes = std::size_t{32} << 20;
+// Tensors of at least this many bytes count as far larger than the last-level cache: their outputs
+// are written with non-temporal stores and their passes prefetch ahead (kernels.h). With its input,
+// such an output fills a 32 MiB cache, so the written lines would be evicted unread anyway. On the
+// machine of docs/performance.md the non-temporal bandwidth loop beats the cached one by about a
+// fifth at 16 MiB (58 against 48 GB/s) and ties it at 2 MiB.
+constexpr std::size_t kStreamBytes = std::size_t{16} << 20;
+bool from_memory(std::size_t bytes) { return bytes >= kStreamBytes; }
 
 
 // tbb::parallel_for(r, body), or body(r) on this thread where r is one task's worth (at most its
@@ -109,7 +113,7 @@ ChannelParams<C> channel_params(const Profile& p, const Env<C>& host, const Env<
   std::vector<simd::Params<C>> params(lo.size());
   for (std::size_t ch = 0; ch < params.size(); ++ch) {
     const Scale<C>& s = scales[ch];
-    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), out_bytes >= kStreamBytes};
+    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), from_memory(out_bytes)};
     params[ch].flush = subnormals_matter(params[ch], clamp);
   }
   const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
@@ -121,8 +125,8 @@ ChannelParams<C> channel_params(const Profile& p, const Env<C>& host, const Env<
 template <typename T>
 void merge_extremes(const T* part_lo, const T* part_hi, std::size_t n, T& lo, T& hi) {
   T unused_hi = -std::numeric_limits<T>::infinity(), unused_lo = std::numeric_limits<T>::infinity();
-  simd::min_max(part_lo, n, &lo, &unused_hi);
-  simd::min_max(part_hi, n, &unused_lo, &hi);
+  simd::min_max(part_lo, n, &lo, &unused_hi, false);
+  simd::min_max(part_hi, n, &unused_lo, &hi, false);
 }
 
 // Channels up to which measure_runs keeps kAccumulatorLanes accumulators a channel and thread (at
@@ -201,10 +205,10 @@ void measure_rows(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
     if (k > 1) {  // the minima of the k rows of lo into min_of only, the maxima of those of hi into max_of only
       std::copy_n(part.first.begin(), L, min_of.begin());
       std::fill(unused.begin(), unused.end(), -inf);
-      simd::min_max_rows(part.first.data() + L, k - 1, L, min_of.data(), unused.data());
+      simd::min_max_rows(part.first.data() + L, k - 1, L, min_of.data(), unused.data(), false);
       std::copy_n(part.second.begin(), L, max_of.begin());
       std::fill(unused.begin(), unused.end(), inf);
-      simd::min_max_rows(part.second.data() + L, k - 1, L, unused.data(), max_of.data());
+      simd::min_max_rows(part.second.data() + L, k - 1, L, unused.data(), max_of.data(), false);
       mins = min_of.data(), maxs = max_of.data();
     }
     for (std::int64_t c = 0; c < v.depth; ++c) {
@@ -261,6 +265,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
   if (n == 0) return;
 
   std::vector<T> lo, hi;
+  const bool far = from_memory(n * sizeof(T));
   if (a.range_given) {  // values of T as they are (Env::load of T's own bits)
     lo.assign(elements<T>(c.input_min), elements<T>(c.input_min) + channels);
     hi.assign(elements<T>(c.input_max), elements<T>(c.input_max) + channels);
@@ -270,7 +275,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     tbb::combinable<std::pair<T, T>> part([=] { return std::make_pair(inf, -inf); });
     for_tasks(tbb::blocked_range<std::size_t>(0, n, kGrain<T>), [&](auto r) {
       auto& [l, h] = part.local();
-      simd::min_max(x + r.begin(), r.size(), &l, &h);
+      simd::min_max(x + r.begin(), r.size(), &l, &h, far);
     });
     lo = {inf};
     hi = {-inf};
@@ -282,9 +287,9 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     measure<T, T>(
         v, lo, hi,
         [&](std::size_t first, std::size_t count, std::size_t lanes, T* l, T* h) {
-          simd::min_max_runs(x, first, count, inner, depth, lanes, l, h);
+          simd::min_max_runs(x, first, count, inner, depth, lanes, l, h, far);
         },
-        [&](std::size_t at, std::size_t rows, std::size_t length, T* l, T* h) { simd::min_max_rows(x + at, rows, length, l, h); });
+        [&](std::size_t at, std::size_t rows, std::size_t length, T* l, T* h) { simd::min_max_rows(x + at, rows, length, l, h, far); });
   }
 
   const std::pair<T, T> q = integer_range(p, host, a);
@@ -351,6 +356,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   if (n == 0) return;
   constexpr float inf = std::numeric_limits<float>::infinity();
   std::vector<float> lo(static_cast<std::size_t>(channels), inf), hi(static_cast<std::size_t>(channels), -inf);
+  const bool far = from_memory(n * sizeof(std::uint16_t));
   if (a.range_given) {
     const auto *given_lo = elements<std::uint16_t>(c.input_min), *given_hi = elements<std::uint16_t>(c.input_max);
     for (std::size_t ch = 0; ch < lo.size(); ++ch) lo[ch] = host.load(given_lo[ch]), hi[ch] = host.load(given_hi[ch]);
@@ -358,7 +364,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     tbb::combinable<std::pair<float, float>> part([=] { return std::make_pair(inf, -inf); });
     for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
       auto& [l, h] = part.local();
-      simd::min_max_narrow(kind, x + at, count, &l, &h);
+      simd::min_max_narrow(kind, x + at, count, &l, &h, far);
     });
     part.combine_each([&](const auto& lh) { merge_extremes(&lh.first, &lh.second, 1, lo[0], hi[0]); });
   } else {
@@ -366,10 +372,10 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     measure<std::uint16_t, float>(
         v, lo, hi,
         [&](std::size_t first, std::size_t count, std::size_t lanes, float* l, float* h) {
-          simd::min_max_narrow_runs(kind, x, first, count, inner, depth, lanes, l, h);
+          simd::min_max_narrow_runs(kind, x, first, count, inner, depth, lanes, l, h, far);
         },
         [&](std::size_t at, std::size_t rows, std::size_t length, float* l, float* h) {
-          simd::min_max_narrow_rows(kind, x + at, rows, length, l, h);
+          simd::min_max_narrow_rows(kind, x + at, rows, length, l, h, far);
         });
   }
   const auto [qmin, qmax] = integer_range(p, host, a);  // (passed, never captured: clang 14 lambdas cannot)
