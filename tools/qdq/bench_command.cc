@@ -76,7 +76,7 @@ void bench_backend(benchmark::State& state, std::shared_ptr<Backend> backend, Be
 
 // The physical limit: y = x * a, read once and written once, over the same threads and chunks;
 // written through the caches (a read for ownership and a write per line) or, with `stream`, with
-// non-temporal stores (one write), as the op writes outputs of at least 16 MiB.
+// non-temporal stores (one write), as the op writes outputs of at least 32 MiB.
 void bench_bandwidth(benchmark::State& state, bool stream) {
   const std::size_t n = static_cast<std::size_t>(state.range(0)) / sizeof(float) / 16 * 16;
   hwy::AlignedFreeUniquePtr<float[]> x = hwy::AllocateAligned<float>(n), y = hwy::AllocateAligned<float>(n);

@@ -26,11 +26,12 @@ template <typename T>
 constexpr std::size_t kGrain = kGrainBytes / sizeof(T);  // elements per task
 constexpr std::int64_t kLongRun = 16;                 // inner runs at least this long are processed run by run
 // Tensors of at least this many bytes count as far larger than the last-level cache: their outputs
-// are written with non-temporal stores and their passes prefetch ahead (kernels.h). With its input,
-// such an output fills a 32 MiB cache, so the written lines would be evicted unread anyway. On the
-// machine of docs/performance.md the non-temporal bandwidth loop beats the cached one by about a
-// fifth at 16 MiB (58 against 48 GB/s) and ties it at 2 MiB.
-constexpr std::size_t kStreamBytes = std::size_t{16} << 20;
+// are written with non-temporal stores (the written lines would be evicted unread anyway) and their
+// passes prefetch ahead (kernels.h). 16 MiB was tried (2026-12-04): the non-temporal bandwidth loop
+// beats the cached one there when other passes evict the data between calls, but a 16 MiB float16
+// op called again and again on the same tensors, whose 32 MiB then stay in a large cache, ran 1.4x
+// slower streamed (docs/performance.md).
+constexpr std::size_t kStreamBytes = std::size_t{32} << 20;
 bool from_memory(std::size_t bytes) { return bytes >= kStreamBytes; }
 
 

@@ -453,7 +453,7 @@ TEST(SimdBackend, MeasuredShortRowsOfEveryLength) {
 TEST(SimdBackend, TensOfMillionsThroughTheThreadedPath) {
   std::mt19937_64 rng(29);
   const std::int64_t n = 20'000'000;
-  // Past 16 MiB the outputs are streamed and the passes prefetch ahead, so each layout's min/max
+  // From 32 MiB the outputs are streamed and the passes prefetch ahead, so each layout's min/max
   // pass runs here with its prefetch (a measured range) where the quantize pass streams.
   const auto ranged = [](OpCase c, bool given) {
     c.attrs.range_given = given;
