@@ -261,8 +261,9 @@ void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& params) {
       PrefetchAhead<kQuantizePrefetchBytes>(x + i);
       hn::Stream(at(d, i), d, y + i);
     });
+  } else {
+    walk.run(0, one, [&](size_t i) { hn::StoreU(at(d, i), d, y + i); });
   }
-  else walk.run(0, one, [&](size_t i) { hn::StoreU(at(d, i), d, y + i); });
 }
 
 // NaN replaced by the reduction's identity. Subnormals are not flushed here: an extreme that is a
@@ -293,12 +294,6 @@ HWY_INLINE void WithMinMaxLoad(const E* x, bool prefetch, LoadAt load_at, F&& f)
 struct LoadLanes {
   template <class D, typename T>
   HWY_INLINE hn::VFromD<D> operator()(D d, const T* p) const { return hn::LoadU(d, p); }
-};
-// The load of bfloat16/float16 elements into float32 lanes.
-template <Narrow t>
-struct LoadNarrow {
-  template <class D>
-  HWY_INLINE hn::VFromD<D> operator()(D d, const uint16_t* p) const;
 };
 
 // The min/max pass over n elements in lanes of T; load(d, i) gives the vector of elements from i.
@@ -732,11 +727,12 @@ void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowP
   }
 }
 
+// The load of bfloat16/float16 elements into float32 lanes (WithMinMaxLoad).
 template <Narrow t>
-template <class D>
-HWY_INLINE hn::VFromD<D> LoadNarrow<t>::operator()(D d, const uint16_t* p) const {
-  return NarrowOps<t>::Load(d, p);
-}
+struct LoadNarrow {
+  template <class D>
+  HWY_INLINE hn::VFromD<D> operator()(D d, const uint16_t* p) const { return NarrowOps<t>::Load(d, p); }
+};
 
 template <Narrow t>
 void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi, bool prefetch) {
