@@ -129,8 +129,8 @@ HWY_INLINE V Quantize1(D d, V x, V scale, V inv, V lo, V hi) {
   return hn::Mul(KeepSign(q, s), inv);
 }
 
-// Passes over tensors far larger than the caches (streamed outputs; min/max passes where the
-// caller says so) prefetch the input this many bytes past the element at hand, once a vector. On
+// Passes over tensors larger than the caches keep (Params::prefetch, Params::stream; min/max passes
+// where the caller says so) prefetch the input this many bytes past the element at hand, once a vector. On
 // the 2-core AVX-512 machine of docs/performance.md the hardware prefetchers alone left the core
 // waiting on memory and computing in turn (a 128 MiB bfloat16 pass at about 1/(1/compute +
 // 1/memory)); with these distances the memory streams while the core computes. A prefetch never
@@ -144,8 +144,8 @@ HWY_INLINE void PrefetchAhead(const T* p) {
 
 // y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters. With `stream`, the
 // first `peel` elements one by one (up to a vector boundary of y), then whole vectors with
-// non-temporal stores and a prefetch ahead; otherwise whole vectors with ordinary stores; the rest
-// one by one.
+// non-temporal stores and a prefetch ahead; otherwise whole vectors with ordinary stores (and the
+// prefetch where p.prefetch); the rest one by one.
 template <Rounding r, Clamp c, bool kFlush, typename T>
 HWY_INLINE void QuantizeSpan(const T* x, T* y, size_t n, const Params<T>& p, bool stream, size_t peel) {
   const hn::ScalableTag<T> d;
@@ -158,14 +158,22 @@ HWY_INLINE void QuantizeSpan(const T* x, T* y, size_t n, const Params<T>& p, boo
   };
   const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
   size_t i = 0;
+  const auto cached = [&](auto prefetch) {  // whole vectors, ordinary stores
+    for (; i + N <= n; i += N) {
+      if constexpr (decltype(prefetch)::value) PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+      hn::StoreU(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+    }
+  };
   if (stream) {
     for (; i < peel && i < n; ++i) one(i);
     for (; i + N <= n; i += N) {
       PrefetchAhead<kQuantizePrefetchBytes>(x + i);
       hn::Stream(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
     }
+  } else if (p.prefetch) {
+    cached(std::true_type{});
   } else {
-    for (; i + N <= n; i += N) hn::StoreU(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+    cached(std::false_type{});
   }
   for (; i < n; ++i) one(i);
 }
@@ -262,7 +270,13 @@ void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& params) {
       hn::Stream(at(d, i), d, y + i);
     });
   } else {
-    walk.run(0, one, [&](size_t i) { hn::StoreU(at(d, i), d, y + i); });
+    const auto cached = [&](auto prefetch) {
+      walk.run(0, one, [&](size_t i) {
+        if constexpr (decltype(prefetch)::value) PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+        hn::StoreU(at(d, i), d, y + i);
+      });
+    };
+    p.prefetch ? cached(std::true_type{}) : cached(std::false_type{});
   }
 }
 
@@ -630,8 +644,8 @@ inline size_t NarrowLanes() { return (NarrowOps<Narrow::BFloat16>::kPairs ? 2 : 
 
 // y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters, NarrowLanes() at a
 // time; with `stream`, the first `peel` elements one by one (up to a vector boundary of y), then
-// whole vectors with non-temporal stores and a prefetch ahead, otherwise ordinary stores; the rest
-// one by one.
+// whole vectors with non-temporal stores and a prefetch ahead, otherwise ordinary stores (and the
+// prefetch where p.prefetch); the rest one by one.
 template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& params, bool stream,
                                    size_t peel) {
@@ -670,7 +684,13 @@ HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, con
       store(i, true);
     }
   } else {
-    for (; i + step <= n; i += step) store(i, false);
+    const auto cached = [&](auto prefetch) {
+      for (; i + step <= n; i += step) {
+        if constexpr (decltype(prefetch)::value) PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+        store(i, false);
+      }
+    };
+    p.prefetch ? cached(std::true_type{}) : cached(std::false_type{});
   }
   for (; i < n; ++i) one(i);
 }
@@ -723,7 +743,13 @@ void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowP
       vector(i, std::true_type{});
     });
   } else {
-    walk.run(0, one, [&](size_t i) { vector(i, std::false_type{}); });
+    const auto cached = [&](auto prefetch) {
+      walk.run(0, one, [&](size_t i) {
+        if constexpr (decltype(prefetch)::value) PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+        vector(i, std::false_type{});
+      });
+    };
+    p.prefetch ? cached(std::true_type{}) : cached(std::false_type{});
   }
 }
 

@@ -30,6 +30,9 @@ struct Params {
   // The streamed loops also prefetch x ahead of their loads.
   // The thread must call end_streams() before its results are handed to another thread.
   bool stream = false;
+  // Prefetch x ahead of the loads while storing y as usual: for tensors that the last-level cache
+  // keeps only in part between calls (simd_backend.cc). Streamed loops prefetch regardless.
+  bool prefetch = false;
   // Read a subnormal input as a zero of its sign (DAZ). false only where the caller has shown that
   // with these parameters every subnormal input gives the result its signed zero gives
   // (simd_backend.cc, subnormals_matter), which spares the kernel the test.
@@ -55,7 +58,8 @@ struct RowParams {
   const T *scale, *inv, *lo, *hi;
   std::size_t length;
   bool flush = true;    // whether any position's channel needs Params::flush
-  bool stream = false;  // as Params::stream
+  bool stream = false;    // as Params::stream
+  bool prefetch = false;  // as Params::prefetch
 };
 
 // Orders this thread's non-temporal stores before whatever it does next (a store fence).
@@ -76,7 +80,7 @@ void quantize_rows(const double* x, double* y, std::size_t rows, const RowParams
 
 // *lo = min(*lo, min x[i]), *hi = max(*hi, max x[i]) over i < n, NaN skipped. Subnormals are
 // compared as they are: the caller reads the extremes with DAZ. `prefetch`: x is part of a tensor
-// far larger than the last-level cache (as for Params::stream), so the pass prefetches ahead of its
+// larger than the last-level cache keeps (as for Params::prefetch), so the pass prefetches ahead of its
 // loads; the results are the same either way. Every min/max pass below takes it too.
 void min_max(const float* x, std::size_t n, float* lo, float* hi, bool prefetch);
 void min_max(const double* x, std::size_t n, double* lo, double* hi, bool prefetch);

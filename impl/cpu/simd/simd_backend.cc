@@ -27,12 +27,17 @@ constexpr std::size_t kGrain = kGrainBytes / sizeof(T);  // elements per task
 constexpr std::int64_t kLongRun = 16;                 // inner runs at least this long are processed run by run
 // Tensors of at least this many bytes count as far larger than the last-level cache: their outputs
 // are written with non-temporal stores (the written lines would be evicted unread anyway) and their
-// passes prefetch ahead (kernels.h). 16 MiB was tried (2026-12-04): the non-temporal bandwidth loop
+// passes prefetch ahead (kernels.h, as from kPrefetchBytes). 16 MiB was tried (2026-12-04): the non-temporal bandwidth loop
 // beats the cached one there when other passes evict the data between calls, but a 16 MiB float16
 // op called again and again on the same tensors, whose 32 MiB then stay in a large cache, ran 1.4x
 // slower streamed (docs/performance.md).
 constexpr std::size_t kStreamBytes = std::size_t{32} << 20;
 bool from_memory(std::size_t bytes) { return bytes >= kStreamBytes; }
+// From this many bytes the passes prefetch ahead but store as usual (Params::prefetch): at 16 MiB,
+// 1.1-1.25x for most bfloat16/float16 layouts and neutral for float32/float64 (bench_ab against the
+// build without it, docs/performance.md); a prefetch of a line already cached costs little.
+constexpr std::size_t kPrefetchBytes = std::size_t{16} << 20;
+bool prefetch_ahead(std::size_t bytes) { return bytes >= kPrefetchBytes; }
 
 
 // tbb::parallel_for(r, body), or body(r) on this thread where r is one task's worth (at most its
@@ -114,7 +119,7 @@ ChannelParams<C> channel_params(const Profile& p, const Env<C>& host, const Env<
   std::vector<simd::Params<C>> params(lo.size());
   for (std::size_t ch = 0; ch < params.size(); ++ch) {
     const Scale<C>& s = scales[ch];
-    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), from_memory(out_bytes)};
+    params[ch] = {s.scale, s.inv, dev.read(s.lo), dev.read(s.hi), from_memory(out_bytes), prefetch_ahead(out_bytes)};
     params[ch].flush = subnormals_matter(params[ch], clamp);
   }
   const bool any_flush = std::any_of(params.begin(), params.end(), [](const auto& q) { return q.flush; });
@@ -246,7 +251,7 @@ void quantize_rows_of(const ChannelView& v, const std::vector<simd::Params<C>>& 
     scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
     if (++in_run == static_cast<std::size_t>(v.inner)) in_run = 0, ch = ch + 1 == params.size() ? 0 : ch + 1;
   }
-  const simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush, params[0].stream};
+  const simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush, params[0].stream, params[0].prefetch};
   for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain<T> / L)), [&](auto r) {
     kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rows);
     simd::end_streams();
@@ -266,7 +271,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
   if (n == 0) return;
 
   std::vector<T> lo, hi;
-  const bool far = from_memory(n * sizeof(T));
+  const bool prefetch = prefetch_ahead(n * sizeof(T));
   if (a.range_given) {  // values of T as they are (Env::load of T's own bits)
     lo.assign(elements<T>(c.input_min), elements<T>(c.input_min) + channels);
     hi.assign(elements<T>(c.input_max), elements<T>(c.input_max) + channels);
@@ -276,7 +281,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     tbb::combinable<std::pair<T, T>> part([=] { return std::make_pair(inf, -inf); });
     for_tasks(tbb::blocked_range<std::size_t>(0, n, kGrain<T>), [&](auto r) {
       auto& [l, h] = part.local();
-      simd::min_max(x + r.begin(), r.size(), &l, &h, far);
+      simd::min_max(x + r.begin(), r.size(), &l, &h, prefetch);
     });
     lo = {inf};
     hi = {-inf};
@@ -288,9 +293,9 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     measure<T, T>(
         v, lo, hi,
         [&](std::size_t first, std::size_t count, std::size_t lanes, T* l, T* h) {
-          simd::min_max_runs(x, first, count, inner, depth, lanes, l, h, far);
+          simd::min_max_runs(x, first, count, inner, depth, lanes, l, h, prefetch);
         },
-        [&](std::size_t at, std::size_t rows, std::size_t length, T* l, T* h) { simd::min_max_rows(x + at, rows, length, l, h, far); });
+        [&](std::size_t at, std::size_t rows, std::size_t length, T* l, T* h) { simd::min_max_rows(x + at, rows, length, l, h, prefetch); });
   }
 
   const std::pair<T, T> q = integer_range(p, host, a);
@@ -357,7 +362,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   if (n == 0) return;
   constexpr float inf = std::numeric_limits<float>::infinity();
   std::vector<float> lo(static_cast<std::size_t>(channels), inf), hi(static_cast<std::size_t>(channels), -inf);
-  const bool far = from_memory(n * sizeof(std::uint16_t));
+  const bool prefetch = prefetch_ahead(n * sizeof(std::uint16_t));
   if (a.range_given) {
     const auto *given_lo = elements<std::uint16_t>(c.input_min), *given_hi = elements<std::uint16_t>(c.input_max);
     for (std::size_t ch = 0; ch < lo.size(); ++ch) lo[ch] = host.load(given_lo[ch]), hi[ch] = host.load(given_hi[ch]);
@@ -365,7 +370,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     tbb::combinable<std::pair<float, float>> part([=] { return std::make_pair(inf, -inf); });
     for_spans<std::uint16_t>(v, a.axis, n, [&](std::size_t at, std::size_t count, std::size_t) {
       auto& [l, h] = part.local();
-      simd::min_max_narrow(kind, x + at, count, &l, &h, far);
+      simd::min_max_narrow(kind, x + at, count, &l, &h, prefetch);
     });
     part.combine_each([&](const auto& lh) { merge_extremes(&lh.first, &lh.second, 1, lo[0], hi[0]); });
   } else {
@@ -373,10 +378,10 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     measure<std::uint16_t, float>(
         v, lo, hi,
         [&](std::size_t first, std::size_t count, std::size_t lanes, float* l, float* h) {
-          simd::min_max_narrow_runs(kind, x, first, count, inner, depth, lanes, l, h, far);
+          simd::min_max_narrow_runs(kind, x, first, count, inner, depth, lanes, l, h, prefetch);
         },
         [&](std::size_t at, std::size_t rows, std::size_t length, float* l, float* h) {
-          simd::min_max_narrow_rows(kind, x + at, rows, length, l, h, far);
+          simd::min_max_narrow_rows(kind, x + at, rows, length, l, h, prefetch);
         });
   }
   const auto [qmin, qmax] = integer_range(p, host, a);  // (passed, never captured: clang 14 lambdas cannot)

@@ -263,11 +263,12 @@ TEST(SimdKernels, MisalignedStartsAndTails) {
   std::vector<float> x(300), a(300), b(300);
   for (float& v : x) v = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
   const simd::Params<float> p{12.7f, 1.0f / 12.7f, -1.0f, 1.0f};
-  simd::Params<float> streaming = p;
-  streaming.stream = true;  // non-temporal stores after a peel to the first aligned vector
+  simd::Params<float> prefetching = p, streaming = p;
+  prefetching.prefetch = true;  // ordinary stores, prefetches ahead
+  streaming.stream = true;      // non-temporal stores after a peel to the first aligned vector
   for (std::size_t offset = 0; offset < 16; ++offset) {
     for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{33}, std::size_t{255}}) {
-      for (const simd::Params<float>& q : {p, streaming}) {
+      for (const simd::Params<float>& q : {p, prefetching, streaming}) {
         std::fill(a.begin(), a.end(), 0.0f);
         simd::quantize(x.data() + offset, a.data() + offset, n, q, simd::Rounding::HalfUp, simd::Clamp::KeepInput);
         simd::end_streams();
@@ -292,11 +293,12 @@ TEST(SimdKernels, NarrowMisalignedStartsAndTails) {
       }
       simd::Params<float> p{12.75f, 1.0f / 12.75f, -1.0f, 1.0f};
       p.flush = false;
-      simd::Params<float> streaming = p;
+      simd::Params<float> prefetching = p, streaming = p;
+      prefetching.prefetch = true;
       streaming.stream = true;
       for (std::size_t offset = 0; offset < 40; ++offset) {
         for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{17}, std::size_t{63}, std::size_t{301}}) {
-          for (const simd::Params<float>& q : {p, streaming}) {
+          for (const simd::Params<float>& q : {p, prefetching, streaming}) {
             std::fill(a.begin(), a.end(), std::uint16_t{0});
             simd::quantize_narrow(t, x.data() + offset, a.data() + offset, n, q, simd::Rounding::HalfToEven,
                                   simd::Clamp::MaxThenMin);
@@ -314,8 +316,9 @@ TEST(SimdKernels, NarrowMisalignedStartsAndTails) {
 
 // The rows kernels against the one-channel kernel element by element (each position's own
 // parameters): rows of every length around the vector sizes, from every offset of a vector
-// boundary, with ordinary and non-temporal stores (a peel to the boundary, then vectors across row
-// ends, each reading its parameters on into RowParams' pad); nothing written outside.
+// boundary, with ordinary stores, with them and prefetches, and with non-temporal stores (a peel to
+// the boundary, then vectors across row ends, each reading its parameters on into RowParams' pad);
+// nothing written outside.
 TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
   with_each_bf16_rounding([&] {
     std::mt19937 rng(41);
@@ -334,8 +337,9 @@ TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
       for (std::size_t offset = 0; offset < 33; offset += (offset < 17 ? 1 : 8)) {
         for (std::size_t rows : {0, 1, 2, 7}) {
           if (offset + rows * L > kSize) continue;
-          for (bool stream : {false, true}) {
-            const simd::RowParams<float> rp{scale.data(), inv.data(), lo.data(), hi.data(), L, false, stream};
+          for (const char* stores : {"ordinary", "prefetching", "streamed"}) {
+            const bool stream = stores[0] == 's', prefetch = stores[0] == 'p';
+            const simd::RowParams<float> rp{scale.data(), inv.data(), lo.data(), hi.data(), L, false, stream, prefetch};
             for (float& v : xf) v = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
             std::fill(af.begin(), af.end(), 0.0f);
             simd::quantize_rows(xf.data() + offset, af.data() + offset, rows, rp, simd::Rounding::HalfUp, simd::Clamp::MaxThenMin);
@@ -346,7 +350,7 @@ TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
                 simd::quantize(xf.data() + k, &want, 1, at[(k - offset) % L], simd::Rounding::HalfUp, simd::Clamp::MaxThenMin);
               }
               ASSERT_EQ(std::bit_cast<std::uint32_t>(af[k]), std::bit_cast<std::uint32_t>(want))
-                  << "float32, length " << L << ", offset " << offset << ", rows " << rows << ", stream " << stream << ", element " << k;
+                  << "float32, length " << L << ", offset " << offset << ", rows " << rows << ", " << stores << " stores" << ", element " << k;
             }
             for (simd::Narrow t : {simd::Narrow::BFloat16, simd::Narrow::Float16}) {
               for (std::uint16_t& v : xn) {
@@ -364,7 +368,7 @@ TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
                                         simd::Clamp::MaxThenMin);
                 }
                 ASSERT_EQ(an[k], want) << (t == simd::Narrow::BFloat16 ? "bfloat16" : "float16") << ", length " << L << ", offset "
-                                       << offset << ", rows " << rows << ", stream " << stream << ", element " << k;
+                                       << offset << ", rows " << rows << ", " << stores << " stores" << ", element " << k;
               }
             }
           }
@@ -475,6 +479,17 @@ TEST(SimdBackend, TensOfMillionsThroughTheThreadedPath) {
                                            std::tuple{Shape{n / 120, 3, 40}, std::int64_t{1}, true},
                                            std::tuple{Shape{n / 15, 3, 5}, std::int64_t{1}, false}}) {
     expect_same(ranged(narrow_case(rng, DType::BFloat16, shape, axis), given));
+  }
+  // 18 MB tensors, between 16 and 32 MiB: every pass prefetches ahead but stores as usual
+  // (Params::prefetch), per tensor, in runs and in rows, given and measured.
+  const std::int64_t m = 4'500'000;
+  for (const auto& [shape, axis, given] : {std::tuple{Shape{m}, std::int64_t{-1}, true}, std::tuple{Shape{m / 120, 3, 40}, std::int64_t{1}, false},
+                                           std::tuple{Shape{m / 8, 8}, std::int64_t{1}, true}}) {
+    expect_same(ranged(random_case(rng, DType::Float32, shape, axis, true), given));
+  }
+  for (const auto& [shape, axis, given] : {std::tuple{Shape{2 * m}, std::int64_t{-1}, false}, std::tuple{Shape{2 * m / 128, 2, 64}, std::int64_t{1}, true},
+                                           std::tuple{Shape{2 * m / 15, 3, 5}, std::int64_t{1}, true}}) {
+    expect_same(ranged(narrow_case(rng, DType::Float16, shape, axis), given));
   }
   RecordProperty("target", simd::current_target());
 }
