@@ -1,7 +1,7 @@
 // The optimized backend on every SIMD target Highway compiled that this CPU runs (AVX-512, AVX2,
 // SSE4, scalar, ...), each restricted in turn, against the reference and TF: the known answers, the
 // grid, edge and random suites and TF's golden files; float32 and float64, and bfloat16/float16
-// under tf-xla (bfloat16 on AVX-512 with AVX512-BF16's instructions and without).
+// under tf-xla (bfloat16 and float16 on AVX-512 with AVX512-BF16's and AVX512-FP16's instructions and without).
 #include <gtest/gtest.h>
 #include <hwy/targets.h>
 
@@ -64,10 +64,12 @@ TEST_F(SimdTargets, EverySuiteOnEveryTarget) {
     const std::string name = cpu::simd::current_target();
     EXPECT_EQ(name, hwy::TargetName(target));
     judge_target(name);
-    if (cpu::simd::current_target_uses_bf16_instructions()) {
-      cpu::simd::use_bf16_instructions(false);
-      judge_target(name + "-integer-rounding");
+    if (cpu::simd::current_target_uses_bf16_instructions() || cpu::simd::current_target_uses_fp16_instructions()) {
+      cpu::simd::use_bf16_instructions(false);  // bfloat16 rounded in integers, float16 in float32 lanes
+      cpu::simd::use_fp16_instructions(false);
+      judge_target(name + "-without-bf16-fp16-instructions");
       cpu::simd::use_bf16_instructions(true);
+      cpu::simd::use_fp16_instructions(true);
     }
   }
   EXPECT_GE(targets, 1);

@@ -85,6 +85,11 @@ TEST_P(Sweep, EveryPatternEveryBackend) {
         judge(std::string("cpu@") + hwy::TargetName(target) + "-integer-rounding", [] { return conformance::make_backend("cpu"); });
         cpu::simd::use_bf16_instructions(true);
       }
+      if (t == DType::Float16 && cpu::simd::current_target_uses_fp16_instructions()) {  // and in float32 lanes
+        cpu::simd::use_fp16_instructions(false);
+        judge(std::string("cpu@") + hwy::TargetName(target) + "-float32-lanes", [] { return conformance::make_backend("cpu"); });
+        cpu::simd::use_fp16_instructions(true);
+      }
     }
     hwy::SetSupportedTargetsForTest(0);
   }

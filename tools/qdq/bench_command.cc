@@ -12,6 +12,7 @@
 // cuda: once per size).
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <hwy/aligned_allocator.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -20,6 +21,7 @@
 #include <bit>
 #include <cstring>
 #include <iostream>
+#include <string>
 #include <utility>
 #include <vector>
 #include <memory>
@@ -101,11 +103,13 @@ void bench_bandwidth(benchmark::State& state, bool stream) {
 // One SIMD kernel on one thread over 64K elements that stay in the L2 cache: the arithmetic's own
 // throughput, which no memory traffic hides (`qdq bench --kernels`). Inputs are the bench's values;
 // parameters those of range [-5, 5] and 8 bits, flush as the backend would choose (not needed).
-// bf16_instructions: bfloat16 rounded by AVX512-BF16's instructions where the CPU has them (the
-// backend's default), else in integer arithmetic (the row "bfloat16-integer", beside it).
-void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clamp c, bool bf16_instructions) {
+// instructions: bfloat16 rounded by AVX512-BF16's instructions and float16 computed by AVX512-FP16's
+// where the CPU has them (the backend's default), else bfloat16 rounded in integer arithmetic and
+// float16 in float32 lanes (the rows "bfloat16-integer" and "float16-float32-lanes", beside them).
+void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clamp c, bool instructions) {
   constexpr std::size_t n = std::size_t{1} << 16;
-  simd::use_bf16_instructions(bf16_instructions);
+  simd::use_bf16_instructions(instructions);
+  simd::use_fp16_instructions(instructions);
   Tensor x(t, {static_cast<std::int64_t>(n)}), y(t, {static_cast<std::int64_t>(n)});
   for (std::size_t i = 0; i < n; ++i) x.set_bits(i, bench_bits(t, bench_value(i)));
   const double scale = 127.0 / 5, inv = 5.0 / 127;
@@ -139,6 +143,15 @@ void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clam
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
   simd::use_bf16_instructions(true);
+  simd::use_fp16_instructions(true);
+}
+
+// " with AVX512-BF16 and AVX512-FP16" (those the kernels of the current target use), or "".
+std::string instruction_sets() {
+  std::vector<std::string> sets;
+  if (cpu::simd::current_target_uses_bf16_instructions()) sets.push_back("AVX512-BF16");
+  if (cpu::simd::current_target_uses_fp16_instructions()) sets.push_back("AVX512-FP16");
+  return sets.empty() ? "" : fmt::format(" with {}", fmt::join(sets, " and "));
 }
 
 // Prints the usual table, then each op's bytes/s as a percentage of the faster bandwidth loop
@@ -209,7 +222,8 @@ Command add_bench_command(CLI::App& app) {
   bench->add_flag("--kernels", *kernels,
                   "cpu: time the SIMD kernels alone instead, one thread on 64K elements in the L2 cache, per dtype, "
                   "rounding and clamp (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
-                  "also rounded in integers (bfloat16-integer), as on CPUs without it");
+                  "also rounded in integers (bfloat16-integer), and where it has AVX512-FP16, float16 also computed in "
+                  "float32 lanes (float16-float32-lanes), as on CPUs without them");
   auto channel_last = std::make_shared<bool>(false);
   bench->add_flag("--channel-last", *channel_last,
                   "also time per channel with the channel axis last (per-channel-last: [n / 256, 256], axis 1, runs of "
@@ -235,6 +249,9 @@ Command add_bench_command(CLI::App& app) {
                     if (t == DType::BFloat16 && simd::bf16_instructions_available()) {
                       benchmark::RegisterBenchmark(fmt::format("kernel/bfloat16-integer/{}/{}", rn, cn).c_str(), bench_kernel, t, r, c, false);
                     }
+                    if (t == DType::Float16 && simd::fp16_instructions_available()) {
+                      benchmark::RegisterBenchmark(fmt::format("kernel/float16-float32-lanes/{}/{}", rn, cn).c_str(), bench_kernel, t, r, c, false);
+                    }
                   }
                 }
               }
@@ -259,8 +276,7 @@ Command add_bench_command(CLI::App& app) {
             int argc = static_cast<int>(argv.size());
             benchmark::Initialize(&argc, argv.data());
             SummaryReporter reporter(cuda  ? "cuda, device-resident tensors"
-                                     : cpu ? fmt::format("cpu, simd target {}{}", cpu::simd::current_target(),
-                                                   cpu::simd::current_target_uses_bf16_instructions() ? " with AVX512-BF16" : "")
+                                     : cpu ? fmt::format("cpu, simd target {}{}", cpu::simd::current_target(), instruction_sets())
                                            : fmt::format("{}, host to host through the backend interface", other->name()));
             benchmark::RunSpecifiedBenchmarks(&reporter);
             benchmark::Shutdown();

@@ -561,10 +561,82 @@ HWY_INLINE hn::Vec512<uint16_t> QuantizeBF16x32(const uint16_t* x, const Params<
   const auto idx = hn::Load(dw, kOrder.idx);
   return hn::Vec512<uint16_t>{_mm512_permutexvar_epi16(idx.raw, Pack2BF16Instruction(hn::Mul(e, inv), hn::Mul(o, inv)).raw)};
 }
+
+// AVX512-FP16's arithmetic on 32 float16 lanes, for the float16 kernels of the AVX-512 target where
+// the CPU has it (fp16_instructions_in_use): no conversion at all, where the float32 lanes take a
+// vcvtph2ps and a vcvtps2ph around every rounding. Inline assembly, as above (GCC's intrinsics
+// would need the whole function compiled for AVX512-FP16). The same bits as QuantizeNarrow1's:
+// - a product or sum of two float16 values rounded once to float16 is what the float32 lanes give
+//   when they round the float32 result to float16: a product of two 11-bit significands is exact
+//   in float32, and for a sum float32's 24 bits are at least 2·11 + 2, so rounding to float32
+//   first never changes the float16 result;
+// - vmaxph/vminph choose between their operands by the same rule as maxps/minps (the second one
+//   where they are unordered or equal), and vrndscaleph rounds as roundps, keeping the sign;
+// - these instructions ignore MXCSR's FTZ and DAZ, as vcvtps2ph does, and no float16 value is a
+//   float32 subnormal, so the float32 lanes' DAZ (Flush) never changes one: kFlush does nothing here;
+// - a NaN keeps its float16 payload, made quiet, as through float32 and back.
+constexpr bool kFP16Instructions = true;
+HWY_INLINE __m512i MulF16(__m512i a, __m512i b) {
+  __m512i r;
+  asm("vmulph %2, %1, %0" : "=v"(r) : "v"(a), "v"(b));
+  return r;
+}
+HWY_INLINE __m512i AddF16(__m512i a, __m512i b) {
+  __m512i r;
+  asm("vaddph %2, %1, %0" : "=v"(r) : "v"(a), "v"(b));
+  return r;
+}
+// PickGreater(a, b) and PickLess(a, b) of float16 lanes (b where unordered or equal).
+HWY_INLINE __m512i MaxF16(__m512i a, __m512i b) {
+  __m512i r;
+  asm("vmaxph %2, %1, %0" : "=v"(r) : "v"(a), "v"(b));
+  return r;
+}
+HWY_INLINE __m512i MinF16(__m512i a, __m512i b) {
+  __m512i r;
+  asm("vminph %2, %1, %0" : "=v"(r) : "v"(a), "v"(b));
+  return r;
+}
+// rint (kMode 8: to nearest, ties to even) or floor (kMode 9), exceptions suppressed.
+template <int kMode>
+HWY_INLINE __m512i RoundScaleF16(__m512i a) {
+  __m512i r;
+  asm("vrndscaleph %2, %1, %0" : "=v"(r) : "v"(a), "i"(kMode));
+  return r;
+}
+// One channel's parameters as float16 bits in every lane (they are float16 values: Params, so the
+// conversion is exact), converted by F16C's vcvtps2ph: made once a run of a channel.
+struct F16Lanes {
+  __m512i scale, inv, lo, hi;
+  static __m512i Broadcast(float v) { return _mm512_broadcastw_epi16(_mm_cvtps_ph(_mm_set_ss(v), _MM_FROUND_TO_NEAREST_INT)); }
+  explicit F16Lanes(const Params<float>& p) : scale(Broadcast(p.scale)), inv(Broadcast(p.inv)), lo(Broadcast(p.lo)), hi(Broadcast(p.hi)) {}
+};
+// Whether clamp c has a float16 form here (NonNaNWins's NaN tests have not: the float32 lanes).
+template <Clamp c>
+constexpr bool kFP16Clamp = c != Clamp::NonNaNWins;
+// 32 float16 at x quantized as QuantizeNarrow1 does lane by lane (see above).
+template <Rounding r, Clamp c>
+HWY_INLINE hn::Vec512<uint16_t> QuantizeF16x32(const uint16_t* x, const F16Lanes& p) {
+  __m512i v = _mm512_loadu_si512(x);
+  if constexpr (c == Clamp::KeepInput) v = MaxF16(p.lo, MinF16(p.hi, v));
+  else if constexpr (c == Clamp::MaxThenMin) v = MinF16(p.hi, MaxF16(v, p.lo));
+  else if constexpr (c == Clamp::MaxThenMinPreferHi) v = MinF16(MaxF16(v, p.lo), p.hi);
+  const __m512i s = MulF16(v, p.scale);
+  __m512i q;
+  if constexpr (r == Rounding::HalfToEven) q = RoundScaleF16<8>(s);
+  else q = RoundScaleF16<9>(AddF16(s, _mm512_set1_epi16(0x3800)));  // floor(s + 1/2)
+  return hn::Vec512<uint16_t>{MulF16(q, p.inv)};
+}
 #else
 constexpr bool kBF16Instructions = false;
 template <class V>
 constexpr bool kBF16InstructionVector = false;
+constexpr bool kFP16Instructions = false;
+template <Clamp c>
+constexpr bool kFP16Clamp = false;
+struct F16Lanes {  // (never made here: kFP16Instructions)
+  explicit F16Lanes(const Params<float>&) {}
+};
 #endif
 
 // kInstructions: bfloat16 rounded by AVX512-BF16's conversions on whole AVX-512 vectors (see above).
@@ -660,8 +732,17 @@ HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, con
   const auto one = [&](size_t i) {
     hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d1, x + i, p)), du16_1, y + i);
   };
+  [[maybe_unused]] const auto f16 = [&] {  // float16 parameters for AVX512-FP16 (kInstructions)
+    if constexpr (t == Narrow::Float16 && kInstructions) return F16Lanes(p);
+    else return 0;
+  }();
   const auto store = [&](size_t i, bool streamed) {
-    if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<hn::VFromD<decltype(d)>>) {
+    if constexpr (t == Narrow::Float16 && kInstructions && kFP16Clamp<c>) {
+      const hn::Repartition<uint16_t, decltype(d)> du16;
+      const auto v = QuantizeF16x32<r, c>(x + i, f16);
+      streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
+      (void)N;
+    } else if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<hn::VFromD<decltype(d)>>) {
       const hn::Repartition<uint16_t, decltype(d)> du16;
       const auto v = QuantizeBF16x32<r, c, kFlush>(x + i, p);
       streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
@@ -767,13 +848,16 @@ void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi, bool prefe
 
 // Calls f.template operator()<t, R, C, kFlush, kInstructions>() for the runtime dtype, rounding,
 // clamp and flush (HalfUpFused is HalfUp here: no fused form in 16-bit types), kInstructions where
-// bfloat16 is rounded by AVX512-BF16's conversions (this target has them, and
-// bf16_instructions_in_use says the CPU does and they are not switched off).
+// bfloat16 is rounded by AVX512-BF16's conversions, or float16 computed by AVX512-FP16's
+// arithmetic (this target has them, and bf16_/fp16_instructions_in_use says the CPU does and they
+// are not switched off).
 template <class F>
 HWY_INLINE void WithNarrowModes(Narrow t, Rounding r, Clamp c, bool flush, F&& f) {
   WithModes(r == Rounding::HalfUpFused ? Rounding::HalfUp : r, c, flush, [&]<Rounding R, Clamp C, bool kF>() {
     if constexpr (R != Rounding::HalfUpFused) {
-      if (t == Narrow::Float16) f.template operator()<Narrow::Float16, R, C, kF, false>();
+      if (t == Narrow::Float16 && kFP16Instructions && fp16_instructions_in_use())
+        f.template operator()<Narrow::Float16, R, C, kF, kFP16Instructions>();
+      else if (t == Narrow::Float16) f.template operator()<Narrow::Float16, R, C, kF, false>();
       else if (kBF16Instructions && bf16_instructions_in_use())
         f.template operator()<Narrow::BFloat16, R, C, kF, kBF16Instructions>();
       else f.template operator()<Narrow::BFloat16, R, C, kF, false>();
@@ -867,6 +951,7 @@ void GradientF32(const float* g, const float* x, float* dx, size_t n, float lo, 
 void GradientF64(const double* g, const double* x, double* dx, size_t n, double lo, double hi) { GradientT(g, x, dx, n, lo, hi); }
 const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
 bool TargetUsesBF16Instructions() { return kBF16Instructions && bf16_instructions_in_use(); }
+bool TargetUsesFP16Instructions() { return kFP16Instructions && fp16_instructions_in_use(); }
 
 }  // namespace HWY_NAMESPACE
 }  // namespace qdq::cpu::simd
@@ -889,11 +974,24 @@ bool cpu_has_bf16_instructions() {
 #endif
 }
 std::atomic<bool> bf16_instructions_on{cpu_has_bf16_instructions()};
+// Whether the CPU has AVX512-FP16 (CPUID leaf 7, subleaf 0: EDX bit 23); as above for the OS.
+bool cpu_has_fp16_instructions() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0 && ((edx >> 23) & 1) != 0;
+#else
+  return false;
+#endif
+}
+std::atomic<bool> fp16_instructions_on{cpu_has_fp16_instructions()};
 }  // namespace
 
 bool bf16_instructions_available() { return cpu_has_bf16_instructions(); }
 void use_bf16_instructions(bool on) { bf16_instructions_on = on && cpu_has_bf16_instructions(); }
 bool bf16_instructions_in_use() { return bf16_instructions_on.load(std::memory_order_relaxed); }
+bool fp16_instructions_available() { return cpu_has_fp16_instructions(); }
+void use_fp16_instructions(bool on) { fp16_instructions_on = on && cpu_has_fp16_instructions(); }
+bool fp16_instructions_in_use() { return fp16_instructions_on.load(std::memory_order_relaxed); }
 
 HWY_EXPORT(QuantizeF32);
 HWY_EXPORT(QuantizeF64);
@@ -913,6 +1011,7 @@ HWY_EXPORT(GradientF32);
 HWY_EXPORT(GradientF64);
 HWY_EXPORT(TargetName);
 HWY_EXPORT(TargetUsesBF16Instructions);
+HWY_EXPORT(TargetUsesFP16Instructions);
 HWY_EXPORT(QuantizeNarrowAll);
 HWY_EXPORT(QuantizeNarrowRunsAll);
 HWY_EXPORT(MinMaxNarrowAll);
@@ -1000,6 +1099,7 @@ void gradient(const double* g, const double* x, double* dx, std::size_t n, doubl
 }
 const char* current_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
 bool current_target_uses_bf16_instructions() { return HWY_DYNAMIC_DISPATCH(TargetUsesBF16Instructions)(); }
+bool current_target_uses_fp16_instructions() { return HWY_DYNAMIC_DISPATCH(TargetUsesFP16Instructions)(); }
 
 }  // namespace qdq::cpu::simd
 #endif  // HWY_ONCE

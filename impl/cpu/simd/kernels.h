@@ -149,4 +149,13 @@ bool bf16_instructions_in_use();
 // Whether the target the kernels dispatch to now is one that uses them, and they are in use.
 bool current_target_uses_bf16_instructions();
 
+// Whether the float16 kernels of the AVX-512 target compute in float16 lanes with AVX512-FP16's
+// arithmetic (vmulph, vaddph, vminph, vmaxph, vrndscaleph) instead of float32 lanes converted at
+// every rounding: by default where the CPU has it; per tensor and per channel in runs, with every
+// clamp but NonNaNWins. The same bits either way (kernels.cc says why); the tests run both.
+bool fp16_instructions_available();   // the CPU has AVX512-FP16
+void use_fp16_instructions(bool on);  // on: where available (the default); off: float32 lanes
+bool fp16_instructions_in_use();
+bool current_target_uses_fp16_instructions();
+
 }  // namespace qdq::cpu::simd

@@ -8,9 +8,11 @@
 
 #include <bit>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
@@ -139,17 +141,21 @@ OpCase narrow_case(std::mt19937_64& rng, DType t, Shape shape, std::int64_t axis
   return c;
 }
 
-// Runs f twice where this CPU has AVX512-BF16: the bfloat16 kernels rounding with its instructions
-// (the default), then with integer arithmetic; once elsewhere. The two must give the same bits.
+// Runs f twice where this CPU has AVX512-BF16 or AVX512-FP16: the 16-bit kernels with those
+// instructions (the default: bfloat16 rounded by AVX512-BF16's conversions, float16 computed in
+// float16 lanes), then without (bfloat16 rounded in integers, float16 in float32 lanes); once
+// elsewhere. The two must give the same bits.
 template <class F>
 void with_each_bf16_rounding(F&& f) {
   for (bool instructions : {true, false}) {
-    if (instructions && !simd::bf16_instructions_available()) continue;
+    if (instructions && !simd::bf16_instructions_available() && !simd::fp16_instructions_available()) continue;
     simd::use_bf16_instructions(instructions);
-    SCOPED_TRACE(instructions ? "bfloat16 rounded by AVX512-BF16 instructions" : "bfloat16 rounded in integers");
+    simd::use_fp16_instructions(instructions);
+    SCOPED_TRACE(instructions ? "16-bit kernels with AVX512-BF16/AVX512-FP16 instructions" : "16-bit kernels in float32 lanes, bfloat16 rounded in integers");
     f();
   }
   simd::use_bf16_instructions(true);
+  simd::use_fp16_instructions(true);
 }
 
 TEST(SimdKernels, Bf16InstructionsInUseWhereTheCpuHasThem) {
@@ -160,6 +166,16 @@ TEST(SimdKernels, Bf16InstructionsInUseWhereTheCpuHasThem) {
   EXPECT_FALSE(simd::current_target_uses_bf16_instructions());
   simd::use_bf16_instructions(true);
   EXPECT_TRUE(simd::current_target_uses_bf16_instructions());
+}
+
+TEST(SimdKernels, Fp16InstructionsInUseWhereTheCpuHasThem) {
+  if (!simd::fp16_instructions_available()) GTEST_SKIP() << "this CPU has no AVX512-FP16";
+  if (std::string(simd::current_target()) != "AVX3") GTEST_SKIP() << "the kernels run on " << simd::current_target();
+  EXPECT_TRUE(simd::current_target_uses_fp16_instructions());
+  simd::use_fp16_instructions(false);
+  EXPECT_FALSE(simd::current_target_uses_fp16_instructions());
+  simd::use_fp16_instructions(true);
+  EXPECT_TRUE(simd::current_target_uses_fp16_instructions());
 }
 
 // bfloat16/float16 (tf-xla): random bit patterns of every class, tails, channel runs of every
@@ -275,6 +291,39 @@ TEST(SimdKernels, MisalignedStartsAndTails) {
         simd::quantize(x.data(), b.data(), n + offset, p, simd::Rounding::HalfUp, simd::Clamp::KeepInput);
         for (std::size_t i = offset; i < offset + n; ++i) ASSERT_EQ(a[i], b[i]) << offset << " " << n << " " << i;
         for (std::size_t i = offset + n; i < a.size(); ++i) ASSERT_EQ(a[i], 0.0f) << "written past the end: " << i;
+      }
+    }
+  }
+}
+
+// AVX512-FP16's float16 lanes against the float32 lanes on every float16 input, where the clamp's
+// operand order decides: bounds of ±0 (an input of the other zero equals them), NaN bounds, and
+// ordinary ones, for every clamp rule and both roundings; the same bits expected.
+TEST(SimdKernels, Fp16LanesEqualFloat32LanesWhereClampOperandsTie) {
+  if (!simd::fp16_instructions_available()) GTEST_SKIP() << "this CPU has no AVX512-FP16";
+  constexpr std::size_t n = 65536;
+  std::vector<std::uint16_t> x(n), with(n), without(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::uint16_t>(i);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float bounds[][2] = {{-0.0f, 0.0f}, {0.0f, -0.0f}, {-1.0f, 0.0f}, {-0.0f, 1.0f}, {-1.0f, -0.0f}, {0.0f, 1.0f}, {nan, 1.0f}, {-1.0f, nan}, {-2.5f, 3.0f}};
+  for (const auto& b : bounds) {
+    for (float scale : {1.0f, 127.0f}) {
+      simd::Params<float> p{scale, float16_to_float(float_to_float16(1.0f / scale)), b[0], b[1]};
+      p.flush = false;
+      for (simd::Clamp c : {simd::Clamp::None, simd::Clamp::KeepInput, simd::Clamp::NonNaNWins, simd::Clamp::MaxThenMin,
+                            simd::Clamp::MaxThenMinPreferHi}) {
+        for (simd::Rounding r : {simd::Rounding::HalfToEven, simd::Rounding::HalfUp}) {
+          simd::use_fp16_instructions(true);
+          simd::quantize_narrow(simd::Narrow::Float16, x.data(), with.data(), n, p, r, c);
+          simd::use_fp16_instructions(false);
+          simd::quantize_narrow(simd::Narrow::Float16, x.data(), without.data(), n, p, r, c);
+          simd::use_fp16_instructions(true);
+          for (std::size_t i = 0; i < n; ++i) {
+            ASSERT_EQ(with[i], without[i]) << "input 0x" << std::hex << i << std::dec << ", bounds " << b[0] << " " << b[1]
+                                           << ", scale " << scale << ", clamp " << static_cast<int>(c) << ", rounding "
+                                           << static_cast<int>(r);
+          }
+        }
       }
     }
   }
