@@ -85,6 +85,10 @@ mutants=(
   "simd-bf16-split-order-off|kernels.cc|PackedOrder<r == Rounding::HalfToEven ? 2 : 3>|PackedOrder<r == Rounding::HalfToEven ? 3 : 2>"
   "simd-bf16-split-odd-low-halves-kept|kernels.cc|odd = hn::BitCast(df, hn::And(u, hn::Set(du, 0xFFFF0000u)));|odd = hn::BitCast(df, u);"
   "simd-clamp-operands-swapped|kernels.cc|return PickLess(hi, PickGreater(v, lo));|return PickLess(hi, PickGreater(lo, v));"
+  # float16 lanes with AVX512-FP16: a clamp's min or max with its operands swapped
+  "simd-fp16-keep-input-min-swapped|kernels.cc|v = MaxF16(p.lo, MinF16(p.hi, v));|v = MaxF16(p.lo, MinF16(v, p.hi));"
+  "simd-fp16-max-then-min-min-swapped|kernels.cc|v = MinF16(p.hi, MaxF16(v, p.lo));|v = MinF16(MaxF16(v, p.lo), p.hi);"
+  "simd-fp16-prefer-hi-min-swapped|kernels.cc|(c == Clamp::MaxThenMinPreferHi) v = MinF16(MaxF16(v, p.lo), p.hi);|(c == Clamp::MaxThenMinPreferHi) v = MinF16(p.hi, MaxF16(v, p.lo));"
   "simd-scales-mul-tiny-unflagged|scales.cc|flag(hn::And(active, hn::And(tiny(r), hn::And(hn::Ne(a, hn::Zero(d_)), hn::Ne(b, hn::Zero(d_))))));|"
   "simd-scales-div-tiny-unflagged|scales.cc|flag(hn::And(active, hn::And(tiny(r), hn::And(hn::Ne(a, hn::Zero(d_)), hn::IsFinite(b)))));|"
   "simd-scales-subnormal-bound-unflagged|scales.cc|hn::And(hn::Lt(hn::Abs(x), min_), hn::Ne(x, hn::Zero(d_)))|hn::FirstN(d_, 0)"
