@@ -157,7 +157,7 @@ print(", ".join(found))')
     elif [ "$status" != "exit 0" ]; then caught="${caught:+$caught, }reference-gmp vs the fast path (qdq ended: $status)"; fi
   elif [[ $name == simd-* ]]; then
     cmake --build "$scratch/build" --target cpu_simd_test >/dev/null
-    caught=$({ "$scratch/build/bin/cpu_simd_test" 2>&1 || true; } | sed -n 's/^\[  FAILED  \] \([A-Za-z_.]*\) (.*/\1/p' | paste -sd, -)
+    caught=$({ "$scratch/build/bin/cpu_simd_test" 2>&1 || true; } | sed -n 's/^\[  FAILED  \] \([A-Za-z0-9_./]*\) (.*/\1/p' | paste -sd, -)
   else
     cmake --build "$scratch/build" --target fuzz_properties_test >/dev/null
     out=$(RC_PARAMS="seed=20261127 max_success=5000" "$scratch/build/bin/fuzz_properties_test" \
@@ -182,7 +182,7 @@ print(", ".join(found))')
     if [ "${failed:-0}" -gt 0 ]; then caught="${caught:+$caught, }layout suite ($failed failed cases)"; fi
     # and the core's own tests (indexing and alignment of every launch, the 16-bit pairs' words)
     cmake --build "$scratch/build" --target cuda_core_test >/dev/null
-    core=$({ "$scratch/build/bin/cuda_core_test" 2>&1 || true; } | sed -n 's/^\[  FAILED  \] \([A-Za-z_.]*\) (.*/\1/p' | paste -sd, -)
+    core=$({ "$scratch/build/bin/cuda_core_test" 2>&1 || true; } | sed -n 's/^\[  FAILED  \] \([A-Za-z0-9_./]*\) (.*/\1/p' | paste -sd, -)
     if [ -n "$core" ]; then caught="${caught:+$caught, }$core"; fi
   fi
   if [ -z "$caught" ]; then
