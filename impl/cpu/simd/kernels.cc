@@ -141,6 +141,16 @@ template <size_t kBytes, typename T>
 HWY_INLINE void PrefetchAhead(const T* p) {
   hwy::Prefetch(reinterpret_cast<const T*>(reinterpret_cast<uintptr_t>(p) + kBytes));
 }
+// f(std::true_type{}) where `on`, else f(std::false_type{}): a loop compiled with and without its
+// prefetch, the choice made once outside it; the loop calls PrefetchAheadIf with what it was given.
+template <class F>
+HWY_INLINE void WithPrefetch(bool on, F&& f) {
+  on ? f(std::true_type{}) : f(std::false_type{});
+}
+template <size_t kBytes, class On, typename T>
+HWY_INLINE void PrefetchAheadIf(On, const T* p) {
+  if constexpr (On::value) PrefetchAhead<kBytes>(p);
+}
 
 // y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters. With `stream`, the
 // first `peel` elements one by one (up to a vector boundary of y), then whole vectors with
@@ -158,22 +168,19 @@ HWY_INLINE void QuantizeSpan(const T* x, T* y, size_t n, const Params<T>& p, boo
   };
   const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
   size_t i = 0;
-  const auto cached = [&](auto prefetch) {  // whole vectors, ordinary stores
-    for (; i + N <= n; i += N) {
-      if constexpr (decltype(prefetch)::value) PrefetchAhead<kQuantizePrefetchBytes>(x + i);
-      hn::StoreU(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
-    }
-  };
   if (stream) {
     for (; i < peel && i < n; ++i) one(i);
     for (; i + N <= n; i += N) {
       PrefetchAhead<kQuantizePrefetchBytes>(x + i);
       hn::Stream(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
     }
-  } else if (p.prefetch) {
-    cached(std::true_type{});
   } else {
-    cached(std::false_type{});
+    WithPrefetch(p.prefetch, [&](auto prefetch) {
+      for (; i + N <= n; i += N) {
+        PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, x + i);
+        hn::StoreU(Quantize1<r, c, kFlush>(d, hn::LoadU(d, x + i), scale, inv, lo, hi), d, y + i);
+      }
+    });
   }
   for (; i < n; ++i) one(i);
 }
@@ -270,13 +277,12 @@ void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& params) {
       hn::Stream(at(d, i), d, y + i);
     });
   } else {
-    const auto cached = [&](auto prefetch) {
+    WithPrefetch(p.prefetch, [&](auto prefetch) {
       walk.run(0, one, [&](size_t i) {
-        if constexpr (decltype(prefetch)::value) PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+        PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, x + i);
         hn::StoreU(at(d, i), d, y + i);
       });
-    };
-    p.prefetch ? cached(std::true_type{}) : cached(std::false_type{});
+    });
   }
 }
 
@@ -295,14 +301,12 @@ HWY_INLINE void MinMax1(D d, V v, V& lo, V& hi) {
 // without it.
 template <typename E, class LoadAt, class F>
 HWY_INLINE void WithMinMaxLoad(const E* x, bool prefetch, LoadAt load_at, F&& f) {
-  if (prefetch) {
-    f([x, load_at](auto d, size_t i) {
-      PrefetchAhead<kMinMaxPrefetchBytes>(x + i);
+  WithPrefetch(prefetch, [&](auto on) {
+    f([x, load_at, on](auto d, size_t i) {
+      PrefetchAheadIf<kMinMaxPrefetchBytes>(on, x + i);
       return load_at(d, x + i);
     });
-  } else {
-    f([x, load_at](auto d, size_t i) { return load_at(d, x + i); });
-  }
+  });
 }
 // The load of float32/float64 elements.
 struct LoadLanes {
@@ -765,13 +769,12 @@ HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, con
       store(i, true);
     }
   } else {
-    const auto cached = [&](auto prefetch) {
+    WithPrefetch(p.prefetch, [&](auto prefetch) {
       for (; i + step <= n; i += step) {
-        if constexpr (decltype(prefetch)::value) PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+        PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, x + i);
         store(i, false);
       }
-    };
-    p.prefetch ? cached(std::true_type{}) : cached(std::false_type{});
+    });
   }
   for (; i < n; ++i) one(i);
 }
@@ -824,13 +827,12 @@ void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowP
       vector(i, std::true_type{});
     });
   } else {
-    const auto cached = [&](auto prefetch) {
+    WithPrefetch(p.prefetch, [&](auto prefetch) {
       walk.run(0, one, [&](size_t i) {
-        if constexpr (decltype(prefetch)::value) PrefetchAhead<kQuantizePrefetchBytes>(x + i);
+        PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, x + i);
         vector(i, std::false_type{});
       });
-    };
-    p.prefetch ? cached(std::true_type{}) : cached(std::false_type{});
+    });
   }
 }
 

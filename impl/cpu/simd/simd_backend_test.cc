@@ -146,7 +146,7 @@ OpCase narrow_case(std::mt19937_64& rng, DType t, Shape shape, std::int64_t axis
 // float16 lanes), then without (bfloat16 rounded in integers, float16 in float32 lanes); once
 // elsewhere. The two must give the same bits.
 template <class F>
-void with_each_bf16_rounding(F&& f) {
+void with_and_without_16bit_instructions(F&& f) {
   for (bool instructions : {true, false}) {
     if (instructions && !simd::bf16_instructions_available() && !simd::fp16_instructions_available()) continue;
     simd::use_bf16_instructions(instructions);
@@ -158,30 +158,32 @@ void with_each_bf16_rounding(F&& f) {
   simd::use_fp16_instructions(true);
 }
 
-TEST(SimdKernels, Bf16InstructionsInUseWhereTheCpuHasThem) {
-  if (!simd::bf16_instructions_available()) GTEST_SKIP() << "this CPU has no AVX512-BF16";
+// An instruction set's kernels are used by default on the AVX-512 target where the CPU has it, and
+// its switch turns them off and on again; the calling test is skipped elsewhere.
+void expect_in_use_and_switchable(const char* set, bool (*available)(), void (*use)(bool), bool (*target_uses)()) {
+  if (!available()) GTEST_SKIP() << "this CPU has no " << set;
   if (std::string(simd::current_target()) != "AVX3") GTEST_SKIP() << "the kernels run on " << simd::current_target();
-  EXPECT_TRUE(simd::current_target_uses_bf16_instructions());
-  simd::use_bf16_instructions(false);
-  EXPECT_FALSE(simd::current_target_uses_bf16_instructions());
-  simd::use_bf16_instructions(true);
-  EXPECT_TRUE(simd::current_target_uses_bf16_instructions());
+  EXPECT_TRUE(target_uses());
+  use(false);
+  EXPECT_FALSE(target_uses());
+  use(true);
+  EXPECT_TRUE(target_uses());
+}
+
+TEST(SimdKernels, Bf16InstructionsInUseWhereTheCpuHasThem) {
+  expect_in_use_and_switchable("AVX512-BF16", simd::bf16_instructions_available, simd::use_bf16_instructions,
+                               simd::current_target_uses_bf16_instructions);
 }
 
 TEST(SimdKernels, Fp16InstructionsInUseWhereTheCpuHasThem) {
-  if (!simd::fp16_instructions_available()) GTEST_SKIP() << "this CPU has no AVX512-FP16";
-  if (std::string(simd::current_target()) != "AVX3") GTEST_SKIP() << "the kernels run on " << simd::current_target();
-  EXPECT_TRUE(simd::current_target_uses_fp16_instructions());
-  simd::use_fp16_instructions(false);
-  EXPECT_FALSE(simd::current_target_uses_fp16_instructions());
-  simd::use_fp16_instructions(true);
-  EXPECT_TRUE(simd::current_target_uses_fp16_instructions());
+  expect_in_use_and_switchable("AVX512-FP16", simd::fp16_instructions_available, simd::use_fp16_instructions,
+                               simd::current_target_uses_fp16_instructions);
 }
 
 // bfloat16/float16 (tf-xla): random bit patterns of every class, tails, channel runs of every
 // length from 1 (axis last) to 40, short runs (rows of per-position parameters) and long ones.
 TEST(SimdBackend, NarrowTypesMatch) {
-  with_each_bf16_rounding([&] {
+  with_and_without_16bit_instructions([&] {
     std::mt19937_64 rng(31);
     for (DType t : {DType::BFloat16, DType::Float16}) {
       for (std::int64_t n = 0; n <= 70; ++n) expect_same(narrow_case(rng, t, {n}, -1));
@@ -225,7 +227,7 @@ Tensor boundary_inputs(DType t) {
 // subnormals_matter), so both sides of that boundary must match the scalar code, which always
 // flushes. float16 inputs are never subnormal in float32 lanes: its widths are its own smallest.
 TEST(SimdBackend, SubnormalsOnBothSidesOfTheFlushBoundary) {
-  with_each_bf16_rounding([&] {
+  with_and_without_16bit_instructions([&] {
     for (DType t : kAllDTypes) {
       const auto bits_of = [&](double w) -> std::uint64_t {
         const float f = static_cast<float>(w);
@@ -332,7 +334,7 @@ TEST(SimdKernels, Fp16LanesEqualFloat32LanesWhereClampOperandsTie) {
 // The same for bfloat16/float16: a vector of 16-bit results is two vectors of float32 lanes, and
 // the peel to its boundary runs up to 31 elements one by one.
 TEST(SimdKernels, NarrowMisalignedStartsAndTails) {
-  with_each_bf16_rounding([&] {
+  with_and_without_16bit_instructions([&] {
     std::mt19937 rng(7);
     std::vector<std::uint16_t> x(400), a(400), b(400);
     for (simd::Narrow t : {simd::Narrow::BFloat16, simd::Narrow::Float16}) {
@@ -369,7 +371,7 @@ TEST(SimdKernels, NarrowMisalignedStartsAndTails) {
 // the boundary, then vectors across row ends, each reading its parameters on into RowParams' pad);
 // nothing written outside.
 TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
-  with_each_bf16_rounding([&] {
+  with_and_without_16bit_instructions([&] {
     std::mt19937 rng(41);
     constexpr std::size_t kSize = 700;
     std::vector<float> xf(kSize), af(kSize);
