@@ -95,7 +95,15 @@ mutants=(
   "simd-scales-nan-bound-unflagged|scales.cc|flag(hn::Or(hn::IsNaN(x),|flag(hn::Or(hn::FirstN(d_, 0),"
   "simd-scales-narrowing-skipped|scales.cc|if (r_.narrowed) return|if (false) return"
   "simd-scales-side-flipped|scales.cc|hn::And(all, hn::Lt(s_lo, s_hi))|hn::And(all, hn::Lt(s_hi, s_lo))"
-  "simd-minmax-lanes-tail-skipped|kernels.cc|for (; i < inner; ++i) MinMax1(d1, load(d1, at + i), l1, h1);|"
+  "simd-minmax-lanes-tail-skipped|kernels.cc|for (; i < n; ++i) MinMax1(d1, load(d1, at + i), l1, h1);|"
+  # The 16-bit min/max passes 32 elements a step (AVX-512): a NaN let into float16's extremes, the
+  # odd bfloat16 lanes left out, an accumulator of the four lost, a run's steps not merged into its
+  # channel; and the float16 rows kernel's parameters all taken from position 0.
+  "simd-fp16-minmax-nan-kept|kernels.cc|asm(\"vminph %2, %0, %0%{%1%}\"|asm(\"vminph %2, %0, %0\""
+  "simd-bf16-minmax-odd-lanes-skipped|kernels.cc|    MinMax1(d, o, lo, hi);|"
+  "simd-narrow32-accumulator-lost|kernels.cc|a0.Merge(a1), a2.Merge(a3), a0.Merge(a2);|a0.Merge(a1), a0.Merge(a2);"
+  "simd-narrow32-run-not-merged|kernels.cc|        MergeInto(a, lanes, l, h);|"
+  "simd-fp16-rows-parameters-of-position-0|kernels.cc|QuantizeF16x32<r, c>(x + i, F16Lanes(p.f16, walk.pos))|QuantizeF16x32<r, c>(x + i, F16Lanes(p.f16, 0))"
   "simd-narrow-rows-inverse-of-position-0|kernels.cc|(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv + k),|(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv),"
   "simd-rows-position-never-wraps|kernels.cc|      if (pos >= length) pos -= length;|"
   "simd-minmax-rows-block-skips-a-row|kernels.cc|for (size_t r = 0; r < kRows; ++r) MinMax1(d, load(d,|for (size_t r = 0; r < (kRows > 1 ? kRows - 1 : 1); ++r) MinMax1(d, load(d,"

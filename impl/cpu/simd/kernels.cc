@@ -295,18 +295,35 @@ HWY_INLINE void MinMax1(D d, V v, V& lo, V& hi) {
   lo = hn::Min(lo, hn::IfThenElse(nan, hn::Set(d, std::numeric_limits<hn::TFromD<D>>::infinity()), v));
   hi = hn::Max(hi, hn::IfThenElse(nan, hn::Set(d, -std::numeric_limits<hn::TFromD<D>>::infinity()), v));
 }
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// The same on whole AVX-512 vectors with AVX-512's masks: a NaN lane keeps its accumulators, which
+// is what min(lo, +inf) and max(hi, -inf) give, in three instructions where the blends take five.
+HWY_INLINE void MinMax1(hn::Full512<float>, hn::Vec512<float> v, hn::Vec512<float>& lo, hn::Vec512<float>& hi) {
+  const __mmask16 ordered = _mm512_cmp_ps_mask(v.raw, v.raw, _CMP_ORD_Q);
+  lo.raw = _mm512_mask_min_ps(lo.raw, ordered, lo.raw, v.raw);
+  hi.raw = _mm512_mask_max_ps(hi.raw, ordered, hi.raw, v.raw);
+}
+HWY_INLINE void MinMax1(hn::Full512<double>, hn::Vec512<double> v, hn::Vec512<double>& lo, hn::Vec512<double>& hi) {
+  const __mmask8 ordered = _mm512_cmp_pd_mask(v.raw, v.raw, _CMP_ORD_Q);
+  lo.raw = _mm512_mask_min_pd(lo.raw, ordered, lo.raw, v.raw);
+  hi.raw = _mm512_mask_max_pd(hi.raw, ordered, hi.raw, v.raw);
+}
+#endif
 
-// Calls f(load), load(d, i) = load_at(d, x + i) (the vector of x's elements from i), preceded where
-// `prefetch` by a prefetch kMinMaxPrefetchBytes ahead: each min/max pass is compiled with and
-// without it.
+// The load of a min/max pass: load(d, i) = load_at(d, x + i), the vector of x's elements from i,
+// preceded where `on` (std::true_type) by a prefetch kMinMaxPrefetchBytes ahead.
+template <typename E, class LoadAt, class On>
+HWY_INLINE auto MinMaxLoad(const E* x, LoadAt load_at, On on) {
+  return [x, load_at, on](auto d, size_t i) {
+    PrefetchAheadIf<kMinMaxPrefetchBytes>(on, x + i);
+    return load_at(d, x + i);
+  };
+}
+// Calls f(MinMaxLoad(x, load_at, on)), with `on` where `prefetch`: each min/max pass is compiled
+// with and without the prefetch.
 template <typename E, class LoadAt, class F>
 HWY_INLINE void WithMinMaxLoad(const E* x, bool prefetch, LoadAt load_at, F&& f) {
-  WithPrefetch(prefetch, [&](auto on) {
-    f([x, load_at, on](auto d, size_t i) {
-      PrefetchAheadIf<kMinMaxPrefetchBytes>(on, x + i);
-      return load_at(d, x + i);
-    });
-  });
+  WithPrefetch(prefetch, [&](auto on) { f(MinMaxLoad(x, load_at, on)); });
 }
 // The load of float32/float64 elements.
 struct LoadLanes {
@@ -322,6 +339,20 @@ void MinMaxLanes(size_t n, T* lo_out, T* hi_out, Load&& load) {
   const size_t N = hn::Lanes(d);
   auto lo = hn::Set(d, *lo_out), hi = hn::Set(d, *hi_out);
   size_t i = 0;
+  if (n >= 4 * N) {
+    // Four pairs of accumulators, four independent chains: with one, each vector waits for the
+    // last min/max's result (4 cycles on current x86 cores), which bound the pass at about a
+    // vector every 4 cycles, below what the memory delivers (10 G float32 elements/s a core).
+    auto lo1 = lo, hi1 = hi, lo2 = lo, hi2 = hi, lo3 = lo, hi3 = hi;
+    for (; i + 4 * N <= n; i += 4 * N) {
+      MinMax1(d, load(d, i), lo, hi);
+      MinMax1(d, load(d, i + N), lo1, hi1);
+      MinMax1(d, load(d, i + 2 * N), lo2, hi2);
+      MinMax1(d, load(d, i + 3 * N), lo3, hi3);
+    }
+    lo = hn::Min(hn::Min(lo, lo1), hn::Min(lo2, lo3));
+    hi = hn::Max(hn::Max(hi, hi1), hn::Max(hi2, hi3));
+  }
   for (; i + N <= n; i += N) MinMax1(d, load(d, i), lo, hi);
   auto lo1 = hn::Set(d1, hn::GetLane(hn::MinOfLanes(d, lo))), hi1 = hn::Set(d1, hn::GetLane(hn::MaxOfLanes(d, hi)));
   for (; i < n; ++i) MinMax1(d1, load(d1, i), lo1, hi1);
@@ -329,34 +360,38 @@ void MinMaxLanes(size_t n, T* lo_out, T* hi_out, Load&& load) {
   *hi_out = hn::GetLane(hi1);
 }
 
-// min_max_runs (kernels.h) over the runs first .. first+count-1 into `lanes` accumulators a channel;
-// load(d, i) gives the vector of elements from i. With kAccumulatorLanes<T> lanes, a run's whole
-// vectors go into its channel's lanes and its remaining elements one by one into lane 0; with one,
-// each run through MinMaxLanes.
+// Elements [from, n) of one run (the n elements from `at`) into its channel's `lanes` accumulators
+// l and h: with kAccumulatorLanes<T> lanes, whole vectors into the lanes and the remaining elements
+// one by one into lane 0; with one, through MinMaxLanes. load(d, i) gives the vector of elements
+// from i.
 template <typename T, class Load>
-HWY_INLINE void MinMaxRunsLanes(size_t first, size_t count, size_t inner, size_t depth, size_t lanes, T* lo, T* hi,
-                                Load&& load) {
+HWY_INLINE void MinMaxRun(size_t at, size_t from, size_t n, size_t lanes, T* l, T* h, Load& load) {
   const hn::CappedTag<T, kAccumulatorLanes<T>> d;
   const hn::CappedTag<T, 1> d1;
   const size_t N = hn::Lanes(d);
+  if (lanes == 1) return MinMaxLanes(n - from, l, h, [&](auto dv, size_t i) { return load(dv, at + from + i); });
+  size_t i = from;
+  if (i + N <= n) {
+    auto vl = hn::LoadU(d, l), vh = hn::LoadU(d, h);
+    for (; i + N <= n; i += N) MinMax1(d, load(d, at + i), vl, vh);
+    hn::StoreU(vl, d, l);
+    hn::StoreU(vh, d, h);
+  }
+  if (i < n) {
+    auto l1 = hn::LoadU(d1, l), h1 = hn::LoadU(d1, h);
+    for (; i < n; ++i) MinMax1(d1, load(d1, at + i), l1, h1);
+    hn::StoreU(l1, d1, l);
+    hn::StoreU(h1, d1, h);
+  }
+}
+
+// min_max_runs (kernels.h) over the runs first .. first+count-1 into `lanes` accumulators a
+// channel, each run through MinMaxRun; load(d, i) gives the vector of elements from i.
+template <typename T, class Load>
+HWY_INLINE void MinMaxRunsLanes(size_t first, size_t count, size_t inner, size_t depth, size_t lanes, T* lo, T* hi,
+                                Load&& load) {
   ForEachRun(first, count, depth, [&](size_t run, size_t ch) {
-    T* const l = lo + ch * lanes;
-    T* const h = hi + ch * lanes;
-    const size_t at = run * inner;
-    if (lanes == 1) return MinMaxLanes(inner, l, h, [&](auto dv, size_t i) { return load(dv, at + i); });
-    size_t i = 0;
-    if (inner >= N) {
-      auto vl = hn::LoadU(d, l), vh = hn::LoadU(d, h);
-      for (; i + N <= inner; i += N) MinMax1(d, load(d, at + i), vl, vh);
-      hn::StoreU(vl, d, l);
-      hn::StoreU(vh, d, h);
-    }
-    if (i < inner) {
-      auto l1 = hn::LoadU(d1, l), h1 = hn::LoadU(d1, h);
-      for (; i < inner; ++i) MinMax1(d1, load(d1, at + i), l1, h1);
-      hn::StoreU(l1, d1, l);
-      hn::StoreU(h1, d1, h);
-    }
+    MinMaxRun(run * inner, 0, inner, lanes, lo + ch * lanes, hi + ch * lanes, load);
   });
 }
 
@@ -614,6 +649,10 @@ struct F16Lanes {
   __m512i scale, inv, lo, hi;
   static __m512i Broadcast(float v) { return _mm512_broadcastw_epi16(_mm_cvtps_ph(_mm_set_ss(v), _MM_FROUND_TO_NEAREST_INT)); }
   explicit F16Lanes(const Params<float>& p) : scale(Broadcast(p.scale)), inv(Broadcast(p.inv)), lo(Broadcast(p.lo)), hi(Broadcast(p.hi)) {}
+  // Positions k .. k+31 of a row's parameters (RowParams::f16, whose pad holds what passes the row).
+  F16Lanes(const Float16RowParams& q, size_t k)
+      : scale(_mm512_loadu_si512(q.scale + k)), inv(_mm512_loadu_si512(q.inv + k)), lo(_mm512_loadu_si512(q.lo + k)),
+        hi(_mm512_loadu_si512(q.hi + k)) {}
 };
 // Whether clamp c has a float16 form here (NonNaNWins's NaN tests have not: the float32 lanes).
 template <Clamp c>
@@ -631,6 +670,53 @@ HWY_INLINE hn::Vec512<uint16_t> QuantizeF16x32(const uint16_t* x, const F16Lanes
   else q = RoundScaleF16<9>(AddF16(s, _mm512_set1_epi16(0x3800)));  // floor(s + 1/2)
   return hn::Vec512<uint16_t>{MulF16(q, p.inv)};
 }
+
+// The min/max passes of bfloat16/float16 per tensor and in per-channel runs on AVX-512, 32 elements
+// a step (MinMaxNarrow32, MinMaxNarrowRuns32): an accumulator's lo and hi hold the extremes so far,
+// NaN skipped as MinMax1 skips it, which Floats gives as 16 float32 lanes each. Which lane holds
+// which element does not matter to an extreme. The float32 lanes took a conversion of each
+// 16 elements and three instructions on them.
+// float16 in float16 lanes with AVX512-FP16 (where fp16_instructions_in_use): a compare and two
+// masked instructions for 32 elements. vminph/vmaxph choose as minps/maxps (see above).
+struct F16MinMax {
+  __m512i lo, hi;
+  HWY_INLINE F16MinMax() : lo(_mm512_set1_epi16(0x7C00)), hi(_mm512_set1_epi16(static_cast<short>(0xFC00))) {}  // +inf, -inf
+  HWY_INLINE void Add(const uint16_t* p) {
+    const __m512i v = _mm512_loadu_si512(p);
+    __mmask32 ordered;
+    asm("vcmpph $7, %1, %1, %0" : "=k"(ordered) : "v"(v));  // predicate 7: ordered (not NaN)
+    asm("vminph %2, %0, %0%{%1%}" : "+v"(lo) : "Yk"(ordered), "v"(v));  // lo = min(lo, v) where ordered
+    asm("vmaxph %2, %0, %0%{%1%}" : "+v"(hi) : "Yk"(ordered), "v"(v));
+  }
+  HWY_INLINE void Merge(const F16MinMax& o) {
+    lo = MinF16(lo, o.lo);
+    hi = MaxF16(hi, o.hi);
+  }
+  static HWY_INLINE hn::Vec512<float> Widen(__m256i h) { return hn::Vec512<float>{_mm512_cvtph_ps(h)}; }
+  HWY_INLINE void Floats(hn::Vec512<float>& l, hn::Vec512<float>& h) const {
+    l = hn::Min(Widen(_mm512_castsi512_si256(lo)), Widen(_mm512_extracti64x4_epi64(lo, 1)));
+    h = hn::Max(Widen(_mm512_castsi512_si256(hi)), Widen(_mm512_extracti64x4_epi64(hi, 1)));
+  }
+};
+// bfloat16 split into two float32 vectors (SplitBF16: two instructions, no conversion).
+struct BF16MinMax {
+  hn::Vec512<float> lo, hi;
+  HWY_INLINE BF16MinMax() : lo(hn::Set(hn::Full512<float>(), std::numeric_limits<float>::infinity())), hi(hn::Neg(lo)) {}
+  HWY_INLINE void Add(const uint16_t* p) {
+    const hn::Full512<float> d;
+    hn::Vec512<float> e, o;
+    SplitBF16(hn::LoadU(hn::Full512<uint16_t>(), p), e, o);
+    MinMax1(d, e, lo, hi);
+    MinMax1(d, o, lo, hi);
+  }
+  HWY_INLINE void Merge(const BF16MinMax& o) {
+    lo = hn::Min(lo, o.lo);
+    hi = hn::Max(hi, o.hi);
+  }
+  HWY_INLINE void Floats(hn::Vec512<float>& l, hn::Vec512<float>& h) const { l = lo, h = hi; }
+};
+template <Narrow t>
+using MinMax32 = std::conditional_t<t == Narrow::Float16, F16MinMax, BF16MinMax>;
 #else
 constexpr bool kBF16Instructions = false;
 template <class V>
@@ -640,7 +726,10 @@ template <Clamp c>
 constexpr bool kFP16Clamp = false;
 struct F16Lanes {  // (never made here: kFP16Instructions)
   explicit F16Lanes(const Params<float>&) {}
+  F16Lanes(const Float16RowParams&, size_t) {}
 };
+template <Narrow t>  // void (the min/max passes take float32 lanes), as a type that depends on t
+using MinMax32 = std::conditional_t<t == Narrow::Float16, void, void>;
 #endif
 
 // kInstructions: bfloat16 rounded by AVX512-BF16's conversions on whole AVX-512 vectors (see above).
@@ -794,9 +883,14 @@ void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t co
 }
 
 // QuantizeRowsT of bfloat16/float16: position i of every row with p's i-th parameters (values of
-// the dtype, in float), NarrowLanes() elements at a time as QuantizeNarrowSpan packs them.
+// the dtype, in float), NarrowLanes() elements at a time as QuantizeNarrowSpan packs them; float16
+// in float16 lanes (QuantizeF16x32) with kInstructions and p.f16, the elements one by one in
+// float32 lanes.
 template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowParams<float>& params) {
+  if constexpr (t == Narrow::Float16 && kInstructions) {  // float16 lanes need the float16 parameters
+    if (params.f16.scale == nullptr) return QuantizeNarrowRowsT<t, r, c, kFlush, false>(x, y, rows, params);
+  }
   using Ops = NarrowOps<t, kInstructions>;
   const RowParams<float> p = params;  // kept in registers (QuantizeRowsT)
   const hn::ScalableTag<float> d;
@@ -810,7 +904,12 @@ void QuantizeNarrowRowsT(const uint16_t* x, uint16_t* y, size_t rows, const RowP
                                                            hn::LoadU(dv, p.lo + k), hn::LoadU(dv, p.hi + k));
   };
   const auto vector = [&](size_t i, auto streamed) {
-    if constexpr (Ops::kPairs) {
+    if constexpr (t == Narrow::Float16 && kInstructions && kFP16Clamp<c>) {  // AVX512-FP16: 32 lanes, NarrowLanes()
+      const hn::Repartition<uint16_t, decltype(d)> du16;
+      const auto v = QuantizeF16x32<r, c>(x + i, F16Lanes(p.f16, walk.pos));
+      if constexpr (decltype(streamed)::value) hn::Stream(v, du16, y + i);
+      else hn::StoreU(v, du16, y + i);
+    } else if constexpr (Ops::kPairs) {
       const hn::Repartition<uint16_t, decltype(d)> du16;
       const auto v = Ops::Pack2(d, at(d, i, walk.pos), at(d, i + N, walk.pos + N));
       if constexpr (decltype(streamed)::value) hn::Stream(v, du16, y + i);
@@ -843,8 +942,83 @@ struct LoadNarrow {
   HWY_INLINE hn::VFromD<D> operator()(D d, const uint16_t* p) const { return NarrowOps<t>::Load(d, p); }
 };
 
+// Whether the min/max passes of dtype t take MinMax32<t> (32 elements a step) here: AVX-512, and for
+// float16 AVX512-FP16 in use.
+template <Narrow t>
+bool UseMinMax32() {
+  if constexpr (std::is_void_v<MinMax32<t>>) return false;
+  else return t == Narrow::BFloat16 || fp16_instructions_in_use();
+}
+
+// An accumulator's extremes merged into the float32 accumulators l[kAccumulatorLanes<float>] and
+// h[...] (a vector of them: MinMax32 is on AVX-512 only), or into l[0] and h[0] (lanes = 1).
+template <class Acc>
+HWY_INLINE void MergeInto(const Acc& a, size_t lanes, float* l, float* h) {
+  const hn::ScalableTag<float> d;
+  static_assert(hn::MaxLanes(d) == kAccumulatorLanes<float>);
+  auto vl = hn::Zero(d), vh = vl;
+  a.Floats(vl, vh);
+  if (lanes == 1) {
+    *l = hn::GetLane(hn::MinOfLanes(d, hn::Min(hn::Set(d, *l), vl)));
+    *h = hn::GetLane(hn::MaxOfLanes(d, hn::Max(hn::Set(d, *h), vh)));
+  } else {
+    hn::StoreU(hn::Min(hn::LoadU(d, l), vl), d, l);
+    hn::StoreU(hn::Max(hn::LoadU(d, h), vh), d, h);
+  }
+}
+
+// min_max_narrow with MinMax32<t>: four accumulators in flight (MinMaxLanes says why), the last
+// elements short of 32 in float32 lanes.
+template <Narrow t>
+void MinMaxNarrow32(const uint16_t* x, size_t n, float* lo, float* hi, bool prefetch) {
+  using Acc = MinMax32<t>;
+  WithPrefetch(prefetch, [&](auto on) {
+    Acc a0;
+    size_t i = 0;
+    if (n >= 128) {
+      Acc a1, a2, a3;
+      for (; i + 128 <= n; i += 128) {
+        for (size_t k = 0; k < 128; k += 32) PrefetchAheadIf<kMinMaxPrefetchBytes>(on, x + i + k);
+        a0.Add(x + i), a1.Add(x + i + 32), a2.Add(x + i + 64), a3.Add(x + i + 96);
+      }
+      a0.Merge(a1), a2.Merge(a3), a0.Merge(a2);
+    }
+    for (; i + 32 <= n; i += 32) a0.Add(x + i);
+    MergeInto(a0, 1, lo, hi);
+    MinMaxLanes(n - i, lo, hi, MinMaxLoad(x + i, LoadNarrow<t>{}, on));
+  });
+}
+
+// min_max_narrow_runs with MinMax32<t>: each run's whole steps of 32 through an accumulator merged
+// into its channel's (MergeInto), the rest through MinMaxRun.
+template <Narrow t>
+void MinMaxNarrowRuns32(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes,
+                        float* lo, float* hi, bool prefetch) {
+  const size_t whole = inner / 32 * 32;
+  WithPrefetch(prefetch, [&](auto on) {
+    auto load = MinMaxLoad(x, LoadNarrow<t>{}, on);
+    ForEachRun(first, count, depth, [&](size_t run, size_t ch) {
+      const size_t at = run * inner;
+      float* const l = lo + ch * lanes;
+      float* const h = hi + ch * lanes;
+      if (whole > 0) {
+        MinMax32<t> a;
+        for (size_t i = 0; i < whole; i += 32) {
+          PrefetchAheadIf<kMinMaxPrefetchBytes>(on, x + at + i);
+          a.Add(x + at + i);
+        }
+        MergeInto(a, lanes, l, h);
+      }
+      MinMaxRun(at, whole, inner, lanes, l, h, load);
+    });
+  });
+}
+
 template <Narrow t>
 void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi, bool prefetch) {
+  if constexpr (!std::is_void_v<MinMax32<t>>) {
+    if (UseMinMax32<t>()) return MinMaxNarrow32<t>(x, n, lo, hi, prefetch);
+  }
   WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxLanes(n, lo, hi, load); });
 }
 
@@ -899,6 +1073,9 @@ void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi
 template <Narrow t>
 void MinMaxNarrowRunsT(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes,
                        float* lo, float* hi, bool prefetch) {
+  if constexpr (!std::is_void_v<MinMax32<t>>) {
+    if (UseMinMax32<t>()) return MinMaxNarrowRuns32<t>(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+  }
   WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, load); });
 }
 void MinMaxNarrowRunsAll(Narrow t, const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth,

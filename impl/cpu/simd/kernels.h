@@ -53,6 +53,11 @@ struct RunParams {
 // entry j equal to entry j mod length, so that a vector starting at any position of a row (and
 // running into the next) loads its lanes' parameters in one go.
 constexpr std::size_t kRowPad = 64;  // at least two vectors' lanes of any type on any target
+// The same parameters as float16 bits (scale[i] the bits of RowParams::scale[i], and so on; exact,
+// since they are float16 values), for quantize_narrow_rows of float16 in float16 lanes.
+struct Float16RowParams {
+  const std::uint16_t *scale = nullptr, *inv = nullptr, *lo = nullptr, *hi = nullptr;
+};
 template <typename T>
 struct RowParams {
   const T *scale, *inv, *lo, *hi;
@@ -60,6 +65,9 @@ struct RowParams {
   bool flush = true;    // whether any position's channel needs Params::flush
   bool stream = false;    // as Params::stream
   bool prefetch = false;  // as Params::prefetch
+  // float16 rows: float16 copies of the arrays, same length and pad, for the AVX512-FP16 kernel
+  // (fp16_instructions_in_use); where absent (null) that kernel takes the float32 lanes.
+  Float16RowParams f16 = {};
 };
 
 // Orders this thread's non-temporal stores before whatever it does next (a store fence).
@@ -151,8 +159,9 @@ bool current_target_uses_bf16_instructions();
 
 // Whether the float16 kernels of the AVX-512 target compute in float16 lanes with AVX512-FP16's
 // arithmetic (vmulph, vaddph, vminph, vmaxph, vrndscaleph) instead of float32 lanes converted at
-// every rounding: by default where the CPU has it; per tensor and per channel in runs, with every
-// clamp but NonNaNWins. The same bits either way (kernels.cc says why); the tests run both.
+// every rounding: by default where the CPU has it; per tensor, per channel in runs, and in rows
+// given RowParams::f16, with every clamp but NonNaNWins; the min/max passes per tensor and in runs
+// too. The same bits either way (kernels.cc says why); the tests run both.
 bool fp16_instructions_available();   // the CPU has AVX512-FP16
 void use_fp16_instructions(bool on);  // on: where available (the default); off: float32 lanes
 bool fp16_instructions_in_use();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "impl/cpu/common/host_params.h"
+#include "impl/cpu/common/narrow_float.h"
 #include "impl/cpu/simd/kernels.h"
 #include "impl/cpu/simd/scales.h"
 #include "reference/contract/view.h"
@@ -241,9 +242,10 @@ void measure(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, RunsK
 // The quantize pass of a view with short runs (inner < kLongRun): every position of a row of
 // depth*inner elements gets its channel's parameters, and kernel(first row, rows, row parameters)
 // (quantize_rows or quantize_narrow_rows) runs on blocks of rows. T is the element type (for the
-// task size), C the parameters'.
+// task size), C the parameters'. float16: the row parameters also as float16 bits (RowParams::f16).
 template <typename T, typename C, class Kernel>
-void quantize_rows_of(const ChannelView& v, const std::vector<simd::Params<C>>& params, bool any_flush, Kernel&& kernel) {
+void quantize_rows_of(const ChannelView& v, const std::vector<simd::Params<C>>& params, bool any_flush, bool float16,
+                      Kernel&& kernel) {
   const std::size_t L = static_cast<std::size_t>(v.depth * v.inner), padded = L + simd::kRowPad;
   std::vector<C> scale(padded), inv(padded), plo(padded), phi(padded);
   for (std::size_t i = 0, ch = 0, in_run = 0; i < padded; ++i) {  // position i % L of channel ch
@@ -251,7 +253,15 @@ void quantize_rows_of(const ChannelView& v, const std::vector<simd::Params<C>>& 
     scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
     if (++in_run == static_cast<std::size_t>(v.inner)) in_run = 0, ch = ch + 1 == params.size() ? 0 : ch + 1;
   }
-  const simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush, params[0].stream, params[0].prefetch};
+  simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush, params[0].stream, params[0].prefetch};
+  std::vector<std::uint16_t> bits(float16 ? 4 * padded : 0);  // scale, inv, lo, hi as float16 (exact: values of it)
+  if (float16) {
+    for (std::size_t i = 0; i < padded; ++i) {
+      bits[i] = float_to_float16(static_cast<float>(scale[i])), bits[padded + i] = float_to_float16(static_cast<float>(inv[i]));
+      bits[2 * padded + i] = float_to_float16(static_cast<float>(plo[i])), bits[3 * padded + i] = float_to_float16(static_cast<float>(phi[i]));
+    }
+    rows.f16 = {bits.data(), bits.data() + padded, bits.data() + 2 * padded, bits.data() + 3 * padded};
+  }
   for_tasks(tbb::blocked_range<std::int64_t>(0, v.outer, std::max<std::size_t>(1, kGrain<T> / L)), [&](auto r) {
     kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), rows);
     simd::end_streams();
@@ -324,7 +334,7 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     });
   } else {
     const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
-    quantize_rows_of<T, T>(v, params, any_flush, [&](std::size_t row, std::size_t rows, const simd::RowParams<T>& rp) {
+    quantize_rows_of<T, T>(v, params, any_flush, false, [&](std::size_t row, std::size_t rows, const simd::RowParams<T>& rp) {
       simd::quantize_rows(x + row * L, y + row * L, rows, rp, rounding, clamp);
     });
   }
@@ -397,7 +407,7 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
   }
   if (v.inner < kLongRun) {
     const std::size_t L = static_cast<std::size_t>(v.depth * v.inner);
-    quantize_rows_of<std::uint16_t, float>(v, params, cp.any_flush, [&](std::size_t row, std::size_t rows, const simd::RowParams<float>& rp) {
+    quantize_rows_of<std::uint16_t, float>(v, params, cp.any_flush, t == DType::Float16, [&](std::size_t row, std::size_t rows, const simd::RowParams<float>& rp) {
       simd::quantize_narrow_rows(kind, x + row * L, y + row * L, rows, rp, rounding, clamp);
     });
     return;

@@ -385,6 +385,10 @@ TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
       }
       std::vector<float> scale(L + simd::kRowPad), inv(L + simd::kRowPad), lo(L + simd::kRowPad), hi(L + simd::kRowPad);
       for (std::size_t j = 0; j < scale.size(); ++j) scale[j] = at[j % L].scale, inv[j] = at[j % L].inv, lo[j] = at[j % L].lo, hi[j] = at[j % L].hi;
+      std::vector<std::uint16_t> scale16(scale.size()), inv16(scale.size()), lo16(scale.size()), hi16(scale.size());  // (exact: bfloat16 values)
+      for (std::size_t j = 0; j < scale.size(); ++j) {
+        scale16[j] = float_to_float16(scale[j]), inv16[j] = float_to_float16(inv[j]), lo16[j] = float_to_float16(lo[j]), hi16[j] = float_to_float16(hi[j]);
+      }
       for (std::size_t offset = 0; offset < 33; offset += (offset < 17 ? 1 : 8)) {
         for (std::size_t rows : {0, 1, 2, 7}) {
           if (offset + rows * L > kSize) continue;
@@ -403,13 +407,17 @@ TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
               ASSERT_EQ(std::bit_cast<std::uint32_t>(af[k]), std::bit_cast<std::uint32_t>(want))
                   << "float32, length " << L << ", offset " << offset << ", rows " << rows << ", " << stores << " stores" << ", element " << k;
             }
-            for (simd::Narrow t : {simd::Narrow::BFloat16, simd::Narrow::Float16}) {
+            // float16 rows with and without the parameters as float16 bits (RowParams::f16: AVX512-FP16)
+            simd::RowParams<float> rp16 = rp;
+            rp16.f16 = {scale16.data(), inv16.data(), lo16.data(), hi16.data()};
+            for (const auto& [t, q] : {std::pair{simd::Narrow::BFloat16, rp}, std::pair{simd::Narrow::Float16, rp},
+                                       std::pair{simd::Narrow::Float16, rp16}}) {
               for (std::uint16_t& v : xn) {
                 const float f = static_cast<float>(static_cast<int>(rng() % 4001) - 2000) / 997.0f;
                 v = t == simd::Narrow::BFloat16 ? float_to_bfloat16(f) : float_to_float16(f);
               }
               std::fill(an.begin(), an.end(), std::uint16_t{0});
-              simd::quantize_narrow_rows(t, xn.data() + offset, an.data() + offset, rows, rp, simd::Rounding::HalfToEven,
+              simd::quantize_narrow_rows(t, xn.data() + offset, an.data() + offset, rows, q, simd::Rounding::HalfToEven,
                                          simd::Clamp::MaxThenMin);
               simd::end_streams();
               for (std::size_t k = 0; k < kSize; ++k) {
@@ -418,9 +426,81 @@ TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
                   simd::quantize_narrow(t, xn.data() + k, &want, 1, at[(k - offset) % L], simd::Rounding::HalfToEven,
                                         simd::Clamp::MaxThenMin);
                 }
-                ASSERT_EQ(an[k], want) << (t == simd::Narrow::BFloat16 ? "bfloat16" : "float16") << ", length " << L << ", offset "
+                ASSERT_EQ(an[k], want) << (t == simd::Narrow::BFloat16 ? "bfloat16" : q.f16.scale ? "float16 with float16 parameters" : "float16")
+                                       << ", length " << L << ", offset "
                                        << offset << ", rows " << rows << ", " << stores << " stores" << ", element " << k;
               }
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+// The bfloat16/float16 min/max passes, per tensor and in runs (one accumulator a channel, and
+// kAccumulatorLanes), against the extremes taken one element at a time: every length to past four
+// steps of 32 and 128 (the AVX-512 loops' steps), runs of every length around them, from odd
+// offsets, with inputs drawn from every 16-bit pattern (NaN, ±inf, subnormals, ±0) and runs of
+// NaN only; extremes merged into values already there. NaN is skipped. A zero extreme may be
+// either zero where both occur: which one a reduction keeps depends on its order, and the profiles
+// leave it implementation-defined (docs/op-spec.md §2.2), so -0 and +0 both pass there.
+TEST(SimdKernels, NarrowMinMaxEqualsOneElementAtATime) {
+  with_and_without_16bit_instructions([&] {
+    std::mt19937 rng(53);
+    const float inf = std::numeric_limits<float>::infinity();
+    std::vector<std::uint16_t> x(6000);
+    for (simd::Narrow t : {simd::Narrow::BFloat16, simd::Narrow::Float16}) {
+      const auto value = [&](std::uint16_t b) { return t == simd::Narrow::BFloat16 ? bfloat16_to_float(b) : float16_to_float(b); };
+      // min/max of x[from, from + n) merged into (lo, hi), NaN skipped; `both` set where +0 and -0
+      // both occur among them (the values already there included)
+      const auto expected = [&](std::size_t from, std::size_t n, float& lo, float& hi, bool& both) {
+        bool plus = std::bit_cast<std::uint32_t>(lo) == 0 || std::bit_cast<std::uint32_t>(hi) == 0;
+        bool minus = std::bit_cast<std::uint32_t>(lo) == 0x80000000u || std::bit_cast<std::uint32_t>(hi) == 0x80000000u;
+        for (std::size_t i = from; i < from + n; ++i) {
+          const float v = value(x[i]);
+          if (v == v) lo = std::min(lo, v), hi = std::max(hi, v);
+          if (v == 0) (std::signbit(v) ? minus : plus) = true;
+        }
+        both = both || (plus && minus);
+      };
+      // the same bits, or either zero for a zero extreme where both zeros occur (see above)
+      const auto same = [](float got, float want, bool both) {
+        return std::bit_cast<std::uint32_t>(got) == std::bit_cast<std::uint32_t>(want) || (both && got == 0 && want == 0);
+      };
+      for (int fill = 0; fill < 3; ++fill) {  // any pattern; mostly ordinary values; NaN only
+        for (std::uint16_t& v : x) {
+          const std::uint16_t any = static_cast<std::uint16_t>(rng());
+          const std::uint16_t nan = t == simd::Narrow::BFloat16 ? 0x7FC1 : 0x7E01;
+          v = fill == 2 ? nan : fill == 1 && (any & 0x7000) == 0x7000 ? std::uint16_t(any & 0x3FFF) : any;
+        }
+        for (std::size_t n = 0; n <= 600; n += n < 140 ? 1 : 37) {
+          const std::size_t from = n % 7;
+          for (const auto& [lo0, hi0] : {std::pair{inf, -inf}, std::pair{0.5f, 0.25f}}) {
+            float lo = lo0, hi = hi0, want_lo = lo0, want_hi = hi0;
+            bool both = false;
+            simd::min_max_narrow(t, x.data() + from, n, &lo, &hi, n % 2 == 1);
+            expected(from, n, want_lo, want_hi, both);
+            ASSERT_TRUE(same(lo, want_lo, both) && same(hi, want_hi, both)) << "per tensor, fill " << fill << ", n " << n << ": " << lo << " " << hi
+                                                                << ", expected " << want_lo << " " << want_hi;
+          }
+        }
+        for (std::size_t inner : {1, 5, 16, 31, 32, 33, 64, 70, 96, 129}) {
+          const std::size_t depth = 3, count = std::min<std::size_t>(x.size() / inner - 1, 10);
+          for (std::size_t lanes : {std::size_t{1}, simd::kAccumulatorLanes<float>}) {
+            std::vector<float> lo(depth * lanes, inf), hi(depth * lanes, -inf), want_lo(depth, inf), want_hi(depth, -inf);
+            bool both[3] = {};
+            const std::size_t first = 1;
+            simd::min_max_narrow_runs(t, x.data(), first, count, inner, depth, lanes, lo.data(), hi.data(), false);
+            std::vector<float> got_lo(depth, inf), got_hi(depth, -inf);
+            simd::reduce_lanes(lo.data(), hi.data(), depth, lanes, got_lo.data(), got_hi.data());
+            for (std::size_t run = first; run < first + count; ++run) {
+              expected(run * inner, inner, want_lo[run % depth], want_hi[run % depth], both[run % depth]);
+            }
+            for (std::size_t ch = 0; ch < depth; ++ch) {
+              ASSERT_TRUE(same(got_lo[ch], want_lo[ch], both[ch]) && same(got_hi[ch], want_hi[ch], both[ch]))
+                  << "runs of " << inner << ", " << lanes << " lanes, fill " << fill << ", channel " << ch << ": " << got_lo[ch] << " "
+                  << got_hi[ch] << ", expected " << want_lo[ch] << " " << want_hi[ch];
             }
           }
         }
