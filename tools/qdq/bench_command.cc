@@ -21,6 +21,7 @@
 #include <bit>
 #include <cstring>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -146,6 +147,32 @@ void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clam
   simd::use_fp16_instructions(true);
 }
 
+// The min/max pass of a measured range alone, as bench_kernel times the quantize pass: one thread,
+// 64K elements in the L2 cache. instructions: float16 in float16 lanes with AVX512-FP16 where the
+// CPU has it, else in float32 lanes (the row "float16-float32-lanes").
+void bench_min_max(benchmark::State& state, DType t, bool instructions) {
+  constexpr std::size_t n = std::size_t{1} << 16;
+  simd::use_fp16_instructions(instructions);
+  Tensor x(t, {static_cast<std::int64_t>(n)});
+  for (std::size_t i = 0; i < n; ++i) x.set_bits(i, bench_bits(t, bench_value(i)));
+  for (auto _ : state) {
+    double lo = 0, hi = 0;
+    if (t == DType::Float64) {
+      lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      simd::min_max(elements<double>(x), n, &lo, &hi, false);
+    } else {
+      float l = std::numeric_limits<float>::infinity(), h = -l;
+      if (t == DType::Float32) simd::min_max(elements<float>(x), n, &l, &h, false);
+      else simd::min_max_narrow(t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16, elements<std::uint16_t>(x), n, &l, &h, false);
+      lo = l, hi = h;
+    }
+    benchmark::DoNotOptimize(lo);
+    benchmark::DoNotOptimize(hi);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  simd::use_fp16_instructions(true);
+}
+
 // " with AVX512-BF16 and AVX512-FP16" (those the kernels of the current target use), or "".
 std::string instruction_sets() {
   std::vector<std::string> sets;
@@ -221,7 +248,7 @@ Command add_bench_command(CLI::App& app) {
   auto kernels = std::make_shared<bool>(false);
   bench->add_flag("--kernels", *kernels,
                   "cpu: time the SIMD kernels alone instead, one thread on 64K elements in the L2 cache, per dtype, "
-                  "rounding and clamp (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
+                  "rounding and clamp, and each dtype's min/max pass (min-max) (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
                   "also rounded in integers (bfloat16-integer), and where it has AVX512-FP16, float16 also computed in "
                   "float32 lanes (float16-float32-lanes), as on CPUs without them");
   auto channel_last = std::make_shared<bool>(false);
@@ -253,6 +280,10 @@ Command add_bench_command(CLI::App& app) {
                       benchmark::RegisterBenchmark(fmt::format("kernel/float16-float32-lanes/{}/{}", rn, cn).c_str(), bench_kernel, t, r, c, false);
                     }
                   }
+                }
+                benchmark::RegisterBenchmark(fmt::format("kernel/{}/min-max", dtype_name(t)).c_str(), bench_min_max, t, true);
+                if (t == DType::Float16 && simd::fp16_instructions_available()) {
+                  benchmark::RegisterBenchmark("kernel/float16-float32-lanes/min-max", bench_min_max, t, false);
                 }
               }
             } else if (cuda) {

@@ -955,7 +955,7 @@ bool UseMinMax32() {
 template <class Acc>
 HWY_INLINE void MergeInto(const Acc& a, size_t lanes, float* l, float* h) {
   const hn::ScalableTag<float> d;
-  static_assert(hn::MaxLanes(d) == kAccumulatorLanes<float>);
+  static_assert(sizeof(Acc) > 0 && hn::MaxLanes(d) == kAccumulatorLanes<float>);  // (checked where made: AVX-512)
   auto vl = hn::Zero(d), vh = vl;
   a.Floats(vl, vh);
   if (lanes == 1) {
