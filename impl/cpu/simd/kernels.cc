@@ -942,12 +942,12 @@ struct LoadNarrow {
   HWY_INLINE hn::VFromD<D> operator()(D d, const uint16_t* p) const { return NarrowOps<t>::Load(d, p); }
 };
 
-// Whether the min/max passes of dtype t take MinMax32<t> (32 elements a step) here: AVX-512, and for
-// float16 AVX512-FP16 in use.
+// Whether the min/max passes of dtype t take MinMax32<t> (32 elements a step), where this target
+// has it (AVX-512: the callers test that at compile time): bfloat16 always, float16 where AVX512-FP16
+// is in use.
 template <Narrow t>
-bool UseMinMax32() {
-  if constexpr (std::is_void_v<MinMax32<t>>) return false;
-  else return t == Narrow::BFloat16 || fp16_instructions_in_use();
+bool MinMax32InUse() {
+  return t == Narrow::BFloat16 || fp16_instructions_in_use();
 }
 
 // An accumulator's extremes merged into the float32 accumulators l[kAccumulatorLanes<float>] and
@@ -1017,7 +1017,7 @@ void MinMaxNarrowRuns32(const uint16_t* x, size_t first, size_t count, size_t in
 template <Narrow t>
 void MinMaxNarrowT(const uint16_t* x, size_t n, float* lo, float* hi, bool prefetch) {
   if constexpr (!std::is_void_v<MinMax32<t>>) {
-    if (UseMinMax32<t>()) return MinMaxNarrow32<t>(x, n, lo, hi, prefetch);
+    if (MinMax32InUse<t>()) return MinMaxNarrow32<t>(x, n, lo, hi, prefetch);
   }
   WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxLanes(n, lo, hi, load); });
 }
@@ -1074,7 +1074,7 @@ template <Narrow t>
 void MinMaxNarrowRunsT(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes,
                        float* lo, float* hi, bool prefetch) {
   if constexpr (!std::is_void_v<MinMax32<t>>) {
-    if (UseMinMax32<t>()) return MinMaxNarrowRuns32<t>(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+    if (MinMax32InUse<t>()) return MinMaxNarrowRuns32<t>(x, first, count, inner, depth, lanes, lo, hi, prefetch);
   }
   WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, load); });
 }

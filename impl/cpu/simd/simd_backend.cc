@@ -256,9 +256,10 @@ void quantize_rows_of(const ChannelView& v, const std::vector<simd::Params<C>>& 
   simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush, params[0].stream, params[0].prefetch};
   std::vector<std::uint16_t> bits(float16 ? 4 * padded : 0);  // scale, inv, lo, hi as float16 (exact: values of it)
   if (float16) {
-    for (std::size_t i = 0; i < padded; ++i) {
-      bits[i] = float_to_float16(static_cast<float>(scale[i])), bits[padded + i] = float_to_float16(static_cast<float>(inv[i]));
-      bits[2 * padded + i] = float_to_float16(static_cast<float>(plo[i])), bits[3 * padded + i] = float_to_float16(static_cast<float>(phi[i]));
+    const std::vector<C>* arrays[] = {&scale, &inv, &plo, &phi};
+    for (std::size_t k = 0; k < 4; ++k) {
+      std::transform(arrays[k]->begin(), arrays[k]->end(), bits.begin() + k * padded,
+                     [](C value) { return float_to_float16(static_cast<float>(value)); });
     }
     rows.f16 = {bits.data(), bits.data() + padded, bits.data() + 2 * padded, bits.data() + 3 * padded};
   }
