@@ -807,6 +807,52 @@ HWY_INLINE hn::VFromD<D> QuantizeNarrow1(D d, const uint16_t* x, const Params<fl
 // one vector of 16-bit lanes (NarrowOps::kPairs), else one.
 inline size_t NarrowLanes() { return (NarrowOps<Narrow::BFloat16>::kPairs ? 2 : 1) * hn::Lanes(hn::ScalableTag<float>()); }
 
+// One vector step of the narrow loops with one channel's parameters: NarrowLanes() elements from x
+// quantized into y, with a non-temporal store where `streamed` (pairs of vectors only). Made once a
+// span or a run.
+template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
+struct NarrowStep {
+  using Ops = NarrowOps<t, kInstructions>;
+  static constexpr bool kF16Lanes = t == Narrow::Float16 && kInstructions;
+  // A copy the compiler can keep in registers: y's stores (through Highway's vector types, which
+  // may alias anything) would otherwise make it reload the parameters for every vector.
+  const Params<float> p;
+  // float16 parameters for AVX512-FP16 (kInstructions)
+  const std::conditional_t<kF16Lanes, F16Lanes, int> f16;
+  explicit NarrowStep(const Params<float>& params) : p(params), f16(F16Of(params)) {}
+  static auto F16Of(const Params<float>& params) {
+    if constexpr (kF16Lanes) return F16Lanes(params);
+    else return 0;
+  }
+  // Element i alone.
+  HWY_INLINE void One(const uint16_t* x, uint16_t* y) const {
+    const hn::CappedTag<float, 1> d1;
+    const hn::Rebind<uint16_t, decltype(d1)> du16_1;
+    hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d1, x, p)), du16_1, y);
+  }
+  HWY_INLINE void operator()(const uint16_t* x, uint16_t* y, bool streamed) const {
+    const hn::ScalableTag<float> d;
+    if constexpr (kF16Lanes && kFP16Clamp<c>) {
+      const hn::Repartition<uint16_t, decltype(d)> du16;
+      const auto v = QuantizeF16x32<r, c>(x, f16);
+      streamed ? hn::Stream(v, du16, y) : hn::StoreU(v, du16, y);
+    } else if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<hn::VFromD<decltype(d)>>) {
+      const hn::Repartition<uint16_t, decltype(d)> du16;
+      const auto v = QuantizeBF16x32<r, c, kFlush>(x, p);
+      streamed ? hn::Stream(v, du16, y) : hn::StoreU(v, du16, y);
+    } else if constexpr (Ops::kPairs) {
+      const hn::Repartition<uint16_t, decltype(d)> du16;
+      const size_t N = hn::Lanes(d);
+      const auto v = Ops::Pack2(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x, p), QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + N, p));
+      streamed ? hn::Stream(v, du16, y) : hn::StoreU(v, du16, y);
+    } else {
+      const hn::Rebind<uint16_t, decltype(d)> du16;
+      hn::StoreU(Ops::Pack(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x, p)), du16, y);
+      (void)streamed;
+    }
+  }
+};
+
 // y[i] = quantize-dequantize(x[i]) for i < n with one channel's parameters, NarrowLanes() at a
 // time; with `stream`, the first `peel` elements one by one (up to a vector boundary of y), then
 // whole vectors with non-temporal stores and a prefetch ahead, otherwise ordinary stores (and the
@@ -814,58 +860,24 @@ inline size_t NarrowLanes() { return (NarrowOps<Narrow::BFloat16>::kPairs ? 2 : 
 template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 HWY_INLINE void QuantizeNarrowSpan(const uint16_t* x, uint16_t* y, size_t n, const Params<float>& params, bool stream,
                                    size_t peel) {
-  using Ops = NarrowOps<t, kInstructions>;
-  // A copy the compiler can keep in registers: y's stores (through Highway's vector types, which
-  // may alias anything) would otherwise make it reload the parameters for every vector.
-  const Params<float> p = params;
-  const hn::ScalableTag<float> d;
-  const hn::CappedTag<float, 1> d1;
-  const hn::Rebind<uint16_t, decltype(d1)> du16_1;
-  const size_t N = hn::Lanes(d), step = NarrowLanes();
-  const auto one = [&](size_t i) {
-    hn::StoreU(Ops::Pack(d1, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d1, x + i, p)), du16_1, y + i);
-  };
-  [[maybe_unused]] const auto f16 = [&] {  // float16 parameters for AVX512-FP16 (kInstructions)
-    if constexpr (t == Narrow::Float16 && kInstructions) return F16Lanes(p);
-    else return 0;
-  }();
-  const auto store = [&](size_t i, bool streamed) {
-    if constexpr (t == Narrow::Float16 && kInstructions && kFP16Clamp<c>) {
-      const hn::Repartition<uint16_t, decltype(d)> du16;
-      const auto v = QuantizeF16x32<r, c>(x + i, f16);
-      streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
-      (void)N;
-    } else if constexpr (t == Narrow::BFloat16 && kInstructions && kBF16InstructionVector<hn::VFromD<decltype(d)>>) {
-      const hn::Repartition<uint16_t, decltype(d)> du16;
-      const auto v = QuantizeBF16x32<r, c, kFlush>(x + i, p);
-      streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
-      (void)N;
-    } else if constexpr (Ops::kPairs) {
-      const hn::Repartition<uint16_t, decltype(d)> du16;
-      const auto v = Ops::Pack2(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + i, p), QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + i + N, p));
-      streamed ? hn::Stream(v, du16, y + i) : hn::StoreU(v, du16, y + i);
-    } else {
-      const hn::Rebind<uint16_t, decltype(d)> du16;
-      hn::StoreU(Ops::Pack(d, QuantizeNarrow1<t, r, c, kFlush, kInstructions>(d, x + i, p)), du16, y + i);
-      (void)N, (void)streamed;
-    }
-  };
+  const NarrowStep<t, r, c, kFlush, kInstructions> step_of(params);
+  const size_t step = NarrowLanes();
   size_t i = 0;
   if (stream) {
-    for (; i < peel && i < n; ++i) one(i);
+    for (; i < peel && i < n; ++i) step_of.One(x + i, y + i);
     for (; i + step <= n; i += step) {
       PrefetchAhead<kQuantizePrefetchBytes>(x + i);
-      store(i, true);
+      step_of(x + i, y + i, true);
     }
   } else {
-    WithPrefetch(p.prefetch, [&](auto prefetch) {
+    WithPrefetch(params.prefetch, [&](auto prefetch) {
       for (; i + step <= n; i += step) {
         PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, x + i);
-        store(i, false);
+        step_of(x + i, y + i, false);
       }
     });
   }
-  for (; i < n; ++i) one(i);
+  for (; i < n; ++i) step_of.One(x + i, y + i);
 }
 
 template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
@@ -877,6 +889,20 @@ template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& rp) {
   const size_t inner = rp.inner, vector_bytes = NarrowLanes() * sizeof(uint16_t);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
+  if (!stream && inner % NarrowLanes() == 0) {  // whole vectors: no peel, no tail, the prefetch chosen once
+    WithPrefetch(rp.params[0].prefetch, [&](auto prefetch) {
+      ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
+        const NarrowStep<t, r, c, kFlush, kInstructions> step_of(rp.params[ch]);
+        const uint16_t* xr = x + run * inner;
+        uint16_t* yr = y + run * inner;
+        for (size_t i = 0; i < inner; i += NarrowLanes()) {
+          PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, xr + i);
+          step_of(xr + i, yr + i, false);
+        }
+      });
+    });
+    return;
+  }
   ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
     QuantizeNarrowSpan<t, r, c, kFlush, kInstructions>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
   });

@@ -181,7 +181,7 @@ TEST(SimdKernels, Fp16InstructionsInUseWhereTheCpuHasThem) {
 }
 
 // bfloat16/float16 (tf-xla): random bit patterns of every class, tails, channel runs of every
-// length from 1 (axis last) to 40, short runs (rows of per-position parameters) and long ones.
+// length from 1 (axis last) to 40 and of 64, 96 and 128, short runs (rows of per-position parameters) and long ones.
 TEST(SimdBackend, NarrowTypesMatch) {
   with_and_without_16bit_instructions([&] {
     std::mt19937_64 rng(31);
@@ -192,6 +192,10 @@ TEST(SimdBackend, NarrowTypesMatch) {
         expect_same(narrow_case(rng, t, {3, 5, inner}, 1));  // runs of `inner` per channel
         expect_same(narrow_case(rng, t, {2, inner, 3}, 1));  // `inner` channels of runs of 3
         expect_same(narrow_case(rng, t, {inner, 5}, 1));     // axis last: one-element runs
+      }
+      for (std::int64_t inner : {64, 96, 128}) {  // runs of whole vectors on every target (NarrowStep, one a run)
+        SCOPED_TRACE(inner);
+        expect_same(narrow_case(rng, t, {3, 5, inner}, 1));
       }
       expect_same(narrow_case(rng, t, {2'000'000}, -1));
     }
