@@ -889,15 +889,15 @@ template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& rp) {
   const size_t inner = rp.inner, vector_bytes = NarrowLanes() * sizeof(uint16_t);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
-  if (!stream && inner % NarrowLanes() == 0) {  // whole vectors: no peel, no tail, the prefetch chosen once
-    WithPrefetch(rp.params[0].prefetch, [&](auto prefetch) {
+  if (inner % NarrowLanes() == 0) {  // whole vectors: no peel, no tail, the prefetch and stores chosen once
+    WithPrefetch(stream || rp.params[0].prefetch, [&](auto prefetch) {
       ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
         const NarrowStep<t, r, c, kFlush, kInstructions> step_of(rp.params[ch]);
         const uint16_t* xr = x + run * inner;
         uint16_t* yr = y + run * inner;
         for (size_t i = 0; i < inner; i += NarrowLanes()) {
           PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, xr + i);
-          step_of(xr + i, yr + i, false);
+          step_of(xr + i, yr + i, stream);
         }
       });
     });
