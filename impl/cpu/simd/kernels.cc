@@ -885,11 +885,15 @@ void QuantizeNarrowT(const uint16_t* x, uint16_t* y, size_t n, const Params<floa
   QuantizeNarrowSpan<t, r, c, kFlush, kInstructions>(x, y, n, p, p.stream, p.stream ? PeelToVector(y, NarrowLanes() * sizeof(uint16_t), n) : 0);
 }
 
+// quantize_narrow_runs: runs of whole vectors (the only ones streamed: RunsStartOnVectors) as one
+// loop of NarrowStep each, the prefetch and the stores chosen once a call; other runs through
+// QuantizeNarrowSpan (its peel and tail). One loop a run costs less than the span's set-up where a
+// run is two steps (docs/performance.md).
 template <Narrow t, Rounding r, Clamp c, bool kFlush, bool kInstructions>
 void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t count, const RunParams<float>& rp) {
   const size_t inner = rp.inner, vector_bytes = NarrowLanes() * sizeof(uint16_t);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
-  if (inner % NarrowLanes() == 0) {  // whole vectors: no peel, no tail, the prefetch and stores chosen once
+  if (inner % NarrowLanes() == 0) {
     WithPrefetch(stream || rp.params[0].prefetch, [&](auto prefetch) {
       ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
         const NarrowStep<t, r, c, kFlush, kInstructions> step_of(rp.params[ch]);
@@ -904,7 +908,7 @@ void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t co
     return;
   }
   ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
-    QuantizeNarrowSpan<t, r, c, kFlush, kInstructions>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
+    QuantizeNarrowSpan<t, r, c, kFlush, kInstructions>(x + run * inner, y + run * inner, inner, rp.params[ch], false, 0);
   });
 }
 
