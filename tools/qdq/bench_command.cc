@@ -107,40 +107,52 @@ void bench_bandwidth(benchmark::State& state, bool stream) {
 // instructions: bfloat16 rounded by AVX512-BF16's instructions and float16 computed by AVX512-FP16's
 // where the CPU has them (the backend's default), else bfloat16 rounded in integer arithmetic and
 // float16 in float32 lanes (the rows "bfloat16-integer" and "float16-float32-lanes", beside them).
-void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clamp c, bool instructions) {
-  constexpr std::size_t n = std::size_t{1} << 16;
+// inner: 0 for one span (per tensor), else per-channel runs of `inner` elements through the runs
+// kernel, 256 channels with the same parameters (the rows "given-runs-of-64"): what a run costs
+// beyond its elements.
+void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clamp c, bool instructions, std::size_t inner) {
+  constexpr std::size_t n = std::size_t{1} << 16, kChannels = 256;
   simd::use_bf16_instructions(instructions);
   simd::use_fp16_instructions(instructions);
   Tensor x(t, {static_cast<std::int64_t>(n)}), y(t, {static_cast<std::int64_t>(n)});
   for (std::size_t i = 0; i < n; ++i) x.set_bits(i, bench_bits(t, bench_value(i)));
   const double scale = 127.0 / 5, inv = 5.0 / 127;
-  for (auto _ : state) {
-    switch (t) {
-      case DType::Float64: {
-        simd::Params<double> p{scale, inv, -5.0, 5.0};
-        p.flush = false;
-        simd::quantize(elements<double>(x), elements<double>(y), n, p, r, c);
-        break;
-      }
-      case DType::Float32: {
-        simd::Params<float> p{static_cast<float>(scale), static_cast<float>(inv), -5.0f, 5.0f};
-        p.flush = false;
-        simd::quantize(elements<float>(x), elements<float>(y), n, p, r, c);
-        break;
-      }
-      default: {  // parameters of the dtype's precision, as the backend passes them
-        const auto narrow = [&](double v) {
-          const auto bits = static_cast<std::uint16_t>(bench_bits(t, v));
-          return t == DType::BFloat16 ? std::bit_cast<float>(std::uint32_t{bits} << 16) : cpu::float16_to_float(bits);
-        };
-        simd::Params<float> p{narrow(scale), narrow(inv), -5.0f, 5.0f};
-        p.flush = false;
-        simd::quantize_narrow(t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16,
-                              elements<std::uint16_t>(x), elements<std::uint16_t>(y), n, p, r, c);
-      }
+  // The timed loop over elements of type E with parameters p: span(x, y) per tensor, else
+  // runs(x, y, count, rp) over the n / inner runs.
+  const auto time = [&]<typename E, typename A>(E*, simd::Params<A> p, auto&& span, auto&& runs) {
+    p.flush = false;
+    const std::vector<simd::Params<A>> channels(kChannels, p);
+    const simd::RunParams<A> rp{channels.data(), inner, kChannels, false};
+    const E* in = elements<E>(x);
+    E* out = elements<E>(y);
+    for (auto _ : state) {
+      if (inner == 0) span(in, out, p);
+      else runs(in, out, n / inner, rp);
+      benchmark::DoNotOptimize(y.bytes.data());
+      benchmark::ClobberMemory();
     }
-    benchmark::DoNotOptimize(y.bytes.data());
-    benchmark::ClobberMemory();
+  };
+  const auto wide = [&](auto* type, auto p) {
+    time(type, p, [&](const auto* a, auto* b, const auto& q) { simd::quantize(a, b, n, q, r, c); },
+         [&](const auto* a, auto* b, std::size_t count, const auto& rp) { simd::quantize_runs(a, b, 0, count, rp, r, c); });
+  };
+  switch (t) {
+    case DType::Float64: wide(static_cast<double*>(nullptr), simd::Params<double>{scale, inv, -5.0, 5.0}); break;
+    case DType::Float32:
+      wide(static_cast<float*>(nullptr), simd::Params<float>{static_cast<float>(scale), static_cast<float>(inv), -5.0f, 5.0f});
+      break;
+    default: {  // parameters of the dtype's precision, as the backend passes them
+      const auto narrow = [&](double v) {
+        const auto bits = static_cast<std::uint16_t>(bench_bits(t, v));
+        return t == DType::BFloat16 ? std::bit_cast<float>(std::uint32_t{bits} << 16) : cpu::float16_to_float(bits);
+      };
+      const simd::Narrow k = t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16;
+      time(static_cast<std::uint16_t*>(nullptr), simd::Params<float>{narrow(scale), narrow(inv), -5.0f, 5.0f},
+           [&](const std::uint16_t* a, std::uint16_t* b, const simd::Params<float>& q) { simd::quantize_narrow(k, a, b, n, q, r, c); },
+           [&](const std::uint16_t* a, std::uint16_t* b, std::size_t count, const simd::RunParams<float>& rp) {
+             simd::quantize_narrow_runs(k, a, b, 0, count, rp, r, c);
+           });
+    }
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
   simd::use_bf16_instructions(true);
@@ -248,7 +260,8 @@ Command add_bench_command(CLI::App& app) {
   auto kernels = std::make_shared<bool>(false);
   bench->add_flag("--kernels", *kernels,
                   "cpu: time the SIMD kernels alone instead, one thread on 64K elements in the L2 cache, per dtype, "
-                  "rounding and clamp, and each dtype's min/max pass (min-max) (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
+                  "rounding and clamp, the given range in per-channel runs of 64 (given-runs-of-64: 256 channels), and each "
+                  "dtype's min/max pass (min-max) (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
                   "also rounded in integers (bfloat16-integer), and where it has AVX512-FP16, float16 also computed in "
                   "float32 lanes (float16-float32-lanes), as on CPUs without them");
   auto channel_last = std::make_shared<bool>(false);
@@ -272,15 +285,18 @@ Command add_bench_command(CLI::App& app) {
               for (DType t : kAllDTypes) {
                 for (auto [r, rn] : {std::pair{simd::Rounding::HalfToEven, "half-to-even"}, std::pair{simd::Rounding::HalfUp, "half-up"}}) {
                   for (auto [c, cn] : {std::pair{simd::Clamp::None, "measured"}, std::pair{simd::Clamp::MaxThenMin, "given"}}) {
-                    benchmark::RegisterBenchmark(fmt::format("kernel/{}/{}/{}", dtype_name(t), rn, cn).c_str(), bench_kernel, t, r, c, true);
+                    benchmark::RegisterBenchmark(fmt::format("kernel/{}/{}/{}", dtype_name(t), rn, cn).c_str(), bench_kernel, t, r, c, true, 0);
                     if (t == DType::BFloat16 && simd::bf16_instructions_available()) {
-                      benchmark::RegisterBenchmark(fmt::format("kernel/bfloat16-integer/{}/{}", rn, cn).c_str(), bench_kernel, t, r, c, false);
+                      benchmark::RegisterBenchmark(fmt::format("kernel/bfloat16-integer/{}/{}", rn, cn).c_str(), bench_kernel, t, r, c, false, 0);
                     }
                     if (t == DType::Float16 && simd::fp16_instructions_available()) {
-                      benchmark::RegisterBenchmark(fmt::format("kernel/float16-float32-lanes/{}/{}", rn, cn).c_str(), bench_kernel, t, r, c, false);
+                      benchmark::RegisterBenchmark(fmt::format("kernel/float16-float32-lanes/{}/{}", rn, cn).c_str(), bench_kernel, t, r, c, false, 0);
                     }
                   }
                 }
+                // per channel, runs of 64 (as the bench's per-channel rows): against "half-to-even/given", the cost of a run
+                benchmark::RegisterBenchmark(fmt::format("kernel/{}/half-to-even/given-runs-of-64", dtype_name(t)).c_str(), bench_kernel, t,
+                                             simd::Rounding::HalfToEven, simd::Clamp::MaxThenMin, true, std::size_t{64});
                 benchmark::RegisterBenchmark(fmt::format("kernel/{}/min-max", dtype_name(t)).c_str(), bench_min_max, t, true);
                 if (t == DType::Float16 && simd::fp16_instructions_available()) {
                   benchmark::RegisterBenchmark("kernel/float16-float32-lanes/min-max", bench_min_max, t, false);
