@@ -103,6 +103,7 @@ mutants=(
   "simd-bf16-minmax-odd-lanes-skipped|kernels.cc|    MinMax1(d, o, lo, hi);|"
   "simd-narrow32-accumulator-lost|kernels.cc|a0.Merge(a1), a2.Merge(a3), a0.Merge(a2);|a0.Merge(a1), a0.Merge(a2);"
   "simd-narrow32-run-not-merged|kernels.cc|        MergeInto(a, lanes, l, h);|"
+  "simd-runs-parameters-of-channel-0|kernels.cc|        const Params<T>& p = rp.params[ch];|        const Params<T>& p = rp.params[0];"
   "simd-narrow-runs-parameters-of-channel-0|kernels.cc|const NarrowStep<t, r, c, kFlush, kInstructions> step_of(rp.params[ch]);|const NarrowStep<t, r, c, kFlush, kInstructions> step_of(rp.params[0]);"
   "simd-fp16-rows-parameters-of-position-0|kernels.cc|QuantizeF16x32<r, c>(x + i, F16Lanes(p.f16, walk.pos))|QuantizeF16x32<r, c>(x + i, F16Lanes(p.f16, 0))"
   "simd-narrow-rows-inverse-of-position-0|kernels.cc|(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv + k),|(dv, x + i, hn::LoadU(dv, p.scale + k), hn::LoadU(dv, p.inv),"

@@ -249,12 +249,33 @@ void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
   QuantizeSpan<r, c, kFlush>(x, y, n, p, p.stream, p.stream ? PeelToVector(y, vector_bytes, n) : 0);
 }
 
+// quantize_runs: runs of whole vectors (the only ones streamed: RunsStartOnVectors) as one vector
+// loop each, the prefetch and the stores chosen once a call; other runs through QuantizeSpan (its
+// peel and tail). As QuantizeNarrowRunsT: the span's set-up costs as much as a short run.
 template <Rounding r, Clamp c, bool kFlush, typename T>
 void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& rp) {
   const size_t inner = rp.inner, vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
+  const hn::ScalableTag<T> d;
+  const size_t N = hn::Lanes(d);
+  if (inner % N == 0) {
+    WithPrefetch(stream || rp.params[0].prefetch, [&](auto prefetch) {
+      ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
+        const Params<T>& p = rp.params[ch];
+        const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+        const T* xr = x + run * inner;
+        T* yr = y + run * inner;
+        for (size_t i = 0; i < inner; i += N) {
+          PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, xr + i);
+          const auto v = Quantize1<r, c, kFlush>(d, hn::LoadU(d, xr + i), scale, inv, lo, hi);
+          stream ? hn::Stream(v, d, yr + i) : hn::StoreU(v, d, yr + i);
+        }
+      });
+    });
+    return;
+  }
   ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
-    QuantizeSpan<r, c, kFlush>(x + run * inner, y + run * inner, inner, rp.params[ch], stream, 0);
+    QuantizeSpan<r, c, kFlush>(x + run * inner, y + run * inner, inner, rp.params[ch], false, 0);
   });
 }
 
