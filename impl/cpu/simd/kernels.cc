@@ -214,6 +214,27 @@ HWY_INLINE void ForEachRun(size_t first, size_t count, size_t depth, F&& f) {
   }
 }
 
+// The runs first .. first+count-1 of rp, each `inner` elements of whole vectors of `step`: for each
+// run, make_step(its channel's Params) once, then the step it returns on each vector,
+// step(x, y, stream), with the prefetch chosen once (always where streaming). The runs kernels'
+// loop for runs whose span set-up would cost as much as the run (QuantizeRunsT, QuantizeNarrowRunsT).
+template <typename E, typename A, class MakeStep>
+HWY_INLINE void ForEachWholeVectorRun(const E* x, E* y, size_t first, size_t count, const RunParams<A>& rp, size_t step,
+                                      bool stream, MakeStep&& make_step) {
+  const size_t inner = rp.inner;
+  WithPrefetch(stream || rp.params[0].prefetch, [&](auto prefetch) {
+    ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
+      const auto step_of = make_step(rp.params[ch]);
+      const E* xr = x + run * inner;
+      E* yr = y + run * inner;
+      for (size_t i = 0; i < inner; i += step) {
+        PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, xr + i);
+        step_of(xr + i, yr + i, stream);
+      }
+    });
+  });
+}
+
 // The walk of the rows kernels over `rows` rows of `length` elements as one span of n elements:
 // `pos`, the position in its row of the element at hand, kept up to date as the walk goes, which
 // is where that element's parameters lie (RowParams: a vector from there reads on into the pad).
@@ -254,25 +275,17 @@ void QuantizeT(const T* x, T* y, size_t n, const Params<T>& p) {
 // peel and tail). As QuantizeNarrowRunsT: the span's set-up costs as much as a short run.
 template <Rounding r, Clamp c, bool kFlush, typename T>
 void QuantizeRunsT(const T* x, T* y, size_t first, size_t count, const RunParams<T>& rp) {
-  const size_t inner = rp.inner, vector_bytes = hn::Lanes(hn::ScalableTag<T>()) * sizeof(T);
-  const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
   const hn::ScalableTag<T> d;
-  const size_t N = hn::Lanes(d);
+  const size_t inner = rp.inner, N = hn::Lanes(d);
+  const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, N * sizeof(T));
   if (inner % N == 0) {
-    WithPrefetch(stream || rp.params[0].prefetch, [&](auto prefetch) {
-      ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
-        const Params<T>& p = rp.params[ch];
-        const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
-        const T* xr = x + run * inner;
-        T* yr = y + run * inner;
-        for (size_t i = 0; i < inner; i += N) {
-          PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, xr + i);
-          const auto v = Quantize1<r, c, kFlush>(d, hn::LoadU(d, xr + i), scale, inv, lo, hi);
-          stream ? hn::Stream(v, d, yr + i) : hn::StoreU(v, d, yr + i);
-        }
-      });
+    return ForEachWholeVectorRun(x, y, first, count, rp, N, stream, [&](const Params<T>& p) {
+      const auto scale = hn::Set(d, p.scale), inv = hn::Set(d, p.inv), lo = hn::Set(d, p.lo), hi = hn::Set(d, p.hi);
+      return [=](const T* a, T* b, bool streamed) {
+        const auto v = Quantize1<r, c, kFlush>(d, hn::LoadU(d, a), scale, inv, lo, hi);
+        streamed ? hn::Stream(v, d, b) : hn::StoreU(v, d, b);
+      };
     });
-    return;
   }
   ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
     QuantizeSpan<r, c, kFlush>(x + run * inner, y + run * inner, inner, rp.params[ch], false, 0);
@@ -915,18 +928,8 @@ void QuantizeNarrowRunsT(const uint16_t* x, uint16_t* y, size_t first, size_t co
   const size_t inner = rp.inner, vector_bytes = NarrowLanes() * sizeof(uint16_t);
   const bool stream = rp.params[0].stream && RunsStartOnVectors(y + first * inner, inner, vector_bytes);
   if (inner % NarrowLanes() == 0) {
-    WithPrefetch(stream || rp.params[0].prefetch, [&](auto prefetch) {
-      ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
-        const NarrowStep<t, r, c, kFlush, kInstructions> step_of(rp.params[ch]);
-        const uint16_t* xr = x + run * inner;
-        uint16_t* yr = y + run * inner;
-        for (size_t i = 0; i < inner; i += NarrowLanes()) {
-          PrefetchAheadIf<kQuantizePrefetchBytes>(prefetch, xr + i);
-          step_of(xr + i, yr + i, stream);
-        }
-      });
-    });
-    return;
+    return ForEachWholeVectorRun(x, y, first, count, rp, NarrowLanes(), stream,
+                                 [](const Params<float>& p) { return NarrowStep<t, r, c, kFlush, kInstructions>(p); });
   }
   ForEachRun(first, count, rp.depth, [&](size_t run, size_t ch) {
     QuantizeNarrowSpan<t, r, c, kFlush, kInstructions>(x + run * inner, y + run * inner, inner, rp.params[ch], false, 0);
