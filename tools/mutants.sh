@@ -96,6 +96,10 @@ mutants=(
   "simd-scales-narrowing-skipped|scales.cc|if (r_.narrowed) return|if (false) return"
   "simd-scales-side-flipped|scales.cc|hn::And(all, hn::Lt(s_lo, s_hi))|hn::And(all, hn::Lt(s_hi, s_lo))"
   "simd-minmax-lanes-tail-skipped|kernels.cc|for (; i < n; ++i) MinMax1(d1, load(d1, at + i), l1, h1);|"
+  # The min/max step with its operands swapped (a NaN element then becomes the extreme), and a
+  # run's minima folded into its channel's accumulator lanes by max.
+  "simd-minmax-nan-kept|kernels.cc|  lo = PickLess(v, lo);|  lo = PickLess(lo, v);"
+  "simd-minmax-fold-by-max|kernels.cc|kMax ? hn::Max(a, b) : hn::Min(a, b)|hn::Max(a, b)"
   # The 16-bit min/max passes 32 elements a step (AVX-512): a NaN let into float16's extremes, the
   # odd bfloat16 lanes left out, an accumulator of the four lost, a run's steps not merged into its
   # channel; and the float16 rows kernel's parameters all taken from position 0.

@@ -161,25 +161,43 @@ void bench_kernel(benchmark::State& state, DType t, simd::Rounding r, simd::Clam
 
 // The min/max pass of a measured range alone, as bench_kernel times the quantize pass: one thread,
 // 64K elements in the L2 cache. instructions: float16 in float16 lanes with AVX512-FP16 where the
-// CPU has it, else in float32 lanes (the row "float16-float32-lanes").
-void bench_min_max(benchmark::State& state, DType t, bool instructions) {
-  constexpr std::size_t n = std::size_t{1} << 16;
+// CPU has it, else in float32 lanes (the row "float16-float32-lanes"). inner: 0 for one span (per
+// tensor), else per-channel runs of `inner` elements through the runs kernel into 256 channels'
+// kAccumulatorLanes accumulators, as the backend measures them (the rows "min-max-runs-of-64").
+void bench_min_max(benchmark::State& state, DType t, bool instructions, std::size_t inner) {
+  constexpr std::size_t n = std::size_t{1} << 16, kChannels = 256;
   simd::use_fp16_instructions(instructions);
   Tensor x(t, {static_cast<std::int64_t>(n)});
   for (std::size_t i = 0; i < n; ++i) x.set_bits(i, bench_bits(t, bench_value(i)));
-  for (auto _ : state) {
-    double lo = 0, hi = 0;
-    if (t == DType::Float64) {
-      lo = std::numeric_limits<double>::infinity(), hi = -lo;
-      simd::min_max(elements<double>(x), n, &lo, &hi, false);
-    } else {
-      float l = std::numeric_limits<float>::infinity(), h = -l;
-      if (t == DType::Float32) simd::min_max(elements<float>(x), n, &l, &h, false);
-      else simd::min_max_narrow(t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16, elements<std::uint16_t>(x), n, &l, &h, false);
-      lo = l, hi = h;
+  // The pass over elements of type E into accumulators of type A: span(&lo, &hi) per tensor, else
+  // runs(lo, hi) over the n / inner runs.
+  const auto time = [&]<typename A>(A*, auto&& span, auto&& runs) {
+    constexpr A inf = std::numeric_limits<A>::infinity();
+    const std::size_t lanes = simd::kAccumulatorLanes<A>;
+    std::vector<A> lo(kChannels * lanes, inf), hi(kChannels * lanes, -inf);
+    for (auto _ : state) {
+      if (inner == 0) span(lo.data(), hi.data());
+      else runs(lo.data(), hi.data(), n / inner, lanes);
+      benchmark::DoNotOptimize(lo.data());
+      benchmark::DoNotOptimize(hi.data());
+      benchmark::ClobberMemory();
     }
-    benchmark::DoNotOptimize(lo);
-    benchmark::DoNotOptimize(hi);
+  };
+  if (t == DType::Float64) {
+    const double* in = elements<double>(x);
+    time(static_cast<double*>(nullptr), [&](double* l, double* h) { simd::min_max(in, n, l, h, false); },
+         [&](double* l, double* h, std::size_t count, std::size_t lanes) { simd::min_max_runs(in, 0, count, inner, kChannels, lanes, l, h, false); });
+  } else if (t == DType::Float32) {
+    const float* in = elements<float>(x);
+    time(static_cast<float*>(nullptr), [&](float* l, float* h) { simd::min_max(in, n, l, h, false); },
+         [&](float* l, float* h, std::size_t count, std::size_t lanes) { simd::min_max_runs(in, 0, count, inner, kChannels, lanes, l, h, false); });
+  } else {
+    const simd::Narrow k = t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16;
+    const std::uint16_t* in = elements<std::uint16_t>(x);
+    time(static_cast<float*>(nullptr), [&](float* l, float* h) { simd::min_max_narrow(k, in, n, l, h, false); },
+         [&](float* l, float* h, std::size_t count, std::size_t lanes) {
+           simd::min_max_narrow_runs(k, in, 0, count, inner, kChannels, lanes, l, h, false);
+         });
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
   simd::use_fp16_instructions(true);
@@ -261,7 +279,7 @@ Command add_bench_command(CLI::App& app) {
   bench->add_flag("--kernels", *kernels,
                   "cpu: time the SIMD kernels alone instead, one thread on 64K elements in the L2 cache, per dtype, "
                   "rounding and clamp, the given range in per-channel runs of 64 (given-runs-of-64: 256 channels), and each "
-                  "dtype's min/max pass (min-max) (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
+                  "dtype's min/max pass (min-max, and in the same runs: min-max-runs-of-64) (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
                   "also rounded in integers (bfloat16-integer), and where it has AVX512-FP16, float16 also computed in "
                   "float32 lanes (float16-float32-lanes), as on CPUs without them");
   auto channel_last = std::make_shared<bool>(false);
@@ -297,10 +315,12 @@ Command add_bench_command(CLI::App& app) {
                 // per channel, runs of 64 (as the bench's per-channel rows): against "half-to-even/given", the cost of a run
                 benchmark::RegisterBenchmark(fmt::format("kernel/{}/half-to-even/given-runs-of-64", dtype_name(t)).c_str(), bench_kernel, t,
                                              simd::Rounding::HalfToEven, simd::Clamp::MaxThenMin, true, std::size_t{64});
-                benchmark::RegisterBenchmark(fmt::format("kernel/{}/min-max", dtype_name(t)).c_str(), bench_min_max, t, true);
+                benchmark::RegisterBenchmark(fmt::format("kernel/{}/min-max", dtype_name(t)).c_str(), bench_min_max, t, true, std::size_t{0});
                 if (t == DType::Float16 && simd::fp16_instructions_available()) {
-                  benchmark::RegisterBenchmark("kernel/float16-float32-lanes/min-max", bench_min_max, t, false);
+                  benchmark::RegisterBenchmark("kernel/float16-float32-lanes/min-max", bench_min_max, t, false, std::size_t{0});
                 }
+                // the measured range of the same runs of 64: against "min-max", the cost of a run
+                benchmark::RegisterBenchmark(fmt::format("kernel/{}/min-max-runs-of-64", dtype_name(t)).c_str(), bench_min_max, t, true, std::size_t{64});
               }
             } else if (cuda) {
               register_cuda_benchmarks(sizes, *max_host_bytes, bench_configs(*channel_last));

@@ -320,29 +320,19 @@ void QuantizeRowsT(const T* x, T* y, size_t rows, const RowParams<T>& params) {
   }
 }
 
-// NaN replaced by the reduction's identity. Subnormals are not flushed here: an extreme that is a
-// subnormal is read as ±0 by the host arithmetic that uses it (DAZ), which is one of the results a
-// flushing reduction may give (the sign of a zero extreme is implementation-defined).
+// lo = min(lo, v), hi = max(hi, v) lane by lane, a NaN lane of v skipped: PickLess(v, lo) gives
+// its second operand where they are unordered, and the accumulators are never NaN (they start at
+// ±inf or at an extreme), so a NaN leaves them as they are; on x86 one minps and one maxps. Where
+// v equals lo, lo stays: for a zero against a zero of the other sign, which zero is the extreme is
+// the order the lanes met them in, as it already is across lanes (the sign of a zero extreme is
+// implementation-defined). Subnormals are not flushed here: an extreme that is a subnormal is read
+// as ±0 by the host arithmetic that uses it (DAZ), which is one of the results a flushing reduction
+// may give.
 template <class D, class V>
-HWY_INLINE void MinMax1(D d, V v, V& lo, V& hi) {
-  const auto nan = hn::IsNaN(v);
-  lo = hn::Min(lo, hn::IfThenElse(nan, hn::Set(d, std::numeric_limits<hn::TFromD<D>>::infinity()), v));
-  hi = hn::Max(hi, hn::IfThenElse(nan, hn::Set(d, -std::numeric_limits<hn::TFromD<D>>::infinity()), v));
+HWY_INLINE void MinMax1(D, V v, V& lo, V& hi) {
+  lo = PickLess(v, lo);
+  hi = PickGreater(v, hi);
 }
-#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
-// The same on whole AVX-512 vectors with AVX-512's masks: a NaN lane keeps its accumulators, which
-// is what min(lo, +inf) and max(hi, -inf) give, in three instructions where the blends take five.
-HWY_INLINE void MinMax1(hn::Full512<float>, hn::Vec512<float> v, hn::Vec512<float>& lo, hn::Vec512<float>& hi) {
-  const __mmask16 ordered = _mm512_cmp_ps_mask(v.raw, v.raw, _CMP_ORD_Q);
-  lo.raw = _mm512_mask_min_ps(lo.raw, ordered, lo.raw, v.raw);
-  hi.raw = _mm512_mask_max_ps(hi.raw, ordered, hi.raw, v.raw);
-}
-HWY_INLINE void MinMax1(hn::Full512<double>, hn::Vec512<double> v, hn::Vec512<double>& lo, hn::Vec512<double>& hi) {
-  const __mmask8 ordered = _mm512_cmp_pd_mask(v.raw, v.raw, _CMP_ORD_Q);
-  lo.raw = _mm512_mask_min_pd(lo.raw, ordered, lo.raw, v.raw);
-  hi.raw = _mm512_mask_max_pd(hi.raw, ordered, hi.raw, v.raw);
-}
-#endif
 
 // The load of a min/max pass: load(d, i) = load_at(d, x + i), the vector of x's elements from i,
 // preceded where `on` (std::true_type) by a prefetch kMinMaxPrefetchBytes ahead.
@@ -394,22 +384,42 @@ void MinMaxLanes(size_t n, T* lo_out, T* hi_out, Load&& load) {
   *hi_out = hn::GetLane(hi1);
 }
 
+// v's lanes combined (by max where kMax, else min) down to the kAccumulatorLanes<T> lanes of an
+// accumulator vector, halves against halves (as many as the target has, at most that).
+template <bool kMax, class D>
+HWY_INLINE auto FoldToAccumulator(D d, hn::VFromD<D> v) {
+  if constexpr (hn::MaxLanes(d) > kAccumulatorLanes<hn::TFromD<D>>) {
+    const hn::Half<D> dh;  // (unqualified calls, found at instantiation: HWY_SCALAR has no UpperHalf)
+    const auto a = LowerHalf(dh, v), b = UpperHalf(dh, v);
+    return FoldToAccumulator<kMax>(dh, kMax ? hn::Max(a, b) : hn::Min(a, b));
+  } else {
+    return v;
+  }
+}
+// l[kAccumulatorLanes<T>] and h[...] (as many as the target has) merged with a vector's minima vl
+// and maxima vh, neither NaN.
+template <class D, typename T>
+HWY_INLINE void MergeLanes(D d, hn::VFromD<D> vl, hn::VFromD<D> vh, T* l, T* h) {
+  const hn::CappedTag<T, kAccumulatorLanes<T>> dc;
+  hn::StoreU(hn::Min(hn::LoadU(dc, l), FoldToAccumulator<false>(d, vl)), dc, l);
+  hn::StoreU(hn::Max(hn::LoadU(dc, h), FoldToAccumulator<true>(d, vh)), dc, h);
+}
+
 // Elements [from, n) of one run (the n elements from `at`) into its channel's `lanes` accumulators
-// l and h: with kAccumulatorLanes<T> lanes, whole vectors into the lanes and the remaining elements
-// one by one into lane 0; with one, through MinMaxLanes. load(d, i) gives the vector of elements
-// from i.
+// l and h: with kAccumulatorLanes<T> lanes, whole vectors into registers from ±inf, folded into the
+// lanes at the end (MergeLanes), and the remaining elements one by one into lane 0; with one,
+// through MinMaxLanes. load(d, i) gives the vector of elements from i.
 template <typename T, class Load>
 HWY_INLINE void MinMaxRun(size_t at, size_t from, size_t n, size_t lanes, T* l, T* h, Load& load) {
-  const hn::CappedTag<T, kAccumulatorLanes<T>> d;
+  const hn::ScalableTag<T> d;
   const hn::CappedTag<T, 1> d1;
   const size_t N = hn::Lanes(d);
   if (lanes == 1) return MinMaxLanes(n - from, l, h, [&](auto dv, size_t i) { return load(dv, at + from + i); });
   size_t i = from;
   if (i + N <= n) {
-    auto vl = hn::LoadU(d, l), vh = hn::LoadU(d, h);
+    auto vl = hn::Set(d, std::numeric_limits<T>::infinity()), vh = hn::Neg(vl);
     for (; i + N <= n; i += N) MinMax1(d, load(d, at + i), vl, vh);
-    hn::StoreU(vl, d, l);
-    hn::StoreU(vh, d, h);
+    MergeLanes(d, vl, vh, l, h);
   }
   if (i < n) {
     auto l1 = hn::LoadU(d1, l), h1 = hn::LoadU(d1, h);
@@ -1005,19 +1015,17 @@ bool MinMax32InUse() {
 }
 
 // An accumulator's extremes merged into the float32 accumulators l[kAccumulatorLanes<float>] and
-// h[...] (a vector of them: MinMax32 is on AVX-512 only), or into l[0] and h[0] (lanes = 1).
+// h[...] (MergeLanes), or into l[0] and h[0] (lanes = 1).
 template <class Acc>
 HWY_INLINE void MergeInto(const Acc& a, size_t lanes, float* l, float* h) {
   const hn::ScalableTag<float> d;
-  static_assert(sizeof(Acc) > 0 && hn::MaxLanes(d) == kAccumulatorLanes<float>);  // (checked where made: AVX-512)
   auto vl = hn::Zero(d), vh = vl;
   a.Floats(vl, vh);
   if (lanes == 1) {
     *l = hn::GetLane(hn::MinOfLanes(d, hn::Min(hn::Set(d, *l), vl)));
     *h = hn::GetLane(hn::MaxOfLanes(d, hn::Max(hn::Set(d, *h), vh)));
   } else {
-    hn::StoreU(hn::Min(hn::LoadU(d, l), vl), d, l);
-    hn::StoreU(hn::Max(hn::LoadU(d, h), vh), d, h);
+    MergeLanes(d, vl, vh, l, h);
   }
 }
 

@@ -105,7 +105,11 @@ void min_max_rows(const double* x, std::size_t rows, std::size_t length, double*
 // run reduced into its channel's one value (for many channels, where lanes would cost more memory
 // than their reductions save).
 template <typename T>
-constexpr std::size_t kAccumulatorLanes = 64 / sizeof(T);  // an AVX-512 vector; no target here has more
+// A 16-byte vector: each run's whole vectors are folded into it (two steps on AVX-512). 256
+// channels' accumulators then take 8 KiB and stay in the L1 cache while the runs stream past;
+// AVX-512-wide ones (32 KiB) were evicted between a channel's runs, and reading and writing them
+// back doubled the L2 traffic of runs of 64 (docs/performance.md).
+constexpr std::size_t kAccumulatorLanes = 16 / sizeof(T);
 void min_max_runs(const float* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
                   std::size_t lanes, float* lo, float* hi, bool prefetch);
 void min_max_runs(const double* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,

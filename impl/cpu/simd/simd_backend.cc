@@ -137,7 +137,7 @@ void merge_extremes(const T* part_lo, const T* part_hi, std::size_t n, T& lo, T&
 }
 
 // Channels up to which measure_runs keeps kAccumulatorLanes accumulators a channel and thread (at
-// most 2 x 4096 x 64 bytes = 512 KiB a thread); past it one (each run then reduced across lanes,
+// most 2 x 4096 x 16 bytes = 128 KiB a thread); past it one (each run then reduced across lanes,
 // which costs little where a task meets each channel about once).
 constexpr std::int64_t kLaneChannels = 4096;
 
