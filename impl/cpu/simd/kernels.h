@@ -99,16 +99,16 @@ void min_max_rows(const double* x, std::size_t rows, std::size_t length, double*
 // Per-channel extremes of the runs first .. first+count-1 (run k: the `inner` elements from
 // x + k·inner, of channel k mod depth), NaN skipped, merged into `lanes` accumulators a channel:
 // lo[ch·lanes + j] = min(itself, the run elements lane j saw), hi likewise, j < lanes.
-// lanes = kAccumulatorLanes<T>: a run costs no reduction across lanes, and the caller reduces each
-// channel's lanes once, when every run is in (min_max over them); which lane sees which element is
-// the kernel's business, only the extremes of all a channel's lanes mean anything. lanes = 1: each
-// run reduced into its channel's one value (for many channels, where lanes would cost more memory
-// than their reductions save).
+// lanes = kAccumulatorLanes<T>: a run's vectors are folded only down to those lanes, and the caller
+// reduces each channel's lanes once, when every run is in (min_max over them); which lane sees
+// which element is the kernel's business, only the extremes of all a channel's lanes mean
+// anything. lanes = 1: each run reduced into its channel's one value (for many channels, where
+// lanes would cost more memory than their reductions save).
+// kAccumulatorLanes: a 16-byte vector (a run's vectors fold into it in two steps on AVX-512). 256
+// channels' accumulators take 8 KiB, a quarter of AVX-512-wide ones (32 KiB), which the streaming
+// input evicted from the L1 cache between a channel's runs: reading and writing them back doubled
+// the L2 traffic of runs of 64 float32 elements (docs/performance.md).
 template <typename T>
-// A 16-byte vector: each run's whole vectors are folded into it (two steps on AVX-512). 256
-// channels' accumulators then take 8 KiB and stay in the L1 cache while the runs stream past;
-// AVX-512-wide ones (32 KiB) were evicted between a channel's runs, and reading and writing them
-// back doubled the L2 traffic of runs of 64 (docs/performance.md).
 constexpr std::size_t kAccumulatorLanes = 16 / sizeof(T);
 void min_max_runs(const float* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
                   std::size_t lanes, float* lo, float* hi, bool prefetch);
