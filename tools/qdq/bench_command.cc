@@ -169,8 +169,8 @@ void bench_min_max(benchmark::State& state, DType t, bool instructions, std::siz
   simd::use_fp16_instructions(instructions);
   Tensor x(t, {static_cast<std::int64_t>(n)});
   for (std::size_t i = 0; i < n; ++i) x.set_bits(i, bench_bits(t, bench_value(i)));
-  // The pass over elements of type E into accumulators of type A: span(&lo, &hi) per tensor, else
-  // runs(lo, hi) over the n / inner runs.
+  // The timed loop into accumulators of type A: span(lo, hi) per tensor, else runs(lo, hi, count,
+  // lanes) over the n / inner runs.
   const auto time = [&]<typename A>(A*, auto&& span, auto&& runs) {
     constexpr A inf = std::numeric_limits<A>::infinity();
     const std::size_t lanes = simd::kAccumulatorLanes<A>;
@@ -183,14 +183,16 @@ void bench_min_max(benchmark::State& state, DType t, bool instructions, std::siz
       benchmark::ClobberMemory();
     }
   };
+  // float32/float64: elements and accumulators of the same type
+  const auto wide = [&]<typename T>(T* type) {
+    const T* in = elements<T>(x);
+    time(type, [&](T* l, T* h) { simd::min_max(in, n, l, h, false); },
+         [&](T* l, T* h, std::size_t count, std::size_t lanes) { simd::min_max_runs(in, 0, count, inner, kChannels, lanes, l, h, false); });
+  };
   if (t == DType::Float64) {
-    const double* in = elements<double>(x);
-    time(static_cast<double*>(nullptr), [&](double* l, double* h) { simd::min_max(in, n, l, h, false); },
-         [&](double* l, double* h, std::size_t count, std::size_t lanes) { simd::min_max_runs(in, 0, count, inner, kChannels, lanes, l, h, false); });
+    wide(static_cast<double*>(nullptr));
   } else if (t == DType::Float32) {
-    const float* in = elements<float>(x);
-    time(static_cast<float*>(nullptr), [&](float* l, float* h) { simd::min_max(in, n, l, h, false); },
-         [&](float* l, float* h, std::size_t count, std::size_t lanes) { simd::min_max_runs(in, 0, count, inner, kChannels, lanes, l, h, false); });
+    wide(static_cast<float*>(nullptr));
   } else {
     const simd::Narrow k = t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16;
     const std::uint16_t* in = elements<std::uint16_t>(x);
