@@ -95,7 +95,12 @@ mutants=(
   "simd-scales-nan-bound-unflagged|scales.cc|flag(hn::Or(hn::IsNaN(x),|flag(hn::Or(hn::FirstN(d_, 0),"
   "simd-scales-narrowing-skipped|scales.cc|if (r_.narrowed) return|if (false) return"
   "simd-scales-side-flipped|scales.cc|hn::And(all, hn::Lt(s_lo, s_hi))|hn::And(all, hn::Lt(s_hi, s_lo))"
-  "simd-minmax-lanes-tail-skipped|kernels.cc|for (; i < n; ++i) MinMax1(d1, load(d1, at + i), l1, h1);|"
+  "simd-minmax-lanes-tail-skipped|kernels.cc|for (size_t i = whole; i < n; ++i) MinMax1(d1, load(d1, at + k * stride + i), l1, h1);|"
+  # The min/max passes over runs take a channel's runs kRowsABlock rows at a time in two chains:
+  # a block one row short (the loop still steps a whole block), and either chain left out.
+  "simd-minmax-runs-block-row-short|kernels.cc|const size_t m = std::min(kRowsABlock, end - o);|const size_t m = std::min(kRowsABlock - 1, end - o);"
+  "simd-minmax-runs-second-chain-lost|kernels.cc|MergeLanes(d, hn::Min(vl, vl1), hn::Max(vh, vh1), l, h);|MergeLanes(d, vl, vh, l, h);"
+  "simd-narrow32-runs-second-chain-lost|kernels.cc|        if (m > 1) a.Merge(a1);|"
   # The min/max step with its operands swapped (a NaN element then becomes the extreme), and a
   # run's minima folded into its channel's accumulator lanes by max.
   "simd-minmax-nan-kept|kernels.cc|  lo = PickLess(v, lo);|  lo = PickLess(lo, v);"

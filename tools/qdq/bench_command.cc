@@ -169,15 +169,15 @@ void bench_min_max(benchmark::State& state, DType t, bool instructions, std::siz
   simd::use_fp16_instructions(instructions);
   Tensor x(t, {static_cast<std::int64_t>(n)});
   for (std::size_t i = 0; i < n; ++i) x.set_bits(i, bench_bits(t, bench_value(i)));
-  // The timed loop into accumulators of type A: span(lo, hi) per tensor, else runs(lo, hi, count,
-  // lanes) over the n / inner runs.
+  // The timed loop into accumulators of type A: span(lo, hi) per tensor, else runs(lo, hi, tile,
+  // lanes) over the n / inner runs as one tile (rows of kChannels runs).
   const auto time = [&]<typename A>(A*, auto&& span, auto&& runs) {
     constexpr A inf = std::numeric_limits<A>::infinity();
     const std::size_t lanes = simd::kAccumulatorLanes<A>;
     std::vector<A> lo(kChannels * lanes, inf), hi(kChannels * lanes, -inf);
     for (auto _ : state) {
       if (inner == 0) span(lo.data(), hi.data());
-      else runs(lo.data(), hi.data(), n / inner, lanes);
+      else runs(lo.data(), hi.data(), simd::RunTile{0, n / inner / kChannels, 0, kChannels}, lanes);
       benchmark::DoNotOptimize(lo.data());
       benchmark::DoNotOptimize(hi.data());
       benchmark::ClobberMemory();
@@ -187,7 +187,7 @@ void bench_min_max(benchmark::State& state, DType t, bool instructions, std::siz
   const auto wide = [&]<typename T>(T* type) {
     const T* in = elements<T>(x);
     time(type, [&](T* l, T* h) { simd::min_max(in, n, l, h, false); },
-         [&](T* l, T* h, std::size_t count, std::size_t lanes) { simd::min_max_runs(in, 0, count, inner, kChannels, lanes, l, h, false); });
+         [&](T* l, T* h, const simd::RunTile& tile, std::size_t lanes) { simd::min_max_runs(in, tile, inner, kChannels, lanes, l, h, false); });
   };
   if (t == DType::Float64) {
     wide(static_cast<double*>(nullptr));
@@ -197,8 +197,8 @@ void bench_min_max(benchmark::State& state, DType t, bool instructions, std::siz
     const simd::Narrow k = t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16;
     const std::uint16_t* in = elements<std::uint16_t>(x);
     time(static_cast<float*>(nullptr), [&](float* l, float* h) { simd::min_max_narrow(k, in, n, l, h, false); },
-         [&](float* l, float* h, std::size_t count, std::size_t lanes) {
-           simd::min_max_narrow_runs(k, in, 0, count, inner, kChannels, lanes, l, h, false);
+         [&](float* l, float* h, const simd::RunTile& tile, std::size_t lanes) {
+           simd::min_max_narrow_runs(k, in, tile, inner, kChannels, lanes, l, h, false);
          });
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));

@@ -214,6 +214,18 @@ HWY_INLINE void ForEachRun(size_t first, size_t count, size_t depth, F&& f) {
   }
 }
 
+// f(run, channel, m) for the runs of a tile in blocks of m runs of one channel, run, run + depth,
+// ..., run + (m - 1)·depth: kRowsABlock rows at a time (fewer in the last block), channel by
+// channel.
+template <class F>
+HWY_INLINE void ForEachRunBlock(const RunTile& tile, size_t depth, F&& f) {
+  const size_t end = tile.row + tile.rows;
+  for (size_t o = tile.row; o < end; o += kRowsABlock) {
+    const size_t m = std::min(kRowsABlock, end - o);
+    for (size_t ch = tile.channel; ch < tile.channel + tile.channels; ++ch) f(o * depth + ch, ch, m);
+  }
+}
+
 // The runs first .. first+count-1 of rp, each `inner` elements of whole vectors of `step`: for each
 // run, make_step(its channel's Params) once, then the step it returns on each vector,
 // step(x, y, stream), with the prefetch chosen once (always where streaming). The runs kernels'
@@ -405,44 +417,61 @@ HWY_INLINE void MergeLanes(D d, hn::VFromD<D> vl, hn::VFromD<D> vh, T* l, T* h) 
   hn::StoreU(hn::Max(hn::LoadU(dc, h), FoldToAccumulator<true>(d, vh)), dc, h);
 }
 
-// Elements [from, n) of one run (the n elements from `at`) into its channel's `lanes` accumulators
-// l and h: with kAccumulatorLanes<T> lanes, whole vectors into registers from ±inf, folded into the
-// lanes at the end (MergeLanes), and the remaining elements one by one into lane 0; with one,
-// through MinMaxLanes. load(d, i) gives the vector of elements from i.
+// Elements [from, n) of m runs of one channel (the n elements from at, at + stride, ..., at +
+// (m - 1)·stride) into its `lanes` accumulators l and h: with kAccumulatorLanes<T> lanes, whole
+// vectors into registers from ±inf, folded into the lanes at the end (MergeLanes), and the
+// remaining elements one by one into lane 0; with one, through MinMaxLanes. load(d, i) gives the
+// vector of elements from i.
 template <typename T, class Load>
-HWY_INLINE void MinMaxRun(size_t at, size_t from, size_t n, size_t lanes, T* l, T* h, Load& load) {
+HWY_INLINE void MinMaxRuns(size_t at, size_t stride, size_t m, size_t from, size_t n, size_t lanes, T* l, T* h,
+                           Load& load) {
   const hn::ScalableTag<T> d;
   const hn::CappedTag<T, 1> d1;
   const size_t N = hn::Lanes(d);
-  if (lanes == 1) return MinMaxLanes(n - from, l, h, [&](auto dv, size_t i) { return load(dv, at + from + i); });
-  size_t i = from;
-  if (i + N <= n) {
-    auto vl = hn::Set(d, std::numeric_limits<T>::infinity()), vh = hn::Neg(vl);
-    for (; i + N <= n; i += N) MinMax1(d, load(d, at + i), vl, vh);
-    MergeLanes(d, vl, vh, l, h);
+  if (lanes == 1) {
+    for (size_t k = 0; k < m; ++k)
+      MinMaxLanes(n - from, l, h, [&](auto dv, size_t i) { return load(dv, at + k * stride + from + i); });
+    return;
   }
-  if (i < n) {
+  const size_t whole = from + (n - from) / N * N;
+  if (whole > from) {
+    // two pairs of registers, the runs in turn: one chain of m runs' vectors would wait on the
+    // min/max's latency (MinMaxLanes)
+    auto vl = hn::Set(d, std::numeric_limits<T>::infinity()), vh = hn::Neg(vl), vl1 = vl, vh1 = vh;
+    size_t k = 0;
+    for (; k + 2 <= m; k += 2) {
+      for (size_t i = from; i < whole; i += N) {
+        MinMax1(d, load(d, at + k * stride + i), vl, vh);
+        MinMax1(d, load(d, at + (k + 1) * stride + i), vl1, vh1);
+      }
+    }
+    if (k < m)
+      for (size_t i = from; i < whole; i += N) MinMax1(d, load(d, at + k * stride + i), vl, vh);
+    MergeLanes(d, hn::Min(vl, vl1), hn::Max(vh, vh1), l, h);
+  }
+  if (whole < n) {
     auto l1 = hn::LoadU(d1, l), h1 = hn::LoadU(d1, h);
-    for (; i < n; ++i) MinMax1(d1, load(d1, at + i), l1, h1);
+    for (size_t k = 0; k < m; ++k)
+      for (size_t i = whole; i < n; ++i) MinMax1(d1, load(d1, at + k * stride + i), l1, h1);
     hn::StoreU(l1, d1, l);
     hn::StoreU(h1, d1, h);
   }
 }
 
-// min_max_runs (kernels.h) over the runs first .. first+count-1 into `lanes` accumulators a
-// channel, each run through MinMaxRun; load(d, i) gives the vector of elements from i.
+// min_max_runs (kernels.h) over a tile's runs into `lanes` accumulators a channel, a block of runs
+// of one channel at a time through MinMaxRuns; load(d, i) gives the vector of elements from i.
 template <typename T, class Load>
-HWY_INLINE void MinMaxRunsLanes(size_t first, size_t count, size_t inner, size_t depth, size_t lanes, T* lo, T* hi,
+HWY_INLINE void MinMaxRunsLanes(const RunTile& tile, size_t inner, size_t depth, size_t lanes, T* lo, T* hi,
                                 Load&& load) {
-  ForEachRun(first, count, depth, [&](size_t run, size_t ch) {
-    MinMaxRun(run * inner, 0, inner, lanes, lo + ch * lanes, hi + ch * lanes, load);
+  ForEachRunBlock(tile, depth, [&](size_t run, size_t ch, size_t m) {
+    MinMaxRuns(run * inner, depth * inner, m, 0, inner, lanes, lo + ch * lanes, hi + ch * lanes, load);
   });
 }
 
 template <typename T>
-void MinMaxRunsT(const T* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, T* lo, T* hi,
+void MinMaxRunsT(const T* x, const RunTile& tile, size_t inner, size_t depth, size_t lanes, T* lo, T* hi,
                  bool prefetch) {
-  WithMinMaxLoad(x, prefetch, LoadLanes{}, [&](auto load) { MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, load); });
+  WithMinMaxLoad(x, prefetch, LoadLanes{}, [&](auto load) { MinMaxRunsLanes(tile, inner, depth, lanes, lo, hi, load); });
 }
 
 template <typename T>
@@ -1051,27 +1080,40 @@ void MinMaxNarrow32(const uint16_t* x, size_t n, float* lo, float* hi, bool pref
   });
 }
 
-// min_max_narrow_runs with MinMax32<t>: each run's whole steps of 32 through an accumulator merged
-// into its channel's (MergeInto), the rest through MinMaxRun.
+// min_max_narrow_runs with MinMax32<t>: the whole steps of 32 of a block of runs of one channel
+// (ForEachRunBlock) through two accumulators merged into its channel's (MergeInto), the rest
+// through MinMaxRuns.
 template <Narrow t>
-void MinMaxNarrowRuns32(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes,
+void MinMaxNarrowRuns32(const uint16_t* x, const RunTile& tile, size_t inner, size_t depth, size_t lanes,
                         float* lo, float* hi, bool prefetch) {
   const size_t whole = inner / 32 * 32;
   WithPrefetch(prefetch, [&](auto on) {
     auto load = MinMaxLoad(x, LoadNarrow<t>{}, on);
-    ForEachRun(first, count, depth, [&](size_t run, size_t ch) {
+    const size_t stride = depth * inner;
+    // (inlined by force: as a call a channel, its set-up took a quarter of the pass over runs of 64)
+    ForEachRunBlock(tile, depth, [&](size_t run, size_t ch, size_t m) HWY_ATTR __attribute__((always_inline)) {
       const size_t at = run * inner;
       float* const l = lo + ch * lanes;
       float* const h = hi + ch * lanes;
       if (whole > 0) {
-        MinMax32<t> a;
-        for (size_t i = 0; i < whole; i += 32) {
-          PrefetchAheadIf<kMinMaxPrefetchBytes>(on, x + at + i);
-          a.Add(x + at + i);
+        MinMax32<t> a, a1;  // two chains, the runs in turn (MinMaxRuns)
+        const auto add = [&](MinMax32<t>& acc, const uint16_t* p) HWY_ATTR {
+          PrefetchAheadIf<kMinMaxPrefetchBytes>(on, p);
+          acc.Add(p);
+        };
+        size_t k = 0;
+        for (; k + 2 <= m; k += 2) {
+          for (size_t i = 0; i < whole; i += 32) {
+            add(a, x + at + k * stride + i);
+            add(a1, x + at + (k + 1) * stride + i);
+          }
         }
+        if (k < m)
+          for (size_t i = 0; i < whole; i += 32) add(a, x + at + k * stride + i);
+        if (m > 1) a.Merge(a1);
         MergeInto(a, lanes, l, h);
       }
-      MinMaxRun(at, whole, inner, lanes, l, h, load);
+      MinMaxRuns(at, stride, m, whole, inner, lanes, l, h, load);
     });
   });
 }
@@ -1133,17 +1175,17 @@ void MinMaxNarrowAll(Narrow t, const uint16_t* x, size_t n, float* lo, float* hi
   else MinMaxNarrowT<Narrow::Float16>(x, n, lo, hi, prefetch);
 }
 template <Narrow t>
-void MinMaxNarrowRunsT(const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes,
+void MinMaxNarrowRunsT(const uint16_t* x, const RunTile& tile, size_t inner, size_t depth, size_t lanes,
                        float* lo, float* hi, bool prefetch) {
   if constexpr (!std::is_void_v<MinMax32<t>>) {
-    if (MinMax32InUse<t>()) return MinMaxNarrowRuns32<t>(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+    if (MinMax32InUse<t>()) return MinMaxNarrowRuns32<t>(x, tile, inner, depth, lanes, lo, hi, prefetch);
   }
-  WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxRunsLanes(first, count, inner, depth, lanes, lo, hi, load); });
+  WithMinMaxLoad(x, prefetch, LoadNarrow<t>{}, [&](auto load) { MinMaxRunsLanes(tile, inner, depth, lanes, lo, hi, load); });
 }
-void MinMaxNarrowRunsAll(Narrow t, const uint16_t* x, size_t first, size_t count, size_t inner, size_t depth,
+void MinMaxNarrowRunsAll(Narrow t, const uint16_t* x, const RunTile& tile, size_t inner, size_t depth,
                          size_t lanes, float* lo, float* hi, bool prefetch) {
-  if (t == Narrow::BFloat16) MinMaxNarrowRunsT<Narrow::BFloat16>(x, first, count, inner, depth, lanes, lo, hi, prefetch);
-  else MinMaxNarrowRunsT<Narrow::Float16>(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+  if (t == Narrow::BFloat16) MinMaxNarrowRunsT<Narrow::BFloat16>(x, tile, inner, depth, lanes, lo, hi, prefetch);
+  else MinMaxNarrowRunsT<Narrow::Float16>(x, tile, inner, depth, lanes, lo, hi, prefetch);
 }
 
 void QuantizeF32(const float* x, float* y, size_t n, const Params<float>& p, Rounding r, Clamp c) {
@@ -1167,13 +1209,13 @@ void QuantizeRunsF64(const double* x, double* y, size_t first, size_t count, con
 }
 void MinMaxF32(const float* x, size_t n, float* lo, float* hi, bool prefetch) { MinMaxT(x, n, lo, hi, prefetch); }
 void MinMaxF64(const double* x, size_t n, double* lo, double* hi, bool prefetch) { MinMaxT(x, n, lo, hi, prefetch); }
-void MinMaxRunsF32(const float* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, float* lo,
+void MinMaxRunsF32(const float* x, const RunTile& tile, size_t inner, size_t depth, size_t lanes, float* lo,
                    float* hi, bool prefetch) {
-  MinMaxRunsT(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+  MinMaxRunsT(x, tile, inner, depth, lanes, lo, hi, prefetch);
 }
-void MinMaxRunsF64(const double* x, size_t first, size_t count, size_t inner, size_t depth, size_t lanes, double* lo,
+void MinMaxRunsF64(const double* x, const RunTile& tile, size_t inner, size_t depth, size_t lanes, double* lo,
                    double* hi, bool prefetch) {
-  MinMaxRunsT(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+  MinMaxRunsT(x, tile, inner, depth, lanes, lo, hi, prefetch);
 }
 void ReduceLanesF32(const float* lo_lanes, const float* hi_lanes, size_t channels, size_t lanes, float* lo, float* hi) {
   ReduceLanesT(lo_lanes, hi_lanes, channels, lanes, lo, hi);
@@ -1279,9 +1321,9 @@ void min_max_narrow_rows(Narrow t, const std::uint16_t* x, std::size_t rows, std
 void min_max_narrow(Narrow t, const std::uint16_t* x, std::size_t n, float* lo, float* hi, bool prefetch) {
   HWY_DYNAMIC_DISPATCH(MinMaxNarrowAll)(t, x, n, lo, hi, prefetch);
 }
-void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,
+void min_max_narrow_runs(Narrow t, const std::uint16_t* x, const RunTile& tile, std::size_t inner,
                          std::size_t depth, std::size_t lanes, float* lo, float* hi, bool prefetch) {
-  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRunsAll)(t, x, first, count, inner, depth, lanes, lo, hi, prefetch);
+  HWY_DYNAMIC_DISPATCH(MinMaxNarrowRunsAll)(t, x, tile, inner, depth, lanes, lo, hi, prefetch);
 }
 
 void quantize(const float* x, float* y, std::size_t n, const Params<float>& p, Rounding r, Clamp c) {
@@ -1310,13 +1352,13 @@ void min_max(const float* x, std::size_t n, float* lo, float* hi, bool prefetch)
 void min_max(const double* x, std::size_t n, double* lo, double* hi, bool prefetch) {
   HWY_DYNAMIC_DISPATCH(MinMaxF64)(x, n, lo, hi, prefetch);
 }
-void min_max_runs(const float* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
+void min_max_runs(const float* x, const RunTile& tile, std::size_t inner, std::size_t depth,
                   std::size_t lanes, float* lo, float* hi, bool prefetch) {
-  HWY_DYNAMIC_DISPATCH(MinMaxRunsF32)(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+  HWY_DYNAMIC_DISPATCH(MinMaxRunsF32)(x, tile, inner, depth, lanes, lo, hi, prefetch);
 }
-void min_max_runs(const double* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
+void min_max_runs(const double* x, const RunTile& tile, std::size_t inner, std::size_t depth,
                   std::size_t lanes, double* lo, double* hi, bool prefetch) {
-  HWY_DYNAMIC_DISPATCH(MinMaxRunsF64)(x, first, count, inner, depth, lanes, lo, hi, prefetch);
+  HWY_DYNAMIC_DISPATCH(MinMaxRunsF64)(x, tile, inner, depth, lanes, lo, hi, prefetch);
 }
 void reduce_lanes(const float* lo_lanes, const float* hi_lanes, std::size_t channels, std::size_t lanes, float* lo,
                   float* hi) {

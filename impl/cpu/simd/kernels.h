@@ -96,9 +96,20 @@ void min_max(const double* x, std::size_t n, double* lo, double* hi, bool prefet
 void min_max_rows(const float* x, std::size_t rows, std::size_t length, float* lo, float* hi, bool prefetch);
 void min_max_rows(const double* x, std::size_t rows, std::size_t length, double* lo, double* hi, bool prefetch);
 
-// Per-channel extremes of the runs first .. first+count-1 (run k: the `inner` elements from
-// x + k·inner, of channel k mod depth), NaN skipped, merged into `lanes` accumulators a channel:
-// lo[ch·lanes + j] = min(itself, the run elements lane j saw), hi likewise, j < lanes.
+// A tile of per-channel runs: run (o, c), the `inner` elements from x + (o·depth + c)·inner, for
+// row <= o < row + rows and channel <= c < channel + channels.
+struct RunTile {
+  std::size_t row, rows, channel, channels;
+};
+// Rows of a tile that the min/max passes over runs take at a time, channel by channel: a channel's
+// runs in those rows go through one set of registers and fold into its accumulators once, not once
+// a run (the fold, and the accumulators' load and store, cost about what a run of 64 float32
+// elements does). The rows are read as that many ascending streams, which hardware prefetchers
+// follow. Callers make tiles of at least this many rows where the tensor has them.
+constexpr std::size_t kRowsABlock = 4;
+
+// Per-channel extremes of a tile's runs, NaN skipped, merged into `lanes` accumulators a channel:
+// lo[c·lanes + j] = min(itself, the elements of channel c that lane j saw), hi likewise, j < lanes.
 // lanes = kAccumulatorLanes<T>: a run's vectors are folded only down to those lanes, and the caller
 // reduces each channel's lanes once, when every run is in (min_max over them); which lane sees
 // which element is the kernel's business, only the extremes of all a channel's lanes mean
@@ -110,9 +121,9 @@ void min_max_rows(const double* x, std::size_t rows, std::size_t length, double*
 // the L2 traffic of runs of 64 float32 elements (docs/performance.md).
 template <typename T>
 constexpr std::size_t kAccumulatorLanes = 16 / sizeof(T);
-void min_max_runs(const float* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
+void min_max_runs(const float* x, const RunTile& tile, std::size_t inner, std::size_t depth,
                   std::size_t lanes, float* lo, float* hi, bool prefetch);
-void min_max_runs(const double* x, std::size_t first, std::size_t count, std::size_t inner, std::size_t depth,
+void min_max_runs(const double* x, const RunTile& tile, std::size_t inner, std::size_t depth,
                   std::size_t lanes, double* lo, double* hi, bool prefetch);
 // lo[c] = min(lo[c], lo_lanes[c·lanes + j] for every j < lanes), hi[c] likewise with max, for
 // c < channels: min_max_runs' accumulators reduced (lanes: as they were made). They hold no NaN
@@ -142,7 +153,7 @@ void min_max_narrow_rows(Narrow t, const std::uint16_t* x, std::size_t rows, std
                          bool prefetch);
 // min_max_runs of bfloat16/float16 runs, into float32 accumulators (lanes: kAccumulatorLanes<float>
 // or 1).
-void min_max_narrow_runs(Narrow t, const std::uint16_t* x, std::size_t first, std::size_t count, std::size_t inner,
+void min_max_narrow_runs(Narrow t, const std::uint16_t* x, const RunTile& tile, std::size_t inner,
                          std::size_t depth, std::size_t lanes, float* lo, float* hi, bool prefetch);
 
 // dx[i] = g[i] * (lo <= x[i] <= hi ? 1 : 0) (docs/op-spec.md §5.1), subnormals read as ±0.

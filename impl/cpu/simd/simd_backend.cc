@@ -1,6 +1,7 @@
 #include "impl/cpu/simd/simd_backend.h"
 
 #include <tbb/blocked_range.h>
+#include <tbb/blocked_range2d.h>
 #include <tbb/combinable.h>
 #include <tbb/parallel_for.h>
 
@@ -141,17 +142,30 @@ void merge_extremes(const T* part_lo, const T* part_hi, std::size_t n, T& lo, T&
 // which costs little where a task meets each channel about once).
 constexpr std::int64_t kLaneChannels = 4096;
 
+// The tiles (simd::RunTile) of a per-channel view with outer > 1 that measure_runs hands out, about
+// kGrain<T> elements each: whole rows where simd::kRowsABlock rows take at most that, else
+// kRowsABlock rows (fewer where the view has fewer) of as many channels as make it up.
+template <typename T>
+tbb::blocked_range2d<std::size_t> run_tiles(const ChannelView& v) {
+  const auto outer = static_cast<std::size_t>(v.outer), depth = static_cast<std::size_t>(v.depth);
+  const auto inner = static_cast<std::size_t>(v.inner), row = depth * inner;
+  if (row * simd::kRowsABlock <= kGrain<T>) return {0, outer, kGrain<T> / row, 0, depth, depth};
+  return {0, outer, simd::kRowsABlock, 0, depth, std::max<std::size_t>(1, kGrain<T> / (simd::kRowsABlock * inner))};
+}
+
 // Per-channel extremes of a view's runs, merged into lo[c] and hi[c] (which hold ±inf): each task's
-// runs in one call of kernel(first, count, lanes, lo, hi) (min_max_runs or min_max_narrow_runs).
-// Where each channel is one run (outer = 1), a task owns its channels' lo and hi and the kernel
-// writes them. Otherwise into its thread's accumulators, kAccumulatorLanes a channel (one past
-// kLaneChannels channels), and at the end each channel's accumulators of every thread into lo and
-// hi. T is the element type (for the task size), A the accumulator's.
+// tile of runs in one call of kernel(tile, lanes, lo, hi) (min_max_runs or min_max_narrow_runs).
+// Where each channel is one run (outer = 1), a task's tile is some channels of the one row, whose
+// lo and hi it owns and the kernel writes. Otherwise a tile of run_tiles into its thread's
+// accumulators, kAccumulatorLanes a channel (one past kLaneChannels channels), and at the end each
+// channel's accumulators of every thread into lo and hi. T is the element type (for the task
+// size), A the accumulator's.
 template <typename T, typename A, class Kernel>
 void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, Kernel&& kernel) {
   if (v.outer == 1) {
     for_tasks(runs<T>(v), [&](auto r) {
-      kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), 1, lo.data(), hi.data());
+      kernel(simd::RunTile{0, 1, static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size())}, 1, lo.data(),
+             hi.data());
     });
     return;
   }
@@ -161,9 +175,9 @@ void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
   tbb::combinable<std::pair<std::vector<A>, std::vector<A>>> acc([&] {
     return std::make_pair(std::vector<A>(slots, inf), std::vector<A>(slots, -inf));
   });
-  for_tasks(runs<T>(v), [&](auto r) {
+  for_tasks(run_tiles<T>(v), [&](const auto& r) {
     auto& [l, h] = acc.local();
-    kernel(static_cast<std::size_t>(r.begin()), static_cast<std::size_t>(r.size()), lanes, l.data(), h.data());
+    kernel(simd::RunTile{r.rows().begin(), r.rows().size(), r.cols().begin(), r.cols().size()}, lanes, l.data(), h.data());
   });
   acc.combine_each([&](const auto& part) {
     simd::reduce_lanes(part.first.data(), part.second.data(), lo.size(), lanes, lo.data(), hi.data());
@@ -303,8 +317,8 @@ void forward(const Profile& p, const OpCase& c, Tensor& output) {
     const auto inner = static_cast<std::size_t>(v.inner), depth = static_cast<std::size_t>(v.depth);
     measure<T, T>(
         v, lo, hi,
-        [&](std::size_t first, std::size_t count, std::size_t lanes, T* l, T* h) {
-          simd::min_max_runs(x, first, count, inner, depth, lanes, l, h, prefetch);
+        [&](const simd::RunTile& tile, std::size_t lanes, T* l, T* h) {
+          simd::min_max_runs(x, tile, inner, depth, lanes, l, h, prefetch);
         },
         [&](std::size_t at, std::size_t rows, std::size_t length, T* l, T* h) { simd::min_max_rows(x + at, rows, length, l, h, prefetch); });
   }
@@ -388,8 +402,8 @@ void forward_narrow(const Profile& p, const OpCase& c, Tensor& output) {
     const auto inner = static_cast<std::size_t>(v.inner), depth = static_cast<std::size_t>(v.depth);
     measure<std::uint16_t, float>(
         v, lo, hi,
-        [&](std::size_t first, std::size_t count, std::size_t lanes, float* l, float* h) {
-          simd::min_max_narrow_runs(kind, x, first, count, inner, depth, lanes, l, h, prefetch);
+        [&](const simd::RunTile& tile, std::size_t lanes, float* l, float* h) {
+          simd::min_max_narrow_runs(kind, x, tile, inner, depth, lanes, l, h, prefetch);
         },
         [&](std::size_t at, std::size_t rows, std::size_t length, float* l, float* h) {
           simd::min_max_narrow_rows(kind, x + at, rows, length, l, h, prefetch);

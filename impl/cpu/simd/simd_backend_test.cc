@@ -444,8 +444,8 @@ TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
 
 // The bfloat16/float16 min/max passes, per tensor and in runs (one accumulator a channel, and
 // kAccumulatorLanes), against the extremes taken one element at a time: every length to past four
-// steps of 32 and 128 (the AVX-512 loops' steps), runs of every length around them, from odd
-// offsets, with inputs drawn from every 16-bit pattern (NaN, ±inf, subnormals, ±0) and runs of
+// steps of 32 and 128 (the AVX-512 loops' steps) from odd offsets, runs of every length around
+// them in tiles of fewer and more rows than the kernels take at a time (kRowsABlock), with inputs drawn from every 16-bit pattern (NaN, ±inf, subnormals, ±0) and runs of
 // NaN only; extremes merged into values already there. NaN is skipped. A zero extreme may be
 // either zero where both occur: which one a reduction keeps depends on its order, and the profiles
 // leave it implementation-defined (docs/op-spec.md §2.2), so -0 and +0 both pass there.
@@ -489,22 +489,29 @@ TEST(SimdKernels, NarrowMinMaxEqualsOneElementAtATime) {
                                                                 << ", expected " << want_lo << " " << want_hi;
           }
         }
+        // tiles of runs (3 channels a row): all channels or the last two, from row 0 or 1, in as many
+        // rows as make no block, one, a block and one, two blocks and one (kRowsABlock)
+        constexpr std::size_t depth = 3;
         for (std::size_t inner : {1, 5, 16, 31, 32, 33, 64, 70, 96, 129}) {
-          const std::size_t depth = 3, count = std::min<std::size_t>(x.size() / inner - 1, 10);
-          for (std::size_t lanes : {std::size_t{1}, simd::kAccumulatorLanes<float>}) {
-            std::vector<float> lo(depth * lanes, inf), hi(depth * lanes, -inf), want_lo(depth, inf), want_hi(depth, -inf);
-            bool both[3] = {};
-            const std::size_t first = 1;
-            simd::min_max_narrow_runs(t, x.data(), first, count, inner, depth, lanes, lo.data(), hi.data(), false);
-            std::vector<float> got_lo(depth, inf), got_hi(depth, -inf);
-            simd::reduce_lanes(lo.data(), hi.data(), depth, lanes, got_lo.data(), got_hi.data());
-            for (std::size_t run = first; run < first + count; ++run) {
-              expected(run * inner, inner, want_lo[run % depth], want_hi[run % depth], both[run % depth]);
-            }
-            for (std::size_t ch = 0; ch < depth; ++ch) {
-              ASSERT_TRUE(same(got_lo[ch], want_lo[ch], both[ch]) && same(got_hi[ch], want_hi[ch], both[ch]))
-                  << "runs of " << inner << ", " << lanes << " lanes, fill " << fill << ", channel " << ch << ": " << got_lo[ch] << " "
-                  << got_hi[ch] << ", expected " << want_lo[ch] << " " << want_hi[ch];
+          for (std::size_t rows : {std::size_t{1}, std::size_t{3}, simd::kRowsABlock + 1, 2 * simd::kRowsABlock + 1}) {
+            for (const simd::RunTile tile : {simd::RunTile{0, rows, 0, depth}, simd::RunTile{1, rows, 1, depth - 1}}) {
+              ASSERT_LE((tile.row + tile.rows) * depth * inner, x.size());
+              for (std::size_t lanes : {std::size_t{1}, simd::kAccumulatorLanes<float>}) {
+                std::vector<float> lo(depth * lanes, inf), hi(depth * lanes, -inf), want_lo(depth, inf), want_hi(depth, -inf);
+                bool both[depth] = {};
+                simd::min_max_narrow_runs(t, x.data(), tile, inner, depth, lanes, lo.data(), hi.data(), false);
+                std::vector<float> got_lo(depth, inf), got_hi(depth, -inf);
+                simd::reduce_lanes(lo.data(), hi.data(), depth, lanes, got_lo.data(), got_hi.data());
+                for (std::size_t o = tile.row; o < tile.row + tile.rows; ++o)
+                  for (std::size_t ch = tile.channel; ch < tile.channel + tile.channels; ++ch)
+                    expected((o * depth + ch) * inner, inner, want_lo[ch], want_hi[ch], both[ch]);
+                for (std::size_t ch = 0; ch < depth; ++ch) {
+                  ASSERT_TRUE(same(got_lo[ch], want_lo[ch], both[ch]) && same(got_hi[ch], want_hi[ch], both[ch]))
+                      << "runs of " << inner << ", rows " << tile.row << " + " << tile.rows << ", channels " << tile.channel
+                      << " + " << tile.channels << ", " << lanes << " lanes, fill " << fill << ", channel " << ch << ": " << got_lo[ch]
+                      << " " << got_hi[ch] << ", expected " << want_lo[ch] << " " << want_hi[ch];
+                }
+              }
             }
           }
         }
@@ -541,11 +548,14 @@ TEST(SimdBackend, PartsThatSawOnlyNaNLeaveTheRange) {
 
 // Measured per-channel ranges of long runs are kept in per-lane accumulators up to 4096 channels
 // (simd_backend.cc, kLaneChannels) and reduced run by run past that: both sides, with runs that
-// end in a partial vector, for every dtype; and short runs (per-position accumulators) over
-// several tasks.
+// end in a partial vector, for every dtype; tiles of whole rows and of some channels in more
+// rows than the kernels take at a time (kRowsABlock: two blocks and one row); and short runs
+// (per-position accumulators) over several tasks.
 TEST(SimdBackend, MeasuredRangesOfFewAndManyChannels) {
   std::mt19937_64 rng(37);
+  constexpr auto rows = static_cast<std::int64_t>(2 * simd::kRowsABlock + 1);
   for (const Shape& shape : {Shape{3, 4096, 16}, Shape{3, 4096, 21}, Shape{3, 4097, 16}, Shape{3, 4097, 21},
+                             Shape{rows, 40, 64}, Shape{rows, 300, 33},
                              Shape{2000, 40, 5}}) {
     SCOPED_TRACE(shape_string(shape));
     for (DType t : {DType::Float32, DType::Float64}) {
