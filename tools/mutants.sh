@@ -101,6 +101,8 @@ mutants=(
   "simd-minmax-runs-block-row-short|kernels.cc|const size_t m = std::min(kRowsABlock, end - o);|const size_t m = std::min(kRowsABlock - 1, end - o);"
   "simd-minmax-runs-second-chain-lost|kernels.cc|MergeLanes(d, hn::Min(vl, vl1), hn::Max(vh, vh1), l, h);|MergeLanes(d, vl, vh, l, h);"
   "simd-narrow32-runs-second-chain-lost|kernels.cc|        if (m > 1) a.Merge(a1);|"
+  # measure_runs' tiles counted in blocks of rows: a tile's row count taken as its number of blocks
+  "simd-run-tile-rows-as-blocks|simd_backend.cc|return {row, std::min(outer, r.rows().end() * simd::kRowsABlock) - row,|return {row, r.rows().size(),"
   # The min/max step with its operands swapped (a NaN element then becomes the extreme), and a
   # run's minima folded into its channel's accumulator lanes by max.
   "simd-minmax-nan-kept|kernels.cc|  lo = PickLess(v, lo);|  lo = PickLess(lo, v);"

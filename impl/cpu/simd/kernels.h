@@ -105,7 +105,7 @@ struct RunTile {
 // runs in those rows go through one set of registers and fold into its accumulators once, not once
 // a run (the fold, and the accumulators' load and store, cost about what a run of 64 float32
 // elements does). The rows are read as that many ascending streams, which hardware prefetchers
-// follow. Callers make tiles of at least this many rows where the tensor has them.
+// follow. The backend's tiles hold whole blocks of this many rows (the last may be short).
 constexpr std::size_t kRowsABlock = 4;
 
 // Per-channel extremes of a tile's runs, NaN skipped, merged into `lanes` accumulators a channel:

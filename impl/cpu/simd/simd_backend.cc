@@ -142,15 +142,22 @@ void merge_extremes(const T* part_lo, const T* part_hi, std::size_t n, T& lo, T&
 // which costs little where a task meets each channel about once).
 constexpr std::int64_t kLaneChannels = 4096;
 
-// The tiles (simd::RunTile) of a per-channel view with outer > 1 that measure_runs hands out, about
-// kGrain<T> elements each: whole rows where simd::kRowsABlock rows take at most that, else
-// kRowsABlock rows (fewer where the view has fewer) of as many channels as make it up.
+// The tiles of a per-channel view with outer > 1 that measure_runs hands out, about kGrain<T>
+// elements each, as a range of blocks of simd::kRowsABlock rows (the last block may be short) by a
+// range of channels: whole rows where a block takes at most kGrain<T>, else one block of as many
+// channels as make it up. A tile thus holds whole blocks, which the kernels take at a time.
 template <typename T>
 tbb::blocked_range2d<std::size_t> run_tiles(const ChannelView& v) {
   const auto outer = static_cast<std::size_t>(v.outer), depth = static_cast<std::size_t>(v.depth);
-  const auto inner = static_cast<std::size_t>(v.inner), row = depth * inner;
-  if (row * simd::kRowsABlock <= kGrain<T>) return {0, outer, kGrain<T> / row, 0, depth, depth};
-  return {0, outer, simd::kRowsABlock, 0, depth, std::max<std::size_t>(1, kGrain<T> / (simd::kRowsABlock * inner))};
+  const auto inner = static_cast<std::size_t>(v.inner), block = depth * inner * simd::kRowsABlock;
+  const std::size_t blocks = (outer + simd::kRowsABlock - 1) / simd::kRowsABlock;
+  if (block <= kGrain<T>) return {0, blocks, kGrain<T> / block, 0, depth, depth};
+  return {0, blocks, 1, 0, depth, std::max<std::size_t>(1, kGrain<T> / (simd::kRowsABlock * inner))};
+}
+// The runs of a tile of run_tiles.
+inline simd::RunTile run_tile(const tbb::blocked_range2d<std::size_t>& r, std::size_t outer) {
+  const std::size_t row = r.rows().begin() * simd::kRowsABlock;
+  return {row, std::min(outer, r.rows().end() * simd::kRowsABlock) - row, r.cols().begin(), r.cols().size()};
 }
 
 // Per-channel extremes of a view's runs, merged into lo[c] and hi[c] (which hold ±inf): each task's
@@ -177,7 +184,7 @@ void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
   });
   for_tasks(run_tiles<T>(v), [&](const auto& r) {
     auto& [l, h] = acc.local();
-    kernel(simd::RunTile{r.rows().begin(), r.rows().size(), r.cols().begin(), r.cols().size()}, lanes, l.data(), h.data());
+    kernel(run_tile(r, static_cast<std::size_t>(v.outer)), lanes, l.data(), h.data());
   });
   acc.combine_each([&](const auto& part) {
     simd::reduce_lanes(part.first.data(), part.second.data(), lo.size(), lanes, lo.data(), hi.data());
