@@ -445,8 +445,9 @@ TEST(SimdKernels, RowsFromEveryOffsetWithAndWithoutStreaming) {
 // The bfloat16/float16 min/max passes, per tensor and in runs (one accumulator a channel, and
 // kAccumulatorLanes), against the extremes taken one element at a time: every length to past four
 // steps of 32 and 128 (the AVX-512 loops' steps) from odd offsets, runs of every length around
-// them in tiles of fewer and more rows than the kernels take at a time (kRowsABlock), with inputs drawn from every 16-bit pattern (NaN, ±inf, subnormals, ±0) and runs of
-// NaN only; extremes merged into values already there. NaN is skipped. A zero extreme may be
+// them in tiles of fewer and more rows than the kernels take at a time (kRowsABlock), with inputs
+// drawn from every 16-bit pattern (NaN, ±inf, subnormals, ±0) and runs of NaN only; extremes
+// merged into values already there. NaN is skipped. A zero extreme may be
 // either zero where both occur: which one a reduction keeps depends on its order, and the profiles
 // leave it implementation-defined (docs/op-spec.md §2.2), so -0 and +0 both pass there.
 TEST(SimdKernels, NarrowMinMaxEqualsOneElementAtATime) {
