@@ -1,5 +1,6 @@
 #include "impl/cpu/simd/simd_backend.h"
 
+#include <boost/align/aligned_allocator.hpp>
 #include <tbb/blocked_range.h>
 #include <tbb/blocked_range2d.h>
 #include <tbb/combinable.h>
@@ -40,6 +41,14 @@ bool from_memory(std::size_t bytes) { return bytes >= kStreamBytes; }
 // build without it, docs/performance.md); a prefetch of a line already cached costs little.
 constexpr std::size_t kPrefetchBytes = std::size_t{16} << 20;
 bool prefetch_ahead(std::size_t bytes) { return bytes >= kPrefetchBytes; }
+
+// The arrays the kernels read and write a vector at a time beside the tensor (row parameters,
+// per-position and per-lane accumulators) start on a cache line, as the tensors do (TensorBytes):
+// from std::vector's 16 bytes, every 64-byte vector at a multiple of its length straddled two
+// lines, and float32 rows of 256 channels with given ranges ran at 0.6x of their speed with aligned
+// arrays at 16 MiB (docs/performance.md).
+template <typename T>
+using LineVector = std::vector<T, boost::alignment::aligned_allocator<T, 64>>;
 
 
 // tbb::parallel_for(r, body), or body(r) on this thread where r is one task's worth (at most its
@@ -179,8 +188,8 @@ void measure_runs(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
   constexpr A inf = std::numeric_limits<A>::infinity();
   const std::size_t lanes = v.depth <= kLaneChannels ? simd::kAccumulatorLanes<A> : 1;
   const std::size_t slots = static_cast<std::size_t>(v.depth) * lanes;
-  tbb::combinable<std::pair<std::vector<A>, std::vector<A>>> acc([&] {
-    return std::make_pair(std::vector<A>(slots, inf), std::vector<A>(slots, -inf));
+  tbb::combinable<std::pair<LineVector<A>, LineVector<A>>> acc([&] {
+    return std::make_pair(LineVector<A>(slots, inf), LineVector<A>(slots, -inf));
   });
   for_tasks(run_tiles<T>(v), [&](const auto& r) {
     auto& [l, h] = acc.local();
@@ -215,8 +224,8 @@ void measure_rows(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
   constexpr A inf = std::numeric_limits<A>::infinity();
   const std::size_t L = static_cast<std::size_t>(v.depth * v.inner), k = rows_per_wide_row(L), wide = k * L;
   const std::size_t outer = static_cast<std::size_t>(v.outer), wide_rows = outer / k;
-  tbb::combinable<std::pair<std::vector<A>, std::vector<A>>> acc([&] {
-    return std::make_pair(std::vector<A>(wide, inf), std::vector<A>(wide, -inf));
+  tbb::combinable<std::pair<LineVector<A>, LineVector<A>>> acc([&] {
+    return std::make_pair(LineVector<A>(wide, inf), LineVector<A>(wide, -inf));
   });
   for_tasks(tbb::blocked_range<std::size_t>(0, wide_rows, std::max<std::size_t>(1, kGrain<T> / wide)), [&](auto r) {
     auto& [l, h] = acc.local();
@@ -227,7 +236,7 @@ void measure_rows(const ChannelView& v, std::vector<A>& lo, std::vector<A>& hi, 
     kernel(wide_rows * wide, outer % k, L, l.data(), h.data());
   }
   const std::size_t folded = k > 1 ? L : 0;  // (one row a wide row: nothing to fold, nothing to copy)
-  std::vector<A> min_of(folded), max_of(folded), unused(folded);
+  LineVector<A> min_of(folded), max_of(folded), unused(folded);
   acc.combine_each([&](const auto& part) {
     const A *mins = part.first.data(), *maxs = part.second.data();
     if (k > 1) {  // the minima of the k rows of lo into min_of only, the maxima of those of hi into max_of only
@@ -268,16 +277,16 @@ template <typename T, typename C, class Kernel>
 void quantize_rows_of(const ChannelView& v, const std::vector<simd::Params<C>>& params, bool any_flush, bool float16,
                       Kernel&& kernel) {
   const std::size_t L = static_cast<std::size_t>(v.depth * v.inner), padded = L + simd::kRowPad;
-  std::vector<C> scale(padded), inv(padded), plo(padded), phi(padded);
+  LineVector<C> scale(padded), inv(padded), plo(padded), phi(padded);
   for (std::size_t i = 0, ch = 0, in_run = 0; i < padded; ++i) {  // position i % L of channel ch
     const simd::Params<C>& pq = params[ch];
     scale[i] = pq.scale, inv[i] = pq.inv, plo[i] = pq.lo, phi[i] = pq.hi;
     if (++in_run == static_cast<std::size_t>(v.inner)) in_run = 0, ch = ch + 1 == params.size() ? 0 : ch + 1;
   }
   simd::RowParams<C> rows{scale.data(), inv.data(), plo.data(), phi.data(), L, any_flush, params[0].stream, params[0].prefetch};
-  std::vector<std::uint16_t> bits(float16 ? 4 * padded : 0);  // scale, inv, lo, hi as float16 (exact: values of it)
+  LineVector<std::uint16_t> bits(float16 ? 4 * padded : 0);  // scale, inv, lo, hi as float16 (exact: values of it)
   if (float16) {
-    const std::vector<C>* arrays[] = {&scale, &inv, &plo, &phi};
+    const LineVector<C>* arrays[] = {&scale, &inv, &plo, &phi};
     for (std::size_t k = 0; k < 4; ++k) {
       std::transform(arrays[k]->begin(), arrays[k]->end(), bits.begin() + k * padded,
                      [](C value) { return float_to_float16(static_cast<float>(value)); });
