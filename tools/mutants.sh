@@ -85,6 +85,10 @@ mutants=(
   "simd-bf16-split-order-off|kernels.cc|PackedOrder<r == Rounding::HalfToEven ? 2 : 3>|PackedOrder<r == Rounding::HalfToEven ? 3 : 2>"
   "simd-bf16-split-odd-low-halves-kept|kernels.cc|odd = hn::BitCast(df, hn::And(u, hn::Set(du, 0xFFFF0000u)));|odd = hn::BitCast(df, u);"
   "simd-clamp-operands-swapped|kernels.cc|return PickLess(hi, PickGreater(v, lo));|return PickLess(hi, PickGreater(lo, v));"
+  # tf-gpu's clamp: a NaN input left to the min (it then meets lo, not hi), and a NaN left by the min
+  # (input and hi both NaN) kept instead of giving lo
+  "simd-nonnanwins-nan-input-to-min|kernels.cc|const V m = hn::IfThenElse(hn::IsNaN(v), hi, PickLess(hi, v));|const V m = PickLess(hi, v);"
+  "simd-nonnanwins-nan-kept-past-max|kernels.cc|return hn::IfThenElse(hn::IsNaN(m), lo, PickGreater(lo, m));|return PickGreater(lo, m);"
   # float16 lanes with AVX512-FP16: a clamp's min or max with its operands swapped
   "simd-fp16-keep-input-min-swapped|kernels.cc|v = MaxF16(p.lo, MinF16(p.hi, v));|v = MaxF16(p.lo, MinF16(v, p.hi));"
   "simd-fp16-max-then-min-min-swapped|kernels.cc|v = MinF16(p.hi, MaxF16(v, p.lo));|v = MinF16(MaxF16(v, p.lo), p.hi);"

@@ -280,7 +280,7 @@ Command add_bench_command(CLI::App& app) {
   auto kernels = std::make_shared<bool>(false);
   bench->add_flag("--kernels", *kernels,
                   "cpu: time the SIMD kernels alone instead, one thread on 64K elements in the L2 cache, per dtype, "
-                  "rounding and clamp, the given range in per-channel runs of 64 (given-runs-of-64: 256 channels), and each "
+                  "rounding and clamp (given-non-nan-wins: tf-gpu's clamp), the given range in per-channel runs of 64 (given-runs-of-64: 256 channels), and each "
                   "dtype's min/max pass (min-max, and in the same runs: min-max-runs-of-64) (elements/s: the arithmetic's own limit); where the CPU has AVX512-BF16, bfloat16 "
                   "also rounded in integers (bfloat16-integer), and where it has AVX512-FP16, float16 also computed in "
                   "float32 lanes (float16-float32-lanes), as on CPUs without them");
@@ -314,6 +314,9 @@ Command add_bench_command(CLI::App& app) {
                     }
                   }
                 }
+                // tf-gpu's clamp (fmax(fmin(v, hi), lo)): against "half-to-even/given", the cost of its NaN rule
+                benchmark::RegisterBenchmark(fmt::format("kernel/{}/half-to-even/given-non-nan-wins", dtype_name(t)).c_str(), bench_kernel, t,
+                                             simd::Rounding::HalfToEven, simd::Clamp::NonNaNWins, true, std::size_t{0});
                 // per channel, runs of 64 (as the bench's per-channel rows): against "half-to-even/given", the cost of a run
                 benchmark::RegisterBenchmark(fmt::format("kernel/{}/half-to-even/given-runs-of-64", dtype_name(t)).c_str(), bench_kernel, t,
                                              simd::Rounding::HalfToEven, simd::Clamp::MaxThenMin, true, std::size_t{64});

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -300,6 +301,66 @@ TEST(SimdKernels, MisalignedStartsAndTails) {
       }
     }
   }
+}
+
+// tf-gpu's clamp, fmax(fmin(v, hi'), lo') where a NaN operand loses to the other, on every pairing
+// of NaN, infinite, signed-zero and ordinary inputs and bounds, for every dtype, in vectors and in
+// the one-by-one tail (67 elements). Expected: the rule as docs/op-spec.md §7.4 states it (on equal
+// operands fmin keeps v and fmax keeps m), written out here one value at a time, then rint (scale and
+// inverse 1, so the rest of the op leaves the clamped value as it is).
+TEST(SimdKernels, NonNaNWinsClampLetsTheNumberWin) {
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  const double inputs[] = {nan, -inf, -3.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 3.0, inf};
+  const double lows[] = {nan, -inf, -1.0, -0.0, 0.0}, highs[] = {nan, inf, 1.0, -0.0, 0.0};
+  const auto expected = [](double v, double lo, double hi) {
+    const double m = std::isnan(v) ? hi : std::isnan(hi) ? v : hi < v ? hi : v;
+    return std::nearbyint(std::isnan(m) ? lo : std::isnan(lo) ? m : m < lo ? lo : m);
+  };
+  constexpr std::size_t n = 67;
+  with_and_without_16bit_instructions([&] {
+    for (double lo : lows) {
+      for (double hi : highs) {
+        for (DType t : kAllDTypes) {
+          const auto bits = [&](double v) -> std::uint64_t {
+            switch (t) {
+              case DType::Float64: return std::bit_cast<std::uint64_t>(v);
+              case DType::Float32: return std::bit_cast<std::uint32_t>(static_cast<float>(v));
+              case DType::BFloat16: return float_to_bfloat16(static_cast<float>(v));
+              case DType::Float16: return float_to_float16(static_cast<float>(v));
+            }
+            return 0;
+          };
+          std::vector<std::uint64_t> got(n);
+          if (t == DType::Float64) {
+            std::vector<double> x(n), y(n);
+            for (std::size_t i = 0; i < n; ++i) x[i] = inputs[i % std::size(inputs)];
+            simd::Params<double> p{1.0, 1.0, lo, hi};
+            simd::quantize(x.data(), y.data(), n, p, simd::Rounding::HalfToEven, simd::Clamp::NonNaNWins);
+            for (std::size_t i = 0; i < n; ++i) got[i] = std::bit_cast<std::uint64_t>(y[i]);
+          } else if (t == DType::Float32) {
+            std::vector<float> x(n), y(n);
+            for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(inputs[i % std::size(inputs)]);
+            simd::Params<float> p{1.0f, 1.0f, static_cast<float>(lo), static_cast<float>(hi)};
+            simd::quantize(x.data(), y.data(), n, p, simd::Rounding::HalfToEven, simd::Clamp::NonNaNWins);
+            for (std::size_t i = 0; i < n; ++i) got[i] = std::bit_cast<std::uint32_t>(y[i]);
+          } else {
+            std::vector<std::uint16_t> x(n), y(n);
+            for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::uint16_t>(bits(inputs[i % std::size(inputs)]));
+            simd::Params<float> p{1.0f, 1.0f, static_cast<float>(lo), static_cast<float>(hi)};
+            p.flush = false;
+            const simd::Narrow k = t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16;
+            simd::quantize_narrow(k, x.data(), y.data(), n, p, simd::Rounding::HalfToEven, simd::Clamp::NonNaNWins);
+            for (std::size_t i = 0; i < n; ++i) got[i] = y[i];
+          }
+          for (std::size_t i = 0; i < n; ++i) {
+            const double v = inputs[i % std::size(inputs)];
+            ASSERT_EQ(got[i], bits(expected(v, lo, hi)))
+                << dtype_name(t) << " input " << v << " (element " << i << "), bounds " << lo << " " << hi;
+          }
+        }
+      }
+    }
+  });
 }
 
 // AVX512-FP16's float16 lanes against the float32 lanes on every float16 input, where the clamp's
