@@ -421,6 +421,24 @@ HWY_INLINE void MergeLanes(D d, hn::VFromD<D> vl, hn::VFromD<D> vh, T* l, T* h) 
   hn::StoreU(hn::Max(hn::LoadU(dc, h), FoldToAccumulator<true>(d, vh)), dc, h);
 }
 
+// f(chain, k, i) for runs k < m of a block and offsets i = from, from + step, ... < whole: two
+// runs at a time in turn, k even on chain 0 and odd on chain 1 (std::integral_constant, so that
+// each chain's registers are chosen at compile time: chosen at run time, bfloat16's accumulators
+// went to memory), the last run of an odd m on chain 0. One chain of m runs would wait on the
+// min/max's latency (MinMaxLanes).
+template <class F>
+HWY_INLINE void InTwoChains(size_t m, size_t from, size_t whole, size_t step, F&& f) {
+  size_t k = 0;
+  for (; k + 2 <= m; k += 2) {
+    for (size_t i = from; i < whole; i += step) {
+      f(std::integral_constant<int, 0>{}, k, i);
+      f(std::integral_constant<int, 1>{}, k + 1, i);
+    }
+  }
+  if (k < m)
+    for (size_t i = from; i < whole; i += step) f(std::integral_constant<int, 0>{}, k, i);
+}
+
 // Elements [from, n) of m runs of one channel (the n elements from at, at + stride, ..., at +
 // (m - 1)·stride) into its `lanes` accumulators l and h: with kAccumulatorLanes<T> lanes, whole
 // vectors into registers from ±inf, folded into the lanes at the end (MergeLanes), and the
@@ -439,18 +457,11 @@ HWY_INLINE void MinMaxRuns(size_t at, size_t stride, size_t m, size_t from, size
   }
   const size_t whole = from + (n - from) / N * N;
   if (whole > from) {
-    // two pairs of registers, the runs in turn: one chain of m runs' vectors would wait on the
-    // min/max's latency (MinMaxLanes)
     auto vl = hn::Set(d, std::numeric_limits<T>::infinity()), vh = hn::Neg(vl), vl1 = vl, vh1 = vh;
-    size_t k = 0;
-    for (; k + 2 <= m; k += 2) {
-      for (size_t i = from; i < whole; i += N) {
-        MinMax1(d, load(d, at + k * stride + i), vl, vh);
-        MinMax1(d, load(d, at + (k + 1) * stride + i), vl1, vh1);
-      }
-    }
-    if (k < m)
-      for (size_t i = from; i < whole; i += N) MinMax1(d, load(d, at + k * stride + i), vl, vh);
+    InTwoChains(m, from, whole, N, [&](auto chain, size_t k, size_t i) HWY_ATTR __attribute__((always_inline)) {
+      if constexpr (decltype(chain)::value == 0) MinMax1(d, load(d, at + k * stride + i), vl, vh);
+      else MinMax1(d, load(d, at + k * stride + i), vl1, vh1);
+    });
     MergeLanes(d, hn::Min(vl, vl1), hn::Max(vh, vh1), l, h);
   }
   if (whole < n) {
@@ -1100,20 +1111,13 @@ void MinMaxNarrowRuns32(const uint16_t* x, const RunTile& tile, size_t inner, si
       float* const l = lo + ch * lanes;
       float* const h = hi + ch * lanes;
       if (whole > 0) {
-        MinMax32<t> a, a1;  // two chains, the runs in turn (MinMaxRuns)
-        const auto add = [&](MinMax32<t>& acc, const uint16_t* p) HWY_ATTR {
+        MinMax32<t> a, a1;
+        InTwoChains(m, 0, whole, 32, [&](auto chain, size_t k, size_t i) HWY_ATTR __attribute__((always_inline)) {
+          const uint16_t* p = x + at + k * stride + i;
           PrefetchAheadIf<kMinMaxPrefetchBytes>(on, p);
-          acc.Add(p);
-        };
-        size_t k = 0;
-        for (; k + 2 <= m; k += 2) {
-          for (size_t i = 0; i < whole; i += 32) {
-            add(a, x + at + k * stride + i);
-            add(a1, x + at + (k + 1) * stride + i);
-          }
-        }
-        if (k < m)
-          for (size_t i = 0; i < whole; i += 32) add(a, x + at + k * stride + i);
+          if constexpr (decltype(chain)::value == 0) a.Add(p);
+          else a1.Add(p);
+        });
         if (m > 1) a.Merge(a1);
         MergeInto(a, lanes, l, h);
       }

@@ -45,11 +45,10 @@ bool prefetch_ahead(std::size_t bytes) { return bytes >= kPrefetchBytes; }
 // The arrays the kernels read and write a vector at a time beside the tensor (row parameters,
 // per-position and per-lane accumulators) start on a cache line, as the tensors do (TensorBytes):
 // from std::vector's 16 bytes, every 64-byte vector at a multiple of its length straddled two
-// lines, and float32 rows of 256 channels with given ranges ran at 0.6x of their speed with aligned
-// arrays at 16 MiB (docs/performance.md).
+// lines, and float32 rows of 256 channels with given ranges ran at two thirds of their speed with
+// aligned arrays at 16 MiB (docs/performance.md).
 template <typename T>
 using LineVector = std::vector<T, boost::alignment::aligned_allocator<T, 64>>;
-
 
 // tbb::parallel_for(r, body), or body(r) on this thread where r is one task's worth (at most its
 // grain: a tensor of at most kGrainBytes, or one task of runs): TBB's hand-off to a worker costs
