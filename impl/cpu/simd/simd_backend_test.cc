@@ -22,6 +22,17 @@
 namespace qdq::cpu {
 namespace {
 
+// v's bits in dtype t (rounded to nearest, ties to even, where t is narrower than double).
+std::uint64_t bits_of(DType t, double v) {
+  switch (t) {
+    case DType::Float64: return std::bit_cast<std::uint64_t>(v);
+    case DType::Float32: return std::bit_cast<std::uint32_t>(static_cast<float>(v));
+    case DType::BFloat16: return float_to_bfloat16(static_cast<float>(v));
+    case DType::Float16: return float_to_float16(static_cast<float>(v));
+  }
+  return 0;
+}
+
 std::uint64_t random_value(std::mt19937_64& rng, DType t) {
   // mostly ordinary magnitudes, some specials and subnormals
   const bool wide = t == DType::Float64;
@@ -234,15 +245,6 @@ Tensor boundary_inputs(DType t) {
 TEST(SimdBackend, SubnormalsOnBothSidesOfTheFlushBoundary) {
   with_and_without_16bit_instructions([&] {
     for (DType t : kAllDTypes) {
-      const auto bits_of = [&](double w) -> std::uint64_t {
-        const float f = static_cast<float>(w);
-        switch (t) {
-          case DType::BFloat16: return float_to_bfloat16(f);
-          case DType::Float16: return float_to_float16(f);
-          case DType::Float32: return std::bit_cast<std::uint32_t>(f);
-          default: return std::bit_cast<std::uint64_t>(w);
-        }
-      };
       const int m_exp = t == DType::Float64 ? -1022 : t == DType::Float16 ? -14 : -126;
       for (ProfileId profile : {ProfileId::TfXla, ProfileId::TfCpu}) {
         if (profile == ProfileId::TfCpu && (t == DType::BFloat16 || t == DType::Float16)) continue;
@@ -259,8 +261,8 @@ TEST(SimdBackend, SubnormalsOnBothSidesOfTheFlushBoundary) {
               c.input = boundary_inputs(t);
               c.input_min = Tensor(t, {});
               c.input_max = Tensor(t, {});
-              c.input_min.set_bits(0, bits_of(-std::ldexp(1.0, e)));
-              c.input_max.set_bits(0, bits_of(std::ldexp(1.0, e)));
+              c.input_min.set_bits(0, bits_of(t, -std::ldexp(1.0, e)));
+              c.input_max.set_bits(0, bits_of(t, std::ldexp(1.0, e)));
               expect_same(c);
               if (profile == ProfileId::TfCpu) continue;  // TF's kernel takes no per-channel given range
               // four channels of 16384 inputs each, of widths 2^e .. 2^(e+12)
@@ -269,8 +271,8 @@ TEST(SimdBackend, SubnormalsOnBothSidesOfTheFlushBoundary) {
               c.input_min = Tensor(t, {4});
               c.input_max = Tensor(t, {4});
               for (std::size_t ch = 0; ch < 4; ++ch) {
-                c.input_min.set_bits(ch, bits_of(-std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
-                c.input_max.set_bits(ch, bits_of(std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+                c.input_min.set_bits(ch, bits_of(t, -std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
+                c.input_max.set_bits(ch, bits_of(t, std::ldexp(1.0, e + 4 * static_cast<int>(ch))));
               }
               expect_same(c);
             }
@@ -321,15 +323,6 @@ TEST(SimdKernels, NonNaNWinsClampLetsTheNumberWin) {
     for (double lo : lows) {
       for (double hi : highs) {
         for (DType t : kAllDTypes) {
-          const auto bits = [&](double v) -> std::uint64_t {
-            switch (t) {
-              case DType::Float64: return std::bit_cast<std::uint64_t>(v);
-              case DType::Float32: return std::bit_cast<std::uint32_t>(static_cast<float>(v));
-              case DType::BFloat16: return float_to_bfloat16(static_cast<float>(v));
-              case DType::Float16: return float_to_float16(static_cast<float>(v));
-            }
-            return 0;
-          };
           std::vector<std::uint64_t> got(n);
           if (t == DType::Float64) {
             std::vector<double> x(n), y(n);
@@ -345,7 +338,7 @@ TEST(SimdKernels, NonNaNWinsClampLetsTheNumberWin) {
             for (std::size_t i = 0; i < n; ++i) got[i] = std::bit_cast<std::uint32_t>(y[i]);
           } else {
             std::vector<std::uint16_t> x(n), y(n);
-            for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::uint16_t>(bits(inputs[i % std::size(inputs)]));
+            for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::uint16_t>(bits_of(t, inputs[i % std::size(inputs)]));
             simd::Params<float> p{1.0f, 1.0f, static_cast<float>(lo), static_cast<float>(hi)};
             p.flush = false;
             const simd::Narrow k = t == DType::BFloat16 ? simd::Narrow::BFloat16 : simd::Narrow::Float16;
@@ -354,7 +347,7 @@ TEST(SimdKernels, NonNaNWinsClampLetsTheNumberWin) {
           }
           for (std::size_t i = 0; i < n; ++i) {
             const double v = inputs[i % std::size(inputs)];
-            ASSERT_EQ(got[i], bits(expected(v, lo, hi)))
+            ASSERT_EQ(got[i], bits_of(t, expected(v, lo, hi)))
                 << dtype_name(t) << " input " << v << " (element " << i << "), bounds " << lo << " " << hi;
           }
         }
