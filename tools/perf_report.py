@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Markdown tables, and pictures, for docs/performance.md from one `qdq bench` run and, optionally, one
-`tools/bench_tf.py` run and one `tools/bench_torch_cpu.py` run:
+"""Markdown tables, and pictures, for docs/performance.md from one or more `qdq bench` runs and,
+optionally, one `tools/bench_tf.py` run and one `tools/bench_torch_cpu.py` run:
 
   build/bin/qdq bench --max-bytes 134217728 --benchmark_min_time=0.3 --benchmark_out=ours.json --benchmark_out_format=json
   $(tools/tf_oracle/setup.sh) tools/bench_tf.py build/bin/qdq --threads 2 --max-bytes 134217728 --json tf.json
   $(tools/bench_env.sh) tools/bench_torch_cpu.py build/bin/qdq --threads 2 --max-bytes 134217728 --json torch.json
-  python3 tools/perf_report.py ours.json [--tf tf.json] [--torch torch.json] [--svg DIR]
+  python3 tools/perf_report.py ours.json [ours-2.json ...] [--tf tf.json] [--torch torch.json] [--svg DIR]
 
 Each percentage is the op's bytes/s over the faster of the two bandwidth loops run right before it at the
-same size (the machine's bandwidth drifts over minutes). TF's and PyTorch's times were each taken right after
+same size (the machine's bandwidth drifts over minutes). Given several runs of the same `qdq bench`
+command, each cell shows the median over the runs of the op's bytes/s and of that ratio (each run's ratio
+taken within the run), then the lowest and highest ratio: on a machine whose bandwidth moves by 2x from
+minute to minute, one run can put a cell on either side of a target. TF's and PyTorch's times were each taken right after
 ours for the same case (see those scripts), so their ratios to ours are same-minute ratios; their bytes/s in
 the pictures count the bytes our op moves (given: a read and a write per element; measured: one more read).
 
@@ -83,14 +86,42 @@ def ratio_table(title, pairs):
         print("| %s | %s |" % (label, " | ".join(cells)))
 
 
+def cell(rate, ratios):
+    text = "%.0f GB/s, %.0f %%" % (rate / 1e9, 100 * median(ratios))
+    return text + (" (%.0f-%.0f)" % (100 * min(ratios), 100 * max(ratios)) if len(ratios) > 1 else "")
+
+
 def layouts_in(rate):
     """The layouts the run timed, in LAYOUTS' order."""
     seen = {name.split("/")[2] for name, _ in rate}
     return [layout for layout in LAYOUTS if layout in seen]
 
 
-def tables(rate, bound, loops, tf, torch):
+def median(values):
+    v = sorted(values)
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+
+
+def combine(runs):
+    """(rate, ratios, loops) over several read_ours results: rate[(name, size)] the median op bytes/s,
+    ratios[(name, size)] each run's op/bound ratio, loops[size] every run's faster-loop readings."""
+    rate, ratios, loops = {}, {}, {}
+    for r, bnd, lps in runs:
+        for key, v in r.items():
+            ratios.setdefault(key, []).append(v / bnd[key])
+        for size, readings in lps.items():
+            loops.setdefault(size, []).extend(readings)
+    for key in ratios:
+        rate[key] = median([r[key] for r, _, _ in runs if key in r])
+    return rate, ratios, loops
+
+
+def tables(rate, ratios, loops, tf, torch):
     sizes = sorted(loops)
+    runs = max(len(v) for v in ratios.values())
+    if runs > 1:
+        print("medians of %d runs; in brackets the lowest and highest of the runs' percentages" % runs)
+        print()
     print("| size | " + " | ".join(human(s) for s in sizes) + " |")
     print("| --- |" + " --- |" * len(sizes))
     print("| bandwidth loop (lowest-highest) | " +
@@ -99,8 +130,7 @@ def tables(rate, bound, loops, tf, torch):
         for layout in layouts_in(rate):
             for rng in RANGES:
                 name = "qdq/%s/%s/%s" % (dtype, layout, rng)
-                cells = ["%.0f GB/s, %.0f %%" % (rate[(name, s)] / 1e9, 100 * rate[(name, s)] / bound[(name, s)])
-                         if (name, s) in rate else "" for s in sizes]
+                cells = [cell(rate[(name, s)], ratios[(name, s)]) if (name, s) in rate else "" for s in sizes]
                 print("| %s %s %s | %s |" % (dtype, layout, rng, " | ".join(cells)))
     if tf:
         ratio_table("ours/TF speed", tf)
@@ -155,17 +185,20 @@ def pictures(rate, loops, tf, torch, out_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("ours", help="qdq bench's JSON (--benchmark_out)")
+    ap.add_argument("ours", nargs="+", help="qdq bench's JSON (--benchmark_out), one or more runs of the same command")
     ap.add_argument("--tf", help="tools/bench_tf.py's JSON")
     ap.add_argument("--torch", help="tools/bench_torch_cpu.py's JSON")
     ap.add_argument("--svg", metavar="DIR", help="also draw DIR/<dtype>.svg (matplotlib)")
     args = ap.parse_args()
-    rate, bound, loops = read_ours(args.ours)
-    if not loops:
-        ap.error("%s holds no op timed right after a bandwidth loop of its size (a `qdq bench` JSON?)" % args.ours)
+    runs = []
+    for path in args.ours:
+        runs.append(read_ours(path))
+        if not runs[-1][2]:
+            ap.error("%s holds no op timed right after a bandwidth loop of its size (a `qdq bench` JSON?)" % path)
+    rate, ratios, loops = combine(runs)
     tf = read_pairs(args.tf, "tf_s") if args.tf else None
     torch = read_pairs(args.torch, "torch_s") if args.torch else None
-    tables(rate, bound, loops, tf, torch)
+    tables(rate, ratios, loops, tf, torch)
     if args.svg:
         try:
             pictures(rate, loops, tf, torch, args.svg)
