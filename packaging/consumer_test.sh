@@ -16,7 +16,7 @@ cmake --build "$dir/consumer" >/dev/null
 
 out=$(cd "$dir" && env -u QDQ_SOURCE_DIR "$dir/prefix/bin/qdq" conformance --suite known --backend cpu --profile tf-cpu --dtype float32 --quiet)
 echo "$out" | tail -1
-echo "$out" | grep -q "qdq conformance: 31 passed, 0 failed"
+grep -q "qdq conformance: 31 passed, 0 failed" <<< "$out"
 out=$(env -u QDQ_SOURCE_DIR "$dir/prefix/bin/qdq" eval --backend "plugin:$dir/consumer/libconsumer_plugin.so" "$root/tools/qdq/testdata/explain_cases.jsonl" 2>&1)
-echo "$out" | grep -q '"code":"Unsupported"'
+grep -q '"code":"Unsupported"' <<< "$out"
 echo "ok: the installed tree builds a consumer and runs"

@@ -21,7 +21,7 @@ for p in $(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/(.*)//; s/|.*//' | 
   apt-cache show "$p" >/dev/null 2>&1 || { echo "FAILED: dependency $p is no Debian package"; exit 1; }
 done
 out=$(env -u QDQ_SOURCE_DIR "$dir/root/usr/bin/qdq" golden verify "$dir/root/usr/share/qdq/golden/tf-2.21-cpu.h5" --backend cpu --quiet)
-echo "$out" | grep -q "total: [0-9]* passed, 0 failed" || { echo "FAILED: $out" | tail -5; exit 1; }
+grep -q "total: [0-9]* passed, 0 failed" <<< "$out" || { echo "FAILED: $out" | tail -5; exit 1; }
 out=$(env -u QDQ_SOURCE_DIR "$dir/root/usr/bin/qdq" conformance --suite known --backend cpu --quiet 2>&1)
 echo "$out" | tail -1 | grep -q "qdq conformance: [0-9]* passed, 0 failed" || { echo "FAILED: $out" | tail -5; exit 1; }
 echo "ok: the package unpacks and its qdq runs with its own data"

@@ -17,6 +17,6 @@ got=$?
 echo "$out" | tail -25
 [ "$got" -eq "$rc" ] || { echo "FAILED: exit status $got, expected $rc: $*"; exit 1; }
 for p in "${patterns[@]}"; do
-  echo "$out" | grep -Eq -- "$p" || { echo "FAILED: no line matches '$p'"; exit 1; }
+  grep -Eq -- "$p" <<< "$out" || { echo "FAILED: no line matches '$p'"; exit 1; }
 done
 echo "ok: exit $rc and ${#patterns[@]} pattern(s) matched"

@@ -113,18 +113,18 @@ PY
 
 for spec in 3/2 0/0 -1/4 a/b; do
   out=$("$qdq" conformance --suite known --shard "$spec" 2>&1); rc=$?
-  [ $rc -eq 2 ] && echo "$out" | grep -q "shard '$spec': expected I/N" || fail "shard $spec: exit $rc: $out"
+  [ $rc -eq 2 ] && grep -q "shard '$spec': expected I/N" <<< "$out" || fail "shard $spec: exit $rc: $out"
 done
 out=$("$qdq" fuzz --shard 1/2 --seconds 1 2>&1); rc=$?
-[ $rc -eq 2 ] && echo "$out" | grep -q -- "--shard needs --checks N" || fail "fuzz shard without --checks: $rc: $out"
+[ $rc -eq 2 ] && grep -q -- "--shard needs --checks N" <<< "$out" || fail "fuzz shard without --checks: $rc: $out"
 out=$("$qdq" conformance --suite grid --json /nonexistent-dir/r.json 2>&1); rc=$?
-[ $rc -eq 2 ] && echo "$out" | grep -q -- "--json /nonexistent-dir/r.json: cannot write there" || fail "unwritable: $rc: $out"
-! echo "$out" | grep -q "suite grid" || fail "the run started before the report path was checked"
+[ $rc -eq 2 ] && grep -q -- "--json /nonexistent-dir/r.json: cannot write there" <<< "$out" || fail "unwritable: $rc: $out"
+! grep -q "suite grid" <<< "$out" || fail "the run started before the report path was checked"
 expect_merge_error() {
   local want=$1
   shift
   out=$("$qdq" report merge "$@" 2>&1); rc=$?
-  [ $rc -eq 2 ] && echo "$out" | grep -q -- "$want" || fail "merge $*: exit $rc: $out"
+  [ $rc -eq 2 ] && grep -q -- "$want" <<< "$out" || fail "merge $*: exit $rc: $out"
 }
 expect_merge_error "shard 1/3 twice" shard1.json shard1.json shard2.json
 expect_merge_error "shard 3/3 is missing" shard1.json shard2.json

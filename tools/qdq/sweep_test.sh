@@ -31,7 +31,7 @@ expect() {
   got=$?
   [ "$got" -eq "$rc" ] || { echo "$out" | tail -20; fail "qdq $*: exit $got, expected $rc"; }
   for p in "${patterns[@]}"; do
-    echo "$out" | grep -Eq -- "$p" || { echo "$out" | tail -20; fail "qdq $*: no line matches '$p'"; }
+    grep -Eq -- "$p" <<< "$out" || { echo "$out" | tail -20; fail "qdq $*: no line matches '$p'"; }
   done
   echo "ok: qdq $* (exit $rc)"
 }
@@ -76,7 +76,7 @@ expect 1 "MISMATCH sweep-float32/tf-cpu/s2-sym1-even/chunk-0 output\[252\] input
 explain=$(sed -n 's/^explain the first: qdq //p' failing.txt | head -1)
 [ -n "$explain" ] || fail "no explain command"
 out=$(bash -c "\"$qdq\" $explain" 2>&1) || { echo "$out"; fail "the printed explain command does not run"; }
-echo "$out" | grep -q "rint: the integer r *0 (0x00000000)" || { echo "$out"; fail "the explain command does not show the tie"; }
+grep -q "rint: the integer r *0 (0x00000000)" <<< "$out" || { echo "$out"; fail "the explain command does not show the tie"; }
 echo "ok: the explain command of the first mismatch runs"
 
 python3 - "$limit" <<'PY' || exit 1

@@ -17,8 +17,8 @@ n=$(wc -l <cases.jsonl)
 tac answers.jsonl >reversed.jsonl  # every answer, out of order
 out=$("$qdq" verify cases.jsonl reversed.jsonl --threads 2 2>&1); rc=$?
 [ $rc -eq 0 ] || fail "reversed answers: exit $rc: $out"
-echo "$out" | grep -q "answered out of order" || fail "no out-of-order note"
-echo "$out" | grep -q "qdq verify: $n answers: .* 0 failed" || fail "reversed answers: $out"
+grep -q "answered out of order" <<< "$out" || fail "no out-of-order note"
+grep -q "qdq verify: $n answers: .* 0 failed" <<< "$out" || fail "reversed answers: $out"
 
 # One bit of one output flipped: a mismatch, shown with the command's MISMATCH line.
 first_id=$(head -1 answers.jsonl | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')
@@ -35,7 +35,7 @@ print("\n".join(lines))
 PY
 out=$("$qdq" verify cases.jsonl wrong.jsonl --threads 2 2>&1); rc=$?
 [ $rc -eq 1 ] || fail "a flipped bit: exit $rc"
-echo "$out" | grep -q "MISMATCH" || fail "a flipped bit: no MISMATCH line: $out"
+grep -q "MISMATCH" <<< "$out" || fail "a flipped bit: no MISMATCH line: $out"
 
 # Broken answers: garbage, an unknown id, a duplicate, a missing answer, a wrong shape.
 {
@@ -60,7 +60,7 @@ out=$("$qdq" verify cases.jsonl broken.jsonl --threads 2 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "broken answers: exit $rc"
 for want in "broken.jsonl: line 1: not valid JSON" "broken.jsonl: line 2: answers 'no-such-case', which is no case" \
             "a second answer to" "case '$first_id' has no answer" "broken.jsonl: line [0-9]*: '.*': "; do
-  echo "$out" | grep -q "$want" || fail "broken answers: no '$want' in: $out"
+  grep -q "$want" <<< "$out" || fail "broken answers: no '$want' in: $out"
 done
 # Malformed "error" objects (what libFuzzer found crashing the reader): named, never a crash.
 python3 - answers.jsonl >errors.jsonl <<'PY'
@@ -79,7 +79,7 @@ for want in "errors.jsonl: line 1: .*error: expected an object with a string \"c
             "errors.jsonl: line 2: .*error: expected an object with a string \"code\", got \"Unsupported\"" \
             "errors.jsonl: line 3: .*error.message: must be a string, got 5" \
             "errors.jsonl: line 4: the program did not answer"; do
-  echo "$out" | grep -q "$want" || fail "malformed errors: no '$want' in: $out"
+  grep -q "$want" <<< "$out" || fail "malformed errors: no '$want' in: $out"
 done
 # Implementation-defined elements whose TF answer is one of a known set (docs/op-spec.md §9: XLA's HALF_UP
 # contraction, the sign of a measured zero): the cases and TF's answers are the committed golden file's,
@@ -117,15 +117,15 @@ PY
 ) || fail "making the answers with other allowed values"
 out=$("$qdq" verify xla.jsonl other.jsonl --threads 2 2>&1); rc=$?
 [ $rc -eq 0 ] || fail "other allowed values: exit $rc: $(echo "$out" | grep MISMATCH | head -3)"
-echo "$out" | grep -q "implementation-defined elements: [1-9][0-9]* checked against their allowed values, 0 left out" ||
+grep -q "implementation-defined elements: [1-9][0-9]* checked against their allowed values, 0 left out" <<< "$out" ||
   fail "other allowed values: no bounded count: $(echo "$out" | tail -2)"
 out=$("$qdq" verify xla.jsonl third.jsonl --threads 2 2>&1); rc=$?
 [ $rc -eq 1 ] || fail "a value outside the allowed set: exit $rc"
-echo "$out" | grep -qF -- "MISMATCH $want" || fail "a value outside the allowed set: no '$want' in: $(echo "$out" | grep MISMATCH)"
+grep -qF -- "MISMATCH $want" <<< "$out" || fail "a value outside the allowed set: no '$want' in: $(echo "$out" | grep MISMATCH)"
 # qdq explain names the element's allowed values and says that the other one is one of them.
 id=$(sed -n 1p bounded_element.txt)
 k=$(sed -n 2p bounded_element.txt)
 out=$("$qdq" explain --case xla.jsonl --id "$id" --element "$k" --answer other.jsonl 2>&1) || fail "explain: $out"
-echo "$out" | grep -q "implementation-defined under the profile, bounded: TF answers one of {" || fail "explain: no allowed values: $out"
-echo "$out" | grep -q "^answer: .*: is one of the values tf-xla allows here" || fail "explain: the other allowed value: $out"
+grep -q "implementation-defined under the profile, bounded: TF answers one of {" <<< "$out" || fail "explain: no allowed values: $out"
+grep -q "^answer: .*: is one of the values tf-xla allows here" <<< "$out" || fail "explain: the other allowed value: $out"
 echo "verify_test: passed ($n cases)"

@@ -25,7 +25,7 @@ if [ $# -gt 1 ] || [ "${1:-}" = -h ] || [ "${1:-}" = --help ]; then
 fi
 release=${1:-$default}
 req=$reqdir/$release.txt
-if ! releases | grep -qxF -- "$release"; then
+if ! grep -qxF -- "$release" <<< "$(releases)"; then
   echo "setup.sh: unknown TensorFlow release '$release'; supported: $(releases | paste -sd ' ')" >&2
   exit 2
 fi
